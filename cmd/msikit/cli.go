@@ -1,0 +1,194 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes, documented in the README and in `msikit --help`.
+const (
+	exitOK    = 0
+	exitBad   = 1 // bad input or failed verification
+	exitUsage = 2 // usage or environment error
+)
+
+// command is one subcommand. Subcommands with children (such as `cab`)
+// dispatch on their first argument.
+type command struct {
+	name     string
+	summary  string
+	usage    string // argument synopsis after the command path
+	children []*command
+	// setup declares the flags; run executes with the parsed flags.
+	setup func(fs *pflag.FlagSet) func(ctx *context, args []string) error
+}
+
+// context carries what every command needs: its output streams and the
+// JSON flag most listing commands share.
+type context struct {
+	stdout io.Writer
+	stderr io.Writer
+	path   string // "msikit cab list", for messages
+}
+
+// usageError marks an error as a usage mistake (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// envError marks an error in the environment rather than the input (exit 2):
+// an output directory that cannot be created, a missing peer program.
+type envError struct{ err error }
+
+func (e envError) Error() string { return e.err.Error() }
+func (e envError) Unwrap() error { return e.err }
+
+var commands []*command
+
+func register(c *command) { commands = append(commands, c) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	root := &command{name: "msikit", children: commands}
+	return dispatch(root, args, &context{stdout: stdout, stderr: stderr, path: "msikit"})
+}
+
+func dispatch(c *command, args []string, ctx *context) int {
+	if c.children != nil {
+		if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+			w := ctx.stdout
+			code := exitOK
+			if len(args) == 0 {
+				w, code = ctx.stderr, exitUsage
+			}
+			printGroupHelp(w, c, ctx.path)
+			return code
+		}
+		if args[0] == "--version" && c.name == "msikit" {
+			fmt.Fprintln(ctx.stdout, "msikit", version)
+			return exitOK
+		}
+		for _, ch := range c.children {
+			if ch.name == args[0] {
+				sub := *ctx
+				sub.path = ctx.path + " " + ch.name
+				return dispatch(ch, args[1:], &sub)
+			}
+		}
+		fmt.Fprintf(ctx.stderr, "%s: unknown command %q (see '%s --help')\n", ctx.path, args[0], ctx.path)
+		return exitUsage
+	}
+	fs := pflag.NewFlagSet(ctx.path, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	runFn := c.setup(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printCommandHelp(ctx.stdout, c, fs, ctx.path)
+			return exitOK
+		}
+		fmt.Fprintf(ctx.stderr, "%s: %v (see '%s --help')\n", ctx.path, err, ctx.path)
+		return exitUsage
+	}
+	err := runFn(ctx, fs.Args())
+	return report(ctx, err)
+}
+
+// report prints err, if any, on one line and maps it to an exit code.
+func report(ctx *context, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue usageError
+	var ee envError
+	var ex exitCodeError
+	switch {
+	case errors.As(err, &ex):
+		if ex.msg != "" {
+			fmt.Fprintf(ctx.stderr, "%s: %s\n", ctx.path, ex.msg)
+		}
+		return ex.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(ctx.stderr, "%s: %v (see '%s --help')\n", ctx.path, err, ctx.path)
+		return exitUsage
+	case errors.As(err, &ee):
+		fmt.Fprintf(ctx.stderr, "%s: %v\n", ctx.path, err)
+		return exitUsage
+	}
+	fmt.Fprintf(ctx.stderr, "%s: %s\n", ctx.path, oneLine(err.Error()))
+	return exitBad
+}
+
+// exitCodeError ends a command with a chosen code after it has printed its
+// own report (a failed verification, say).
+type exitCodeError struct {
+	code int
+	msg  string
+}
+
+func (e exitCodeError) Error() string { return e.msg }
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", "; ") }
+
+func printGroupHelp(w io.Writer, c *command, path string) {
+	if c.name == "msikit" {
+		fmt.Fprintf(w, "msikit %s: Windows Installer packages (MSI, MSP, MST) and cabinets, without Windows.\n\n", version)
+	}
+	fmt.Fprintf(w, "Usage: %s COMMAND [flags] [args]\n\nCommands:\n", path)
+	kids := append([]*command(nil), c.children...)
+	sort.Slice(kids, func(i, j int) bool { return kids[i].name < kids[j].name })
+	for _, k := range kids {
+		fmt.Fprintf(w, "  %-12s %s\n", k.name, k.summary)
+	}
+	fmt.Fprintf(w, "\nRun '%s COMMAND --help' for a command's flags.\n", path)
+	fmt.Fprint(w, exitCodesHelp)
+}
+
+const exitCodesHelp = `
+Exit codes: 0 success; 1 bad input or failed verification; 2 usage or environment error.
+`
+
+func printCommandHelp(w io.Writer, c *command, fs *pflag.FlagSet, path string) {
+	fmt.Fprintf(w, "Usage: %s %s\n\n%s\n", path, c.usage, c.summary)
+	if fs.HasFlags() {
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	}
+	fmt.Fprint(w, exitCodesHelp)
+}
+
+// writeJSON prints v as indented JSON, the shape every --json output has.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// needArgs checks the number of positional arguments.
+func needArgs(args []string, min, max int) error {
+	if len(args) < min {
+		return usagef("missing argument")
+	}
+	if max >= 0 && len(args) > max {
+		return usagef("too many arguments: %s", strings.Join(args[max:], " "))
+	}
+	return nil
+}
+
+// isTerminal reports whether f is a terminal; progress bars are drawn only
+// then.
+func isTerminal(f io.Writer) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	return termIsTerminal(int(file.Fd()))
+}
