@@ -1,0 +1,27 @@
+package cab
+
+import "errors"
+
+// Sentinel errors. Errors returned by this package wrap one of these, with
+// context (the cabinet, the folder, the block, the file) in the message.
+var (
+	// ErrFormat reports a malformed or truncated cabinet.
+	ErrFormat = errors.New("malformed cabinet")
+	// ErrNoCabinet reports input with no cabinet signature where one was
+	// expected (or, in search mode, anywhere).
+	ErrNoCabinet = errors.New("not a cabinet")
+	// ErrEmpty reports a cabinet with no files or no folders, which
+	// libmspack and cabextract refuse. Header-only cabinets (36 bytes, no
+	// folders, no files) occur in real patches: callers that want to skip
+	// them test for this error.
+	ErrEmpty = errors.New("cabinet has no files")
+	// ErrChecksum reports a CFDATA block whose checksum does not match.
+	ErrChecksum = errors.New("checksum mismatch")
+	// ErrCorrupt reports compressed data that the codec cannot decode.
+	ErrCorrupt = errors.New("corrupt compressed data")
+	// ErrUnsupported reports a compression type this package cannot decode.
+	ErrUnsupported = errors.New("unsupported compression")
+	// ErrMissingPart reports a spanned set whose other cabinet (named in
+	// the message) is needed but was not found or not opened.
+	ErrMissingPart = errors.New("cabinet set is incomplete")
+)

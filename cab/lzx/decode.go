@@ -1,0 +1,148 @@
+package lzx
+
+// decodeRun decodes the symbols of a verbatim or aligned-offset block into
+// window[out:end], where end is the nearer of the block's end and the
+// frame's end. A match may cross neither: the reference decoders reject
+// such streams, and Microsoft's encoders never write them.
+//
+// The bit reader's state lives in locals for the duration of the loop: it
+// keeps the inner loop free of memory traffic and calls.
+func (d *Decoder) decodeRun(out, end int, aligned bool) error {
+	win := d.window
+	if end > len(win) || out < 0 || out > end {
+		return corrupt("internal: run %d..%d outside the window", out, end)
+	}
+	winSize := len(win)
+	// Bytes of the folder decoded before window[out]; matches may reach
+	// no further back than that.
+	frameStart := int(d.total & int64(winSize-1))
+	history := d.total - int64(frameStart)
+
+	br := &d.br
+	src, pos, buf, nbits := br.src, br.pos, br.buf, br.nbits
+	mainT, mainBits := d.mainTree.table, d.mainTree.bits
+	r0, r1, r2 := d.r0, d.r1, d.r2
+
+	var err error
+	for out < end {
+		if nbits < 32 {
+			buf, nbits, pos = refill(src, buf, nbits, pos)
+		}
+		e := mainT[buf>>(64-mainBits)]
+		if e&entryLink != 0 {
+			e = mainT[e>>entrySymShift+uint32((buf<<mainBits)>>(64-(e&entryLenMask)))]
+		}
+		n := uint(e & entryLenMask)
+		buf <<= n
+		nbits -= n
+		sym := int(e >> entrySymShift)
+		if sym < numChars {
+			win[out] = byte(sym)
+			out++
+			continue
+		}
+
+		sym -= numChars
+		length := sym&7 + minMatch
+		slot := sym >> 3
+		if nbits < 32 {
+			buf, nbits, pos = refill(src, buf, nbits, pos)
+		}
+		if length == numPrimaryLengths+minMatch {
+			if d.lengthTree.empty {
+				err = corrupt("long match with an empty length tree")
+				break
+			}
+			e := d.lengthTree.lookup(buf)
+			n := uint(e & entryLenMask)
+			buf <<= n
+			nbits -= n
+			length += int(e >> entrySymShift)
+			if nbits < 32 {
+				buf, nbits, pos = refill(src, buf, nbits, pos)
+			}
+		}
+
+		var off uint32
+		switch slot {
+		case 0:
+			off = r0
+		case 1:
+			off = r1
+			r1 = r0
+			r0 = off
+		case 2:
+			off = r2
+			r2 = r0
+			r0 = off
+		default:
+			extra := uint(extraBits[slot])
+			if aligned && extra >= 3 {
+				v := uint32(buf>>(64-(extra-3))) << 3
+				buf <<= extra - 3
+				nbits -= extra - 3
+				if nbits < 32 {
+					buf, nbits, pos = refill(src, buf, nbits, pos)
+				}
+				e := d.alignedTree.lookup(buf)
+				n := uint(e & entryLenMask)
+				buf <<= n
+				nbits -= n
+				v += e >> entrySymShift
+				off = positionBase[slot] + v - 2
+			} else {
+				v := uint32(buf >> (64 - extra))
+				buf <<= extra
+				nbits -= extra
+				off = positionBase[slot] + v - 2
+			}
+			r2 = r1
+			r1 = r0
+			r0 = off
+		}
+
+		if length > end-out {
+			err = corrupt("match of %d bytes runs past the end of its block or frame", length)
+			break
+		}
+		if off == 0 || int64(off) > history+int64(out) || int(off) > winSize {
+			err = corrupt("match offset %d reaches before the start of the data", off)
+			break
+		}
+		from := out - int(off)
+		if from >= 0 {
+			if int(off) >= length {
+				copy(win[out:out+length], win[from:from+length])
+			} else {
+				// Overlapping: the bytes repeat with period off, so each
+				// copy can take twice as much as the one before.
+				dst := win[out : out+length]
+				for i := 0; i < length; {
+					i += copy(dst[i:], win[from:out+i])
+				}
+			}
+		} else {
+			// The source wraps around the end of the window: rare enough
+			// for a byte loop.
+			from += winSize
+			for i := range length {
+				win[out+i] = win[from]
+				from++
+				if from == winSize {
+					from = 0
+				}
+			}
+		}
+		out += length
+	}
+
+	br.pos, br.buf, br.nbits = pos, buf, nbits
+	d.r0, d.r1, d.r2 = r0, r1, r2
+	if err != nil {
+		return err
+	}
+	if br.overrun() {
+		return corrupt("compressed block needs more input than the frame has")
+	}
+	return nil
+}

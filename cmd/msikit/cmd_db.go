@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/msikit/msikit/msi"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name: "tables", usage: "PKG", summary: "List the tables of a package (as msiinfo tables does).",
+		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+			asJSON := fs.Bool("json", false, "print a JSON array of {name, columns, rows}")
+			return func(ctx *context, args []string) error {
+				if err := needArgs(args, 1, 1); err != nil {
+					return err
+				}
+				return withPackage(args[0], func(p *msi.Package) error { return listTables(ctx, p, *asJSON) })
+			}
+		},
+	})
+	register(&command{
+		name: "export", usage: "PKG TABLE | PKG --all -o DIR", summary: "Export a table as .idt text (as msiinfo export does), or every table to a directory (as msidb -e does).",
+		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+			all := fs.Bool("all", false, "export every table as DIR/TABLE.idt, binary cells as files in DIR/TABLE/")
+			out := fs.StringP("output", "o", "", "output directory (with --all)")
+			return func(ctx *context, args []string) error {
+				if *all {
+					if err := needArgs(args, 1, 1); err != nil {
+						return err
+					}
+					if *out == "" {
+						return usagef("--all needs -o DIR")
+					}
+					return withPackage(args[0], func(p *msi.Package) error { return exportAll(ctx, p, *out) })
+				}
+				if err := needArgs(args, 2, 2); err != nil {
+					return err
+				}
+				return withPackage(args[0], func(p *msi.Package) error {
+					w := bufio.NewWriter(ctx.stdout)
+					if err := exportTable(w, p, args[1]); err != nil {
+						return err
+					}
+					return w.Flush()
+				})
+			}
+		},
+	})
+	register(&command{
+		name: "streams", usage: "PKG [--all] [--extract NAME -o FILE]", summary: "List a package's streams (as msiinfo streams does), or extract one.",
+		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+			all := fs.Bool("all", false, "also list sub-storages and their streams, as STORAGE/STREAM, and table streams")
+			extract := fs.String("extract", "", "write the stream with this decoded name (STORAGE/STREAM for nested ones)")
+			out := fs.StringP("output", "o", "", "file to write with --extract (- for standard output)")
+			asJSON := fs.Bool("json", false, "print a JSON array of {name, storage, path, size, storage_entry}")
+			return func(ctx *context, args []string) error {
+				if err := needArgs(args, 1, 1); err != nil {
+					return err
+				}
+				return withPackage(args[0], func(p *msi.Package) error {
+					if *extract != "" {
+						if *out == "" {
+							return usagef("--extract needs -o FILE")
+						}
+						return extractStream(ctx, p, *extract, *out)
+					}
+					return listStreams(ctx, p, *all, *asJSON)
+				})
+			}
+		},
+	})
+}
+
+// withPackage opens a package, runs f, and closes it.
+func withPackage(path string, f func(*msi.Package) error) error {
+	p, err := msi.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %v", path, pe.Err)
+		}
+		return err
+	}
+	defer p.Close()
+	return f(p)
+}
+
+// pseudoTables are what msiinfo lists before the real tables: the summary
+// information and the code page, both exportable as .idt files.
+var pseudoTables = []string{"_SummaryInformation", "_ForceCodepage"}
+
+type tableJSON struct {
+	Name    string       `json:"name"`
+	Columns []columnJSON `json:"columns,omitempty"`
+	Rows    int          `json:"rows"`
+}
+
+type columnJSON struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Key      bool   `json:"key,omitempty"`
+	Nullable bool   `json:"nullable,omitempty"`
+}
+
+func listTables(ctx *context, p *msi.Package, asJSON bool) error {
+	names, err := p.Tables()
+	if err != nil {
+		return err
+	}
+	if !asJSON {
+		w := bufio.NewWriter(ctx.stdout)
+		for _, n := range append(append([]string(nil), pseudoTables...), names...) {
+			fmt.Fprintln(w, n)
+		}
+		return w.Flush()
+	}
+	out := []tableJSON{}
+	for _, n := range names {
+		t, err := p.Table(n)
+		if err != nil {
+			return err
+		}
+		tj := tableJSON{Name: n, Rows: len(t.Rows), Columns: []columnJSON{}}
+		for _, c := range t.Columns {
+			tj.Columns = append(tj.Columns, columnJSON{Name: c.Name, Type: c.Type.IDT(), Key: c.Type.Key(), Nullable: c.Type.Nullable()})
+		}
+		out = append(out, tj)
+	}
+	return writeJSON(ctx.stdout, out)
+}
+
+func exportTable(w io.Writer, p *msi.Package, name string) error {
+	switch name {
+	case "_ForceCodepage":
+		cp, err := p.Codepage()
+		if err != nil {
+			return err
+		}
+		return msi.WriteForceCodepageIDT(w, cp)
+	case "_SummaryInformation":
+		return exportSummaryIDT(w, p)
+	}
+	t, err := p.Table(name)
+	if err != nil {
+		return err
+	}
+	return t.WriteIDT(w)
+}
+
+// exportAll writes every table as DIR/TABLE.idt and each binary cell's
+// stream as DIR/TABLE/KEY.ibd, the layout msidb -e uses.
+func exportAll(ctx *context, p *msi.Package, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return envError{err}
+	}
+	names, err := p.Tables()
+	if err != nil {
+		return err
+	}
+	for _, n := range append(append([]string(nil), pseudoTables...), names...) {
+		if err := writeFileAtomic(filepath.Join(dir, safeFileName(n)+".idt"), func(w io.Writer) error { return exportTable(w, p, n) }); err != nil {
+			return err
+		}
+		if strings.HasPrefix(n, "_") {
+			continue
+		}
+		t, err := p.Table(n)
+		if err != nil {
+			return err
+		}
+		for _, r := range t.Rows {
+			for _, v := range r.Values {
+				if v.Kind != msi.Stream {
+					continue
+				}
+				sub := filepath.Join(dir, safeFileName(n))
+				if err := os.MkdirAll(sub, 0o755); err != nil {
+					return envError{err}
+				}
+				data, err := p.ReadStream(v.Str)
+				if errors.Is(err, msi.ErrNotFound) {
+					fmt.Fprintf(ctx.stderr, "%s: warning: table %s refers to stream %s, which is missing\n", p.Name(), n, v.Str)
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				base := safeFileName(strings.TrimPrefix(v.Str, n+".")) + ".ibd"
+				if err := writeFileAtomic(filepath.Join(sub, base), func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// safeFileName keeps a table or key name from naming another directory.
+func safeFileName(s string) string {
+	r := strings.NewReplacer("/", "_", "\\", "_", "\x00", "_", ":", "_")
+	s = r.Replace(s)
+	if s == "." || s == ".." || s == "" {
+		s = "_" + s
+	}
+	return s
+}
+
+// writeFileAtomic writes through a temporary file renamed into place, so
+// an error leaves no partial file under the final name.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".msikit-*")
+	if err != nil {
+		return envError{err}
+	}
+	tmp := f.Name()
+	w := bufio.NewWriter(f)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+type streamJSON struct {
+	Name    string `json:"name"`
+	Storage string `json:"storage"`
+	Path    string `json:"path"`
+	Size    int64  `json:"size"`
+	Dir     bool   `json:"storage_entry,omitempty"`
+}
+
+func listStreams(ctx *context, p *msi.Package, all, asJSON bool) error {
+	var list []msi.StreamInfo
+	if all {
+		list = p.Entries()
+	} else {
+		list = p.Streams()
+	}
+	if asJSON {
+		out := []streamJSON{}
+		for _, s := range list {
+			out = append(out, streamJSON{Name: s.Name, Storage: s.Storage, Path: s.Path(), Size: s.Size, Dir: s.Dir})
+		}
+		return writeJSON(ctx.stdout, out)
+	}
+	w := bufio.NewWriter(ctx.stdout)
+	for _, s := range list {
+		name := s.Path()
+		if s.Dir {
+			name += "/"
+		}
+		fmt.Fprintln(w, name)
+	}
+	return w.Flush()
+}
+
+func extractStream(ctx *context, p *msi.Package, name, out string) error {
+	r, _, err := p.OpenStream(name)
+	if err != nil {
+		return err
+	}
+	if out == "-" {
+		_, err := io.Copy(ctx.stdout, r)
+		return err
+	}
+	return writeFileAtomic(out, func(w io.Writer) error { _, err := io.Copy(w, r); return err })
+}

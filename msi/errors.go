@@ -1,0 +1,43 @@
+package msi
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors, for errors.Is. Errors returned by this package wrap one
+// of them together with the file and the place that is wrong.
+var (
+	// ErrFormat means the input is not a valid package or is damaged.
+	ErrFormat = errors.New("invalid or damaged package")
+	// ErrNotFound means a table, stream, storage or row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrUnsupported means a valid construct this package does not handle.
+	ErrUnsupported = errors.New("unsupported")
+)
+
+// Error is an error found while reading a package: the file it is about,
+// what was being read, and the underlying error.
+type Error struct {
+	File string // the package's file name, if known
+	What string // the part being read, e.g. "table File" or "string pool"
+	Err  error
+}
+
+func (e *Error) Error() string {
+	s := ""
+	if e.File != "" {
+		s = e.File + ": "
+	}
+	if e.What != "" {
+		s += e.What + ": "
+	}
+	return s + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// formatErr builds an ErrFormat-wrapped error for a detail.
+func formatErr(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, a...))
+}

@@ -1,0 +1,251 @@
+package msi
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Table is a decoded table: its columns, in order, and its rows, in the
+// order the table stream stores them.
+type Table struct {
+	Name    string
+	Columns []Column
+	Rows    []Row
+}
+
+// Row is one row of a table.
+type Row struct {
+	Table  *Table
+	Values []Value // one per column, in column order
+}
+
+// Index returns the position of the named column, or -1.
+func (t *Table) Index(column string) int {
+	for i, c := range t.Columns {
+		if c.Name == column {
+			return i
+		}
+	}
+	return -1
+}
+
+// KeyColumns returns the primary-key columns, in column order.
+func (t *Table) KeyColumns() []Column {
+	var keys []Column
+	for _, c := range t.Columns {
+		if c.Type.Key() {
+			keys = append(keys, c)
+		}
+	}
+	return keys
+}
+
+// Lookup finds the row whose primary key, as text (see Value.Text), equals
+// key, one string per key column.
+func (t *Table) Lookup(key ...string) (Row, bool) {
+	var idx []int
+	for i, c := range t.Columns {
+		if c.Type.Key() {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) != len(key) {
+		return Row{}, false
+	}
+rows:
+	for _, r := range t.Rows {
+		for k, i := range idx {
+			if r.Values[i].Text() != key[k] {
+				continue rows
+			}
+		}
+		return r, true
+	}
+	return Row{}, false
+}
+
+// Get returns the cell in the named column; a null Value if there is no
+// such column.
+func (r Row) Get(column string) Value {
+	if r.Table == nil {
+		return Value{}
+	}
+	if i := r.Table.Index(column); i >= 0 && i < len(r.Values) {
+		return r.Values[i]
+	}
+	return Value{}
+}
+
+// String returns the named cell as text ("" for null).
+func (r Row) String(column string) string { return r.Get(column).Text() }
+
+// Int returns the named integer cell, and false if it is null or not an
+// integer.
+func (r Row) Int(column string) (int32, bool) {
+	v := r.Get(column)
+	return v.Int, v.Kind == Integer
+}
+
+// streamName is the name of the stream a binary cell refers to: the table
+// name and the row's key values, joined with dots.
+func (t *Table) streamName(vals []Value) string {
+	parts := []string{t.Name}
+	for i, c := range t.Columns {
+		if c.Type.Key() && i < len(vals) {
+			parts = append(parts, vals[i].Text())
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// maxColumns bounds a table's width; Windows Installer allows 32.
+const maxColumns = 255
+
+// decodeTable decodes a table stream, stored column by column: all rows'
+// first cells, then all rows' second cells, and so on.
+func decodeTable(name string, cols []Column, data []byte, pool *StringPool) (*Table, error) {
+	t := &Table{Name: name, Columns: cols}
+	refSize := pool.RefSize()
+	rowSize := 0
+	for _, c := range cols {
+		rowSize += c.Type.storageSize(refSize)
+	}
+	if rowSize == 0 {
+		return nil, formatErr("table %s has no columns", name)
+	}
+	if len(data)%rowSize != 0 {
+		return nil, formatErr("table %s: stream size %d is not a multiple of the row size %d", name, len(data), rowSize)
+	}
+	n := len(data) / rowSize
+	cells := make([]Value, n*len(cols))
+	off := 0
+	for ci, c := range cols {
+		size := c.Type.storageSize(refSize)
+		for ri := 0; ri < n; ri++ {
+			b := data[off : off+size]
+			off += size
+			v, err := decodeCell(c.Type, b, pool)
+			if err != nil {
+				return nil, formatErr("table %s, row %d, column %s: %v", name, ri+1, c.Name, err)
+			}
+			cells[ri*len(cols)+ci] = v
+		}
+	}
+	t.Rows = make([]Row, n)
+	for ri := range t.Rows {
+		vals := cells[ri*len(cols) : (ri+1)*len(cols) : (ri+1)*len(cols)]
+		t.Rows[ri] = Row{Table: t, Values: vals}
+	}
+	// Binary cells name their stream after the row's key, known only now.
+	for ci, c := range cols {
+		if !c.Type.IsBinary() {
+			continue
+		}
+		for _, r := range t.Rows {
+			if r.Values[ci].Kind == Stream {
+				r.Values[ci].Str = t.streamName(r.Values)
+			}
+		}
+	}
+	return t, nil
+}
+
+func decodeCell(t ColumnType, b []byte, pool *StringPool) (Value, error) {
+	switch {
+	case t.IsBinary():
+		if binary.LittleEndian.Uint16(b) == 0 {
+			return Value{}, nil
+		}
+		return Value{Kind: Stream}, nil
+	case t.IsString():
+		id := int(b[0]) | int(b[1])<<8
+		if len(b) == 3 {
+			id |= int(b[2]) << 16
+		}
+		if id == 0 {
+			return Value{}, nil
+		}
+		s, ok := pool.String(id)
+		if !ok {
+			return Value{}, fmt.Errorf("string reference %d is outside the string pool (%d strings)", id, pool.Len()-1)
+		}
+		return Value{Kind: String, Str: s}, nil
+	case len(b) == 2:
+		raw := binary.LittleEndian.Uint16(b)
+		if raw == 0 {
+			return Value{}, nil
+		}
+		return IntValue(int32(int16(raw ^ 0x8000))), nil
+	}
+	raw := binary.LittleEndian.Uint32(b)
+	if raw == 0 {
+		return Value{}, nil
+	}
+	return IntValue(int32(raw ^ 0x80000000)), nil
+}
+
+// Columns of the system tables, which no _Columns row describes.
+var (
+	tablesColumns = []Column{
+		{Name: "Name", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 64},
+	}
+	columnsColumns = []Column{
+		{Name: "Table", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 64},
+		{Name: "Number", Number: 2, Type: TypeValid | TypeNoBinary | TypeKey | 2},
+		{Name: "Name", Number: 3, Type: TypeValid | TypeNoBinary | TypeString | 64},
+		{Name: "Type", Number: 4, Type: TypeValid | TypeNoBinary | 2},
+	}
+	streamsColumns = []Column{
+		{Name: "Name", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 62},
+		{Name: "Data", Number: 2, Type: TypeValid | TypeString | TypeNullable},
+	}
+)
+
+// catalog is what _Tables and _Columns say: the tables, in _Tables order,
+// and each one's columns.
+type catalog struct {
+	names   []string
+	columns map[string][]Column
+}
+
+func buildCatalog(tablesData, columnsData []byte, pool *StringPool) (*catalog, error) {
+	tt, err := decodeTable("_Tables", tablesColumns, tablesData, pool)
+	if err != nil {
+		return nil, err
+	}
+	ct, err := decodeTable("_Columns", columnsColumns, columnsData, pool)
+	if err != nil {
+		return nil, err
+	}
+	cat := &catalog{columns: map[string][]Column{}}
+	for _, r := range tt.Rows {
+		name := r.Values[0].Text()
+		if name == "" {
+			return nil, formatErr("_Tables has a row with no name")
+		}
+		cat.names = append(cat.names, name)
+	}
+	for i, r := range ct.Rows {
+		table, num, colName, typ := r.Values[0], r.Values[1], r.Values[2], r.Values[3]
+		if table.Kind != String || num.Kind != Integer || colName.Kind != String || typ.Kind != Integer {
+			return nil, formatErr("_Columns row %d has a null cell", i+1)
+		}
+		cat.columns[table.Str] = append(cat.columns[table.Str], Column{
+			Name: colName.Str, Number: int(num.Int), Type: ColumnType(uint16(typ.Int)),
+		})
+	}
+	for name, cols := range cat.columns {
+		sort.Slice(cols, func(i, j int) bool { return cols[i].Number < cols[j].Number })
+		if len(cols) > maxColumns {
+			return nil, formatErr("table %s has %d columns", name, len(cols))
+		}
+		for i, c := range cols {
+			if c.Number != i+1 {
+				return nil, formatErr("table %s: column %s is number %d, want %d", name, c.Name, c.Number, i+1)
+			}
+		}
+	}
+	return cat, nil
+}
