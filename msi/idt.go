@@ -54,6 +54,34 @@ func escapeIDT(s string) string {
 
 var idtEscaper = strings.NewReplacer("\x00", "\x15", "\b", "\x1b", "\t", "\x10", "\n", "\x19", "\f", "\x18", "\r", "\x11")
 
+// Pseudo-table names: exported like tables, though no table stream holds
+// them.
+const (
+	SummaryInformationTable = "_SummaryInformation"
+	ForceCodepageTable      = "_ForceCodepage"
+)
+
+// WriteIDT exports the named table as WriteIDT on Table does. It also
+// serves the pseudo-tables _ForceCodepage (the database's code page) and
+// _SummaryInformation (the summary information, one property per row).
+func (p *Package) WriteIDT(w io.Writer, table string) error {
+	switch table {
+	case ForceCodepageTable:
+		cp, err := p.Codepage()
+		if err != nil {
+			return err
+		}
+		return WriteForceCodepageIDT(w, cp)
+	case SummaryInformationTable:
+		return p.writeSummaryIDT(w)
+	}
+	t, err := p.Table(table)
+	if err != nil {
+		return err
+	}
+	return t.WriteIDT(w)
+}
+
 // WriteForceCodepageIDT writes the _ForceCodepage pseudo-table: two empty
 // lines and the code page, the form msidb uses to carry a database's code
 // page in an export.

@@ -118,6 +118,9 @@ func newPackage(r io.ReaderAt, size int64, name string) (p *Package, err error) 
 	if string(sig) != string(cfbSignature) {
 		return nil, p.errorf("", formatErr("not a compound file (bad signature)"))
 	}
+	if err := checkAllocationTables(r, size); err != nil {
+		return nil, p.errorf("", err)
+	}
 	// mscfb validates most structures; a recover turns any panic on
 	// damaged input it does not foresee into an error.
 	defer func() {

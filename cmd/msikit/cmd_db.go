@@ -95,7 +95,7 @@ func withPackage(path string, f func(*msi.Package) error) error {
 
 // pseudoTables are what msiinfo lists before the real tables: the summary
 // information and the code page, both exportable as .idt files.
-var pseudoTables = []string{"_SummaryInformation", "_ForceCodepage"}
+var pseudoTables = []string{msi.SummaryInformationTable, msi.ForceCodepageTable}
 
 type tableJSON struct {
 	Name    string       `json:"name"`
@@ -137,23 +137,7 @@ func listTables(ctx *context, p *msi.Package, asJSON bool) error {
 	return writeJSON(ctx.stdout, out)
 }
 
-func exportTable(w io.Writer, p *msi.Package, name string) error {
-	switch name {
-	case "_ForceCodepage":
-		cp, err := p.Codepage()
-		if err != nil {
-			return err
-		}
-		return msi.WriteForceCodepageIDT(w, cp)
-	case "_SummaryInformation":
-		return exportSummaryIDT(w, p)
-	}
-	t, err := p.Table(name)
-	if err != nil {
-		return err
-	}
-	return t.WriteIDT(w)
-}
+func exportTable(w io.Writer, p *msi.Package, name string) error { return p.WriteIDT(w, name) }
 
 // exportAll writes every table as DIR/TABLE.idt and each binary cell's
 // stream as DIR/TABLE/KEY.ibd, the layout msidb -e uses.

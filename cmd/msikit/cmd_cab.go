@@ -1,0 +1,451 @@
+package main
+
+import (
+	"bufio"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/safepath"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name:    "cab",
+		summary: "List, extract and test cabinet (.cab) files.",
+		children: []*command{
+			{
+				name: "list", usage: "CAB... [--search] [--json]",
+				summary: "List the files of cabinets: size, date, folder, compression and name.\n" +
+					"A spanned set is listed whole from any of its parts.\n\n" +
+					"--json prints an array with one object per cabinet (or set):\n" +
+					"  {cabinet, offset, set_id, index, parts: [names],\n" +
+					"   folders: [{index, compression, blocks}],\n" +
+					"   files: [{name, path, size, modified, attributes, folder, offset, compression}]}\n" +
+					"name is the stored name (backslash separated), path the relative path extraction\n" +
+					"uses, modified the DOS date and time as YYYY-MM-DDTHH:MM:SS (no zone).",
+				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+					search := fs.Bool("search", false, "find cabinets embedded anywhere in the files (self-extracting EXEs)")
+					asJSON := fs.Bool("json", false, "print JSON (shape above)")
+					return func(ctx *context, args []string) error {
+						if err := needArgs(args, 1, -1); err != nil {
+							return err
+						}
+						return cabList(ctx, args, *search, *asJSON)
+					}
+				},
+			},
+			{
+				name: "extract", usage: "CAB [-o DIR] [--only GLOB]... [--search] [--overwrite] [-q]",
+				summary: "Extract the files of a cabinet, or of the whole spanned set it is part of.\n" +
+					"Directories come from the stored names, made safe: nothing is written outside DIR.\n" +
+					"Modification times come from the cabinet. Existing files are kept unless --overwrite.",
+				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+					out := fs.StringP("output", "o", ".", "output directory")
+					only := fs.StringArray("only", nil, "extract only files whose path or base name matches this glob (repeatable)")
+					search := fs.Bool("search", false, "find cabinets embedded anywhere in the file (self-extracting EXEs)")
+					overwrite := fs.Bool("overwrite", false, "replace existing files")
+					quiet := fs.BoolP("quiet", "q", false, "do not list the files extracted")
+					return func(ctx *context, args []string) error {
+						if err := needArgs(args, 1, 1); err != nil {
+							return err
+						}
+						for _, g := range *only {
+							if _, err := path.Match(g, ""); err != nil {
+								return usagef("bad --only pattern %q: %v", g, err)
+							}
+						}
+						return cabExtract(ctx, args[0], extractOpts{
+							dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
+						})
+					}
+				},
+			},
+			{
+				name: "test", usage: "CAB [--md5] [--search] [--json]",
+				summary: "Decode every file of a cabinet (or its whole set) and verify every checksum.\n" +
+					"--json prints an array of {cabinet, name, size, ok, md5, error}.",
+				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+					sum := fs.Bool("md5", false, "print each file's MD5, as cabextract -t does")
+					search := fs.Bool("search", false, "find cabinets embedded anywhere in the file (self-extracting EXEs)")
+					asJSON := fs.Bool("json", false, "print JSON (shape above)")
+					return func(ctx *context, args []string) error {
+						if err := needArgs(args, 1, 1); err != nil {
+							return err
+						}
+						return cabTest(ctx, args[0], *search, *sum, *asJSON)
+					}
+				},
+			},
+		},
+	})
+}
+
+// openCabs opens name as the whole set it belongs to or, with search,
+// every cabinet embedded in it. When a part of the set is missing, it
+// falls back to the single cabinet, after a warning, so that the files
+// wholly inside it can still be read, as cabextract does.
+func openCabs(ctx *context, name string, search bool) ([]*cab.Reader, func(), error) {
+	if search {
+		rs, cl, err := cab.SearchFile(name)
+		if err != nil {
+			return nil, nil, fileErr(name, err)
+		}
+		return rs, func() { cl.Close() }, nil
+	}
+	rc, err := cab.OpenSet(name)
+	if errors.Is(err, cab.ErrMissingPart) {
+		fmt.Fprintf(ctx.stderr, "%s: warning: %s: %v\n", ctx.path, name, err)
+		rc, err = cab.Open(name)
+	}
+	if err != nil {
+		return nil, nil, fileErr(name, err)
+	}
+	return []*cab.Reader{&rc.Reader}, func() { rc.Close() }, nil
+}
+
+// fileErr names the file in an error, unless it is an error from the
+// operating system that already does.
+func fileErr(name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return envError{err}
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+type jsonCabinet struct {
+	Cabinet string       `json:"cabinet"`
+	Offset  int64        `json:"offset"`
+	SetID   uint16       `json:"set_id"`
+	Index   uint16       `json:"index"`
+	Parts   []string     `json:"parts"`
+	Folders []jsonFolder `json:"folders"`
+	Files   []jsonFile   `json:"files"`
+}
+
+type jsonFolder struct {
+	Index       int    `json:"index"`
+	Compression string `json:"compression"`
+	Blocks      int    `json:"blocks"`
+}
+
+type jsonFile struct {
+	Name        string `json:"name"`
+	Path        string `json:"path"`
+	Size        int64  `json:"size"`
+	Modified    string `json:"modified"`
+	Attributes  uint16 `json:"attributes"`
+	Folder      int    `json:"folder"`
+	Offset      int64  `json:"offset"`
+	Compression string `json:"compression"`
+}
+
+// dosStamp prints the raw DOS date and time, so that odd values (month 0)
+// show as stored rather than normalised.
+func dosStamp(f *cab.File, sep string) string {
+	d, t := f.DOSDate, f.DOSTime
+	return fmt.Sprintf("%04d-%02d-%02d%s%02d:%02d:%02d",
+		int(d>>9)+1980, d>>5&0xF, d&0x1F, sep, t>>11, t>>5&0x3F, (t&0x1F)*2)
+}
+
+func cabList(ctx *context, names []string, search, asJSON bool) error {
+	var all []jsonCabinet
+	w := bufio.NewWriter(ctx.stdout)
+	defer w.Flush()
+	var failed []error
+	for _, name := range names {
+		rs, closeFn, err := openCabs(ctx, name, search)
+		if err != nil {
+			if len(names) == 1 {
+				return err
+			}
+			fmt.Fprintf(ctx.stderr, "%s: %v\n", ctx.path, err)
+			failed = append(failed, err)
+			continue
+		}
+		for _, r := range rs {
+			jc := jsonCabinet{Cabinet: name, Offset: r.Offset, SetID: r.SetID, Index: r.Index,
+				Folders: []jsonFolder{}, Files: []jsonFile{}}
+			for _, p := range r.Parts {
+				jc.Parts = append(jc.Parts, partName(r, p))
+			}
+			for _, fo := range r.Folders {
+				jc.Folders = append(jc.Folders, jsonFolder{fo.Index, fo.Compression.String(), fo.NumBlocks})
+			}
+			for _, f := range r.File {
+				jc.Files = append(jc.Files, jsonFile{
+					Name: f.Name, Path: safepath.Clean(f.Name), Size: f.Size, Modified: dosStamp(f, "T"),
+					Attributes: f.Attributes, Folder: f.Folder, Offset: f.Offset,
+					Compression: r.Folders[f.Folder].Compression.String(),
+				})
+			}
+			all = append(all, jc)
+			if asJSON {
+				continue
+			}
+			if len(names) > 1 || len(rs) > 1 {
+				fmt.Fprintf(w, "%s (offset %d):\n", name, r.Offset)
+			}
+			fmt.Fprintf(w, "%10s  %-19s  %6s  %-12s  %s\n", "SIZE", "DATE", "FOLDER", "COMPRESSION", "NAME")
+			for _, f := range r.File {
+				fmt.Fprintf(w, "%10d  %s  %6d  %-12s  %s\n", f.Size, dosStamp(f, " "), f.Folder,
+					r.Folders[f.Folder].Compression, strings.ReplaceAll(f.Name, "\\", "/"))
+			}
+		}
+		closeFn()
+	}
+	if asJSON {
+		if all == nil {
+			all = []jsonCabinet{}
+		}
+		if err := writeJSON(w, all); err != nil {
+			return err
+		}
+	}
+	if len(failed) > 0 {
+		return exitCodeError{code: exitBad, msg: fmt.Sprintf("%d of %d cabinets could not be read", len(failed), len(names))}
+	}
+	return nil
+}
+
+// partName is the name of one cabinet of a set: the first one's is known,
+// the others are as the previous header names them.
+func partName(r *cab.Reader, h cab.Header) string {
+	if h.Index == r.Index || h.PrevCabinet == "" {
+		if r.Name() != "" && h.Index == r.Index {
+			return r.Name()
+		}
+	}
+	for i, p := range r.Parts {
+		if p.Index == h.Index && i > 0 {
+			return r.Parts[i-1].NextCabinet
+		}
+	}
+	return r.Name()
+}
+
+type extractOpts struct {
+	dir       string
+	only      []string
+	search    bool
+	overwrite bool
+	quiet     bool
+}
+
+// selected reports whether f matches one of the --only globs, against
+// its extraction path or its base name.
+func selected(f *cab.File, globs []string) bool {
+	if len(globs) == 0 {
+		return true
+	}
+	p := safepath.Clean(f.Name)
+	for _, g := range globs {
+		if ok, _ := path.Match(g, p); ok {
+			return true
+		}
+		if ok, _ := path.Match(g, path.Base(p)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func workers() int { return min(runtime.GOMAXPROCS(0), 4) }
+
+func cabExtract(ctx *context, name string, o extractOpts) error {
+	rs, closeFn, err := openCabs(ctx, name, o.search)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	dir, err := safepath.OpenDir(o.dir)
+	if err != nil {
+		return envError{fmt.Errorf("output directory: %w", err)}
+	}
+	defer dir.Close()
+	var total, done int
+	var totalBytes, doneBytes int64
+	var files [][]*cab.File
+	for _, r := range rs {
+		var sel []*cab.File
+		for _, f := range r.File {
+			if selected(f, o.only) {
+				sel = append(sel, f)
+				totalBytes += f.Size
+			}
+		}
+		total += len(sel)
+		files = append(files, sel)
+	}
+	if len(o.only) > 0 && total == 0 {
+		return fmt.Errorf("%s: no file matches %s", name, strings.Join(o.only, ", "))
+	}
+	progress := !o.quiet && isTerminal(ctx.stderr)
+	out := bufio.NewWriter(ctx.stdout)
+	defer out.Flush()
+	var mu sync.Mutex
+	var errs []error
+	envOnly := true
+	for i, r := range rs {
+		if len(files[i]) == 0 {
+			continue
+		}
+		err := r.Extract(files[i], workers(), func(f *cab.File, content io.Reader) error {
+			rel, n, err := dir.WriteFile(f.Name, content, safepath.WriteOptions{
+				ModTime: f.Modified, Perm: f.Mode(), Overwrite: o.overwrite,
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			doneBytes += n
+			if err == nil && !o.quiet {
+				fmt.Fprintf(out, "  extracting %s\n", rel)
+			}
+			if progress {
+				fmt.Fprintf(ctx.stderr, "\r%d/%d files, %d/%d MB", done, total, doneBytes>>20, totalBytes>>20)
+			}
+			if errors.Is(err, safepath.ErrExist) {
+				return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+			}
+			return err
+		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if progress {
+		fmt.Fprintln(ctx.stderr)
+	}
+	out.Flush()
+	if len(errs) == 0 {
+		return nil
+	}
+	var n int
+	for _, err := range errs {
+		for _, e := range unjoin(err) {
+			n++
+			var fe *cab.FileError
+			if errors.As(e, &fe) && !isEnvError(fe.Err) {
+				envOnly = false
+			}
+			fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(e.Error()))
+		}
+	}
+	code := exitBad
+	if envOnly {
+		code = exitUsage
+	}
+	return exitCodeError{code: code, msg: fmt.Sprintf("%s: %d of %d files not extracted", name, n, total)}
+}
+
+// isEnvError tells problems of the output directory (exit 2) from
+// problems of the cabinet (exit 1).
+func isEnvError(err error) bool {
+	var pe *fs.PathError
+	return strings.Contains(err.Error(), "use --overwrite") || errors.Is(err, safepath.ErrSymlink) || errors.As(err, &pe)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+type jsonTest struct {
+	Cabinet string `json:"cabinet"`
+	Name    string `json:"name"`
+	Size    int64  `json:"size"`
+	OK      bool   `json:"ok"`
+	MD5     string `json:"md5,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
+	rs, closeFn, err := openCabs(ctx, name, search)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	w := bufio.NewWriter(ctx.stdout)
+	defer w.Flush()
+	var results []jsonTest
+	failed := 0
+	for _, r := range rs {
+		sums := make(map[*cab.File]string, len(r.File))
+		var mu sync.Mutex
+		err := r.Extract(nil, workers(), func(f *cab.File, content io.Reader) error {
+			h := md5.New()
+			if _, err := io.Copy(h, content); err != nil {
+				return err
+			}
+			mu.Lock()
+			sums[f] = hex.EncodeToString(h.Sum(nil))
+			mu.Unlock()
+			return nil
+		})
+		fails := map[*cab.File]error{}
+		for _, e := range unjoin(err) {
+			var fe *cab.FileError
+			if errors.As(e, &fe) {
+				fails[fe.File] = fe.Err
+			} else if e != nil {
+				return fileErr(name, e)
+			}
+		}
+		for _, f := range r.File {
+			res := jsonTest{Cabinet: name, Name: f.Name, Size: f.Size}
+			shown := strings.ReplaceAll(f.Name, "\\", "/")
+			if ferr, bad := fails[f]; bad {
+				failed++
+				res.Error = ferr.Error()
+				if !asJSON {
+					fmt.Fprintf(w, "  %s  failed (%s)\n", shown, oneLine(ferr.Error()))
+				}
+			} else {
+				res.OK = true
+				if withMD5 {
+					res.MD5 = sums[f]
+				}
+				if !asJSON {
+					if withMD5 {
+						fmt.Fprintf(w, "  %s  OK  %s\n", shown, sums[f])
+					} else {
+						fmt.Fprintf(w, "  %s  OK\n", shown)
+					}
+				}
+			}
+			results = append(results, res)
+		}
+	}
+	if asJSON {
+		if results == nil {
+			results = []jsonTest{}
+		}
+		if err := writeJSON(w, results); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		w.Flush()
+		first := ""
+		for _, r := range results {
+			if !r.OK {
+				first = r.Name + ": " + oneLine(r.Error)
+				break
+			}
+		}
+		return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files failed; first: %s", name, failed, len(results), first)}
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+// Package testutil finds the shared corpus and the peer tools for tests,
+// skipping a test with a clear message when either is missing.
+package testutil
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// ModuleRoot is the directory holding go.mod, found from the working
+// directory (a package directory, under go test).
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// Corpus returns the path of a file or folder in ../shared/corpus beside
+// the repository, or skips the test when it is absent.
+func Corpus(t testing.TB, elem ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{ModuleRoot(t), "..", "shared", "corpus"}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared corpus not present (%s): skipping", p)
+	}
+	return p
+}
+
+// Tool returns the path of a peer program, or skips the test when it is
+// not installed.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s not installed: skipping the comparison with it (.ci/run installs it)", name)
+	}
+	return p
+}
+
+// Run runs a peer program with extra environment variables and returns
+// its standard output; a failure is reported with its standard error.
+func Run(t testing.TB, env []string, name string, args ...string) ([]byte, error) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr []byte
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); ok {
+		stderr = ee.Stderr
+		t.Logf("%s %v: %v: %s", name, args, err, stderr)
+	}
+	return out, err
+}
