@@ -89,6 +89,9 @@ type cabinet struct {
 	hdr     Header
 	folders []rawFolder
 	files   []rawFile
+	// coffFiles is the header's offset of the file entries, used only to
+	// judge candidates in search mode.
+	coffFiles int64
 }
 
 // sectionReader reads the header area of a cabinet, turning every short
@@ -256,9 +259,13 @@ func parseCabinet(ra io.ReaderAt, base, end int64, o *options) (*cabinet, error)
 			f.reserve = bytes.Clone(r)
 		}
 	}
-	s.pos = base + coffFiles
-	if s.pos < base || s.end-s.pos < int64(h.NumFiles)*(cfFileSize+2) {
-		return nil, fmt.Errorf("%w: truncated: %d file entries do not fit at offset %d", ErrFormat, h.NumFiles, coffFiles)
+	// The CFFILE entries are read where the folders end, not at
+	// coffFiles: the two agree in every well-formed cabinet, and reading
+	// on is what libmspack does, so entries "hidden" by a coffFiles that
+	// points elsewhere are treated as cabextract treats them.
+	c.coffFiles = coffFiles
+	if s.end-s.pos < int64(h.NumFiles)*(cfFileSize+2) {
+		return nil, fmt.Errorf("%w: truncated: %d file entries do not fit at offset %d", ErrFormat, h.NumFiles, s.pos-base)
 	}
 	nfiles := h.NumFiles
 	if o.salvage {

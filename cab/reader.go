@@ -1,7 +1,7 @@
 package cab
 
 import (
-		"io"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -61,11 +61,11 @@ func NewReader(r io.ReaderAt, size int64, opts ...Option) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := new(Reader)
-	if err := r.init([]*cabinet{c}, o); err != nil {
+	rd := new(Reader)
+	if err := rd.init([]*cabinet{c}, o); err != nil {
 		return nil, err
 	}
-	return r, nil
+	return rd, nil
 }
 
 // openCabinet parses the cabinet at offset 0 of r or, in search mode, the

@@ -1,6 +1,5 @@
 package msi
 
-
 // Names of the streams that hold the database's structure.
 const (
 	streamStringPool = TableMark + "_StringPool"

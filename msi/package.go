@@ -23,14 +23,14 @@ type Package struct {
 	kind   Kind
 	clsid  string
 
-	mu       sync.Mutex
-	entries  []*entry          // every stream and storage, in directory order
-	byPath   map[string]*entry // decoded path ("storage/stream") to entry
-	pool     *StringPool       // the root database's string pool
-	catalog  *catalog          // _Tables and _Columns, read on first use
-	tables   map[string]*Table // decoded tables, cached
-	poolErr  error
-	ra       io.ReaderAt
+	mu      sync.Mutex
+	entries []*entry          // every stream and storage, in directory order
+	byPath  map[string]*entry // decoded path ("storage/stream") to entry
+	pool    *StringPool       // the root database's string pool
+	catalog *catalog          // _Tables and _Columns, read on first use
+	tables  map[string]*Table // decoded tables, cached
+	poolErr error
+	ra      io.ReaderAt
 }
 
 // entry is one compound-file directory entry with its decoded name.

@@ -16,10 +16,11 @@ const overrunSlack = 2
 // Huffman lookup is a single shift. Past the end of src it reads zeros while
 // pos keeps counting, so the caller can tell how far it overran.
 type bitReader struct {
-	src   []byte
-	pos   int    // next byte of src to load (may pass len(src))
-	buf   uint64 // unread bits, most significant first
-	nbits uint   // number of valid bits in buf
+	src    []byte
+	origin int    // byte where the current run of 16-bit words began
+	pos    int    // next byte of src to load (may pass len(src))
+	buf    uint64 // unread bits, most significant first
+	nbits  uint   // number of valid bits in buf
 }
 
 func (br *bitReader) init(src []byte) {
@@ -97,14 +98,16 @@ func (br *bitReader) decode(h *huffman) uint16 {
 
 // alignToWord skips to the 16-bit boundary that ends the current word and
 // returns the byte offset of what follows. As the format demands 1 to 16
-// bits of padding, a reader already on a boundary skips a whole word.
+// bits of padding, a reader already on a boundary skips a whole word. Words
+// count from where the bitstream last resumed, which after an odd-sized
+// uncompressed block need not be an even offset of the frame.
 func (br *bitReader) alignToWord() int {
-	p := br.consumed()/16*2 + 2
-	br.pos, br.buf, br.nbits = p, 0, 0
+	p := br.origin + (br.consumed()-br.origin*8)/16*2 + 2
+	br.seekByte(p)
 	return p
 }
 
 // seekByte empties the bit buffer and moves the byte cursor to p.
 func (br *bitReader) seekByte(p int) {
-	br.pos, br.buf, br.nbits = p, 0, 0
+	br.origin, br.pos, br.buf, br.nbits = p, p, 0, 0
 }

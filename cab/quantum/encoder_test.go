@@ -17,6 +17,14 @@ type arithEncoder struct {
 	coded     []bool // coder bits, in the order the decoder shifts them in
 	shifts    int    // coder bits the decoder has consumed so far
 	raw       []rawBits
+	stats     *encoderStats
+}
+
+// encoderStats records which parts of the format a stream exercised.
+type encoderStats struct {
+	used   map[*model]map[int]bool // symbols coded, per model
+	sorts  map[*model]int          // frequency re-sorts, per model
+	halves map[*model]int          // plain rescales, per model
 }
 
 type rawBits struct {
@@ -26,7 +34,7 @@ type rawBits struct {
 }
 
 func (e *arithEncoder) start() {
-	*e = arithEncoder{low: 0, high: 0xFFFF, coded: e.coded[:0], raw: e.raw[:0]}
+	*e = arithEncoder{low: 0, high: 0xFFFF, coded: e.coded[:0], raw: e.raw[:0], stats: e.stats}
 }
 
 func (e *arithEncoder) emit(bit bool) {
@@ -60,7 +68,20 @@ func (e *arithEncoder) encode(m *model, sym int) {
 		e.high = (e.high<<1 | 1) & 0xFFFF
 		e.shifts++
 	}
+	before := m.shiftsLeft
 	m.update(k + 1)
+	if st := e.stats; st != nil {
+		if st.used[m] == nil {
+			st.used[m] = map[int]bool{}
+		}
+		st.used[m][sym] = true
+		switch {
+		case before == 1 && m.shiftsLeft == sortCountdown:
+			st.sorts[m]++
+		case m.shiftsLeft == before-1:
+			st.halves[m]++
+		}
+	}
 }
 
 func (e *arithEncoder) rawBits(n uint, v uint32) {
@@ -76,7 +97,10 @@ func (e *arithEncoder) finish() []byte {
 	// Two more bits pick a value inside the final interval whatever follows.
 	e.pending++
 	e.emit(e.low >= 0x4000)
-	for len(e.coded) < 16+e.shifts {
+	// The decoder reads 16 coder bits past the last shift. Two more zero
+	// bits follow because Microsoft's encoder leaves them and 7-Zip insists
+	// on reading them.
+	for len(e.coded) < 16+e.shifts+2 {
 		e.coded = append(e.coded, false)
 	}
 	var w bitWriter
@@ -90,7 +114,7 @@ func (e *arithEncoder) finish() []byte {
 		putCoded(16 + r.at)
 		w.put(r.n, r.value)
 	}
-	putCoded(16 + e.shifts)
+	putCoded(len(e.coded))
 	return w.bytes()
 }
 
@@ -151,14 +175,17 @@ func (te *testEncoder) compress(data []byte) [][]byte {
 	window := 1 << d.windowBits
 	max3 := slotLimit(d.match3.n)
 	max4 := slotLimit(d.match4.n)
-	const hashSize = 1 << 16
-	head := make([]int32, hashSize)
+	hashBits := uint(10)
+	for hashBits < 20 && 1<<hashBits < len(data) {
+		hashBits++
+	}
+	head := make([]int32, 1<<hashBits)
 	for i := range head {
 		head[i] = -1
 	}
 	prev := make([]int32, len(data))
 	hash := func(p int) int {
-		return int((uint32(data[p])<<16 | uint32(data[p+1])<<8 | uint32(data[p+2])) * 2654435761 >> 16)
+		return int((uint32(data[p])<<16 | uint32(data[p+1])<<8 | uint32(data[p+2])) * 2654435761 >> (32 - hashBits))
 	}
 	insert := func(p int) {
 		if p+3 <= len(data) {

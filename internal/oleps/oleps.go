@@ -107,7 +107,9 @@ type Property struct {
 	Value any
 	// Raw holds, for VTLPSTR and VTBSTR values read by Parse, the string's
 	// bytes as stored (code-page encoded, up to the first NUL). It lets
-	// callers reproduce tools that print the stored bytes. Bytes ignores it.
+	// callers reproduce tools that print the stored bytes. Bytes writes
+	// Raw instead of encoding Value when Raw still decodes to Value, so a
+	// string with bytes invalid in its code page survives a round trip.
 	Raw []byte
 }
 

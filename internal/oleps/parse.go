@@ -94,8 +94,12 @@ func parseSection(b []byte, off uint32) ([]Property, error) {
 		// and it may come after the strings in the array.
 		if e.id == PIDCodepage {
 			switch Type(le.Uint16(sec[e.off:])) {
-			case VTI2, VTUI2:
-				cp = int(le.Uint16(sec[e.off+4:]))
+			case VTI2, VTUI2, VTI4, VTUI4:
+				// Read as Section.Codepage does, so the writer
+				// encodes strings in the code page they are read in.
+				if uint64(e.off)+6 <= uint64(size) {
+					cp = int(le.Uint16(sec[e.off+4:]))
+				}
 			}
 		}
 	}

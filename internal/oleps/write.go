@@ -1,6 +1,7 @@
 package oleps
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strings"
@@ -104,6 +105,17 @@ func encodeProperty(p Property, cp int) ([]byte, error) {
 			return nil, encodeErr("Unknown value for the decodable type %v", p.Type)
 		}
 		return pad4(append(out, u...)), nil
+	}
+	if p.Raw != nil && (p.Type == VTLPSTR || p.Type == VTBSTR) && cp != CodepageUTF16 {
+		// A string read with bytes its code page cannot decode (now
+		// U+FFFD) goes back as it was, as long as Value is unchanged.
+		if v, ok := p.Value.(string); ok && bytes.IndexByte(p.Raw, 0) < 0 {
+			if d, _ := DecodeString(cp, p.Raw); d == v {
+				out = le.AppendUint32(out, uint32(len(p.Raw)+1))
+				out = append(append(out, p.Raw...), 0)
+				return pad4(out), nil
+			}
+		}
 	}
 	out, err := appendValue(out, p.Type, p.Value, cp)
 	if err != nil {
@@ -338,4 +350,3 @@ func encodeDictionary(d Dictionary, cp int) ([]byte, error) {
 	}
 	return pad4(out), nil
 }
-
