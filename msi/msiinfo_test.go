@@ -40,6 +40,9 @@ func msiinfo(t *testing.T, args ...string) ([]byte, error) {
 	t.Helper()
 	cmd := exec.Command("msiinfo", args...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
+	// msiinfo export writes the streams of binary columns into the
+	// working directory: keep them out of the source tree.
+	cmd.Dir = t.TempDir()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	return cmd.Output()
