@@ -1,0 +1,60 @@
+package msi_test
+
+import (
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/msikit/msikit/msi"
+)
+
+func ExampleOpen() {
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	files, err := p.Table("File")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, row := range files.Rows {
+		size, _ := row.Int("FileSize")
+		fmt.Println(row.String("File"), row.String("FileName"), size)
+	}
+	// Output:
+	// readme.txt readme.txt 20
+	// data.bin data.bin 3000
+	// guide.txt guide.txt 24
+}
+
+func ExampleTable_Lookup() {
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	props, err := p.Table("Property")
+	if err != nil {
+		log.Fatal(err)
+	}
+	row, ok := props.Lookup("ProductVersion")
+	fmt.Println(ok, row.String("Value"))
+	// Output: true 1.2.3
+}
+
+func ExamplePackage_WriteIDT() {
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.WriteIDT(os.Stdout, "Media"); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// DiskId	LastSequence	DiskPrompt	Cabinet	VolumeLabel	Source
+	// i2	i4	L64	S255	S32	S72
+	// Media	DiskId
+	// 1	3		#hello.cab
+}
