@@ -3,7 +3,7 @@ package msi_test
 import (
 	"fmt"
 	"log"
-	"os"
+	"strings"
 
 	"github.com/msikit/msikit/msi"
 )
@@ -49,9 +49,12 @@ func ExamplePackage_WriteIDT() {
 		log.Fatal(err)
 	}
 	defer p.Close()
-	if err := p.WriteIDT(os.Stdout, "Media"); err != nil {
+	var idt strings.Builder
+	if err := p.WriteIDT(&idt, "Media"); err != nil {
 		log.Fatal(err)
 	}
+	// .idt lines end in CR LF, as on Windows.
+	fmt.Print(strings.ReplaceAll(idt.String(), "\r\n", "\n"))
 	// Output:
 	// DiskId	LastSequence	DiskPrompt	Cabinet	VolumeLabel	Source
 	// i2	i4	L64	S255	S32	S72
