@@ -139,7 +139,9 @@ func TestExportEscapesControlCharacters(t *testing.T) {
 	if _, err := exec.LookPath("msiinfo"); err != nil {
 		t.Skip("msiinfo not installed: skipping the comparison with it")
 	}
-	theirs, err := msiinfo(t, "export", "../fixtures/hello.msi", "Property")
+	abs, err := filepath.Abs("../fixtures/hello.msi")
+	require.NoError(t, err)
+	theirs, err := msiinfo(t, "export", abs, "Property")
 	require.NoError(t, err)
 	assert.Contains(t, string(theirs), "GREETING\ttab\tand line\nbreak\r\n", "msiinfo writes the raw characters")
 }
