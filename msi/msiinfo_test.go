@@ -16,25 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// corpusPackages lists every MSI, MSM, MSP and MST in the shared corpus.
-func corpusPackages(t *testing.T) []string {
-	root := testutil.Corpus(t)
-	var out []string
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".msi", ".msm", ".msp", ".mst":
-			out = append(out, path)
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	require.NotEmpty(t, out, "no packages in the corpus")
-	return out
-}
-
 // msiinfo runs msiinfo in UTC (it prints times in the local zone).
 func msiinfo(t *testing.T, args ...string) ([]byte, error) {
 	t.Helper()
@@ -67,7 +48,7 @@ var unescapeIDT = strings.NewReplacer("\x15", "\x00", "\x1b", "\b", "\x10", "\t"
 // differences), and that we refuse the packages msiinfo cannot open.
 func TestCorpusAgainstMsiinfo(t *testing.T) {
 	testutil.Tool(t, "msiinfo")
-	for _, path := range corpusPackages(t) {
+	for _, path := range testutil.CorpusFiles(t, testutil.PackageExts...) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			theirTables, err := msiinfo(t, "tables", path)

@@ -40,12 +40,6 @@ func ParseStringPool(pool, data []byte) (*StringPool, error) {
 	hdr := binary.LittleEndian.Uint32(pool)
 	sp.LongRefs = hdr&longRefsFlag != 0
 	sp.Codepage = int(hdr &^ longRefsFlag)
-	dec, err := codepage.NewDecoder(sp.Codepage)
-	if err != nil {
-		// An exotic code page should not make the database unreadable:
-		// read the bytes as Windows-1252, as a viewer would.
-		dec, _ = codepage.NewDecoder(codepage.Default)
-	}
 	n := (len(pool) - 4) / 4
 	if n > maxStrings {
 		return nil, formatErr("string pool has %d entries, more than references can name", n)
@@ -72,7 +66,10 @@ func ParseStringPool(pool, data []byte) (*StringPool, error) {
 		b := data[off : off+length]
 		off += length
 		sp.raw = append(sp.raw, b)
-		sp.strs = append(sp.strs, dec.String(b))
+		// An exotic code page should not make the database unreadable:
+		// its ASCII still reads, the rest becomes U+FFFD.
+		str, _ := codepage.Decode(sp.Codepage, b)
+		sp.strs = append(sp.strs, str)
 		sp.refs = append(sp.refs, refs)
 	}
 	return sp, nil

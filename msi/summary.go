@@ -3,6 +3,7 @@ package msi
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,6 +124,7 @@ type SummaryInfo struct {
 	AppName   string // 18: the application that created the package
 	Security  int32  // 19: 0 none, 2 read-only recommended, 4 read-only enforced
 
+	parsed bool              // read by ParseSummaryInfo: keep its header
 	header oleps.Set         // version, system identifier, CLSID as read
 	stored []oleps.Property  // every property of the section, in stream order
 	orig   map[uint32]origin // standard properties as read, by PID
@@ -155,6 +157,7 @@ func ParseSummaryInfo(b []byte) (*SummaryInfo, error) {
 			ErrFormat, ErrSummaryInfo, oleps.FMTIDSummaryInformation)
 	}
 	s := &SummaryInfo{
+		parsed: true,
 		header: oleps.Set{Version: set.Version, SystemIdentifier: set.SystemIdentifier, CLSID: set.CLSID},
 		stored: sec.Properties,
 		orig:   map[uint32]origin{},
@@ -251,11 +254,13 @@ func (s *SummaryInfo) fieldSet(pid uint32) bool {
 	return false
 }
 
+func validPID(pid int) bool { return pid >= 0 && int64(pid) <= math.MaxUint32 }
+
 // Has reports whether property pid is present: stored in the stream read
 // (and not removed), or, for a property with a field, set to a non-zero
 // value or marked with Include. Bytes writes exactly the present ones.
 func (s *SummaryInfo) Has(pid int) bool {
-	if pid < 0 || pid > 0xFFFFFFFF {
+	if !validPID(pid) {
 		return false
 	}
 	id := uint32(pid)
@@ -274,7 +279,7 @@ func (s *SummaryInfo) Has(pid int) bool {
 // absent. A standard property that is only set in its field has its
 // standard type.
 func (s *SummaryInfo) Type(pid int) VarType {
-	if pid < 0 || pid > 0xFFFFFFFF {
+	if !validPID(pid) {
 		return VTEmpty
 	}
 	id := uint32(pid)
@@ -312,7 +317,7 @@ func (s *SummaryInfo) PIDs() []int {
 // when its field holds the zero value (an empty AppName, a CharCount of 0).
 func (s *SummaryInfo) Include(pid int) {
 	id := uint32(pid)
-	if pid < 0 || pid > 0xFFFFFFFF || standardType(id) == oleps.VTEmpty || s.Has(pid) {
+	if !validPID(pid) || standardType(id) == oleps.VTEmpty || s.Has(pid) {
 		return
 	}
 	if s.orig == nil {
@@ -325,7 +330,7 @@ func (s *SummaryInfo) Include(pid int) {
 // Remove deletes property pid: it is no longer stored, and its field, if
 // it has one, is cleared.
 func (s *SummaryInfo) Remove(pid int) {
-	if pid < 0 || pid > 0xFFFFFFFF {
+	if !validPID(pid) {
 		return
 	}
 	id := uint32(pid)
@@ -448,7 +453,7 @@ func (s *SummaryInfo) Bytes() ([]byte, error) {
 		return nil, err
 	}
 	set := s.header
-	if set.SystemIdentifier == 0 && set.Version == 0 && len(s.stored) == 0 {
+	if !s.parsed {
 		set.SystemIdentifier = defaultSystemIdentifier
 	}
 	set.Sections = []oleps.Section{{FMTID: oleps.FMTIDSummaryInformation, Properties: props}}

@@ -2,6 +2,7 @@ package oleps
 
 import (
 	"errors"
+	"math"
 	"time"
 )
 
@@ -27,8 +28,12 @@ var ErrFiletimeRange = errors.New("oleps: time outside the FILETIME range")
 // FiletimeOf converts t to a FILETIME, truncating to 100 ns.
 func FiletimeOf(t time.Time) (Filetime, error) {
 	sec := t.Unix() + epochDelta
-	if sec < 0 || uint64(sec) > (^uint64(0))/10_000_000-1 {
+	if sec < 0 || uint64(sec) > math.MaxUint64/10_000_000 {
 		return 0, ErrFiletimeRange
 	}
-	return Filetime(uint64(sec)*10_000_000 + uint64(t.Nanosecond()/100)), nil
+	base, frac := uint64(sec)*10_000_000, uint64(t.Nanosecond()/100)
+	if base > math.MaxUint64-frac {
+		return 0, ErrFiletimeRange
+	}
+	return Filetime(base + frac), nil
 }

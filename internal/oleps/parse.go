@@ -208,7 +208,7 @@ func decodeValue(t Type, data []byte, cp int) (any, []byte, uint64, error) {
 		if err != nil {
 			return nil, nil, 0, err
 		}
-		return append([]byte(nil), body...), nil, 4 + align4(size), nil
+		return append([]byte{}, body...), nil, 4 + align4(size), nil
 	}
 	return nil, nil, 0, formatErr("type %v cannot be decoded", t)
 }

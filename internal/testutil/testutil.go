@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -65,3 +66,35 @@ func Run(t testing.TB, env []string, name string, args ...string) ([]byte, error
 	}
 	return out, err
 }
+
+// CorpusFiles lists the corpus files whose extension (case-insensitive,
+// with the dot) is one of exts, or skips the test when the corpus is
+// absent.
+func CorpusFiles(t testing.TB, exts ...string) []string {
+	t.Helper()
+	root := Corpus(t)
+	var out []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		for _, e := range exts {
+			if ext == e {
+				out = append(out, path)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %v files in the corpus at %s", exts, root)
+	}
+	return out
+}
+
+// PackageExts are the extensions of Windows Installer packages.
+var PackageExts = []string{".msi", ".msm", ".msp", ".mst"}

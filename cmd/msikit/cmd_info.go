@@ -1,0 +1,286 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/msikit/msikit/msi"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name: "info", usage: "PKG", summary: "Describe a package: kind, summary information, contents, media, signature.",
+		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+			asJSON := fs.Bool("json", false, "print the report as JSON")
+			return func(ctx *context, args []string) error {
+				if err := needArgs(args, 1, 1); err != nil {
+					return err
+				}
+				return withPackage(args[0], func(p *msi.Package) error {
+					rep, err := buildInfo(p)
+					if err != nil {
+						return err
+					}
+					if *asJSON {
+						return writeJSON(ctx.stdout, rep)
+					}
+					return printInfo(ctx.stdout, rep)
+				})
+			}
+		},
+	})
+}
+
+// infoReport is the shape of `msikit info --json`. Fields are stable;
+// new ones may be added.
+type infoReport struct {
+	File      string       `json:"file"`
+	Size      int64        `json:"size"`
+	Kind      string       `json:"kind"` // database, patch, transform, unknown
+	CLSID     string       `json:"clsid"`
+	Codepage  int          `json:"codepage"` // of the database's strings
+	Summary   *summaryJSON `json:"summary,omitempty"`
+	Tables    int          `json:"tables"`
+	Streams   int          `json:"streams"`
+	Storages  []string     `json:"storages"`
+	Files     int          `json:"files"`
+	Media     []mediaJSON  `json:"media"`
+	Signature bool         `json:"signed"` // a \x05DigitalSignature stream is present
+}
+
+type summaryJSON struct {
+	Codepage       int        `json:"codepage"`
+	Title          string     `json:"title"`
+	Subject        string     `json:"subject"`
+	Author         string     `json:"author"`
+	Keywords       string     `json:"keywords"`
+	Comments       string     `json:"comments"`
+	Template       string     `json:"template"`
+	Platforms      []string   `json:"platforms,omitempty"`
+	Languages      []int      `json:"languages,omitempty"`
+	LastSavedBy    string     `json:"last_saved_by"`
+	RevisionNumber string     `json:"revision_number"`
+	LastPrinted    *time.Time `json:"last_printed,omitempty"`
+	Created        *time.Time `json:"created,omitempty"`
+	LastSaved      *time.Time `json:"last_saved,omitempty"`
+	PageCount      int32      `json:"page_count"`
+	WordCount      int32      `json:"word_count"`
+	WordCountFlags *wordJSON  `json:"word_count_flags,omitempty"`
+	CharCount      int32      `json:"char_count"`
+	AppName        string     `json:"creating_application"`
+	Security       int32      `json:"security"`
+	// patches
+	PatchCode          string   `json:"patch_code,omitempty"`
+	TargetProductCodes []string `json:"target_product_codes,omitempty"`
+	Transforms         []string `json:"transforms,omitempty"`
+	// transforms
+	ValidationFlags []string `json:"validation_flags,omitempty"`
+}
+
+type wordJSON struct {
+	ShortNames                    bool `json:"short_names"`
+	Compressed                    bool `json:"compressed"`
+	AdminImage                    bool `json:"administrative_image"`
+	ElevatedPrivilegesNotRequired bool `json:"elevated_privileges_not_required"`
+}
+
+type mediaJSON struct {
+	DiskID       int32  `json:"disk_id"`
+	LastSequence int32  `json:"last_sequence"`
+	Cabinet      string `json:"cabinet,omitempty"`
+	Embedded     bool   `json:"embedded"`
+	Present      *bool  `json:"present,omitempty"` // embedded cabinets only: whether the stream exists
+	VolumeLabel  string `json:"volume_label,omitempty"`
+	DiskPrompt   string `json:"disk_prompt,omitempty"`
+}
+
+func buildInfo(p *msi.Package) (*infoReport, error) {
+	rep := &infoReport{File: p.Name(), Size: p.Size(), Kind: p.Kind().String(), CLSID: p.CLSID(), Storages: []string{}, Media: []mediaJSON{}}
+	cp, err := p.Codepage()
+	if err != nil {
+		return nil, err
+	}
+	rep.Codepage = cp
+	if s, err := p.SummaryInfo(); err == nil {
+		rep.Summary = summaryOf(p.Kind(), s)
+	} else if !errors.Is(err, msi.ErrNotFound) {
+		return nil, err
+	}
+	tables, err := p.Tables()
+	if err != nil {
+		return nil, err
+	}
+	rep.Tables = len(tables)
+	rep.Streams = len(p.Streams())
+	for _, s := range p.Storages() {
+		rep.Storages = append(rep.Storages, s.Name)
+	}
+	rep.Signature = p.HasStream("\x05DigitalSignature")
+	if p.HasTable("File") {
+		t, err := p.Table("File")
+		if err != nil {
+			return nil, err
+		}
+		rep.Files = len(t.Rows)
+	}
+	if p.HasTable("Media") {
+		t, err := p.Table("Media")
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range t.Rows {
+			disk, _ := r.Int("DiskId")
+			last, _ := r.Int("LastSequence")
+			m := mediaJSON{DiskID: disk, LastSequence: last, Cabinet: r.String("Cabinet"), VolumeLabel: r.String("VolumeLabel"), DiskPrompt: r.String("DiskPrompt")}
+			if name, ok := strings.CutPrefix(m.Cabinet, "#"); ok {
+				m.Embedded = true
+				present := p.HasStream(name)
+				m.Present = &present
+			}
+			rep.Media = append(rep.Media, m)
+		}
+	}
+	return rep, nil
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func summaryOf(kind msi.Kind, s *msi.SummaryInfo) *summaryJSON {
+	j := &summaryJSON{
+		Codepage: s.Codepage, Title: s.Title, Subject: s.Subject, Author: s.Author, Keywords: s.Keywords,
+		Comments: s.Comments, Template: s.Template, LastSavedBy: s.LastSavedBy, RevisionNumber: s.RevisionNumber,
+		LastPrinted: timePtr(s.LastPrinted), Created: timePtr(s.Created), LastSaved: timePtr(s.LastSaved),
+		PageCount: s.PageCount, WordCount: s.WordCount, CharCount: s.CharCount, AppName: s.AppName, Security: s.Security,
+	}
+	switch kind {
+	case msi.KindPatch:
+		j.PatchCode = s.PatchCode()
+		j.TargetProductCodes = s.TargetProductCodes()
+		j.Transforms = s.Transforms()
+	case msi.KindTransform:
+		j.Platforms, j.Languages = s.Platforms(), s.Languages()
+		j.ValidationFlags = s.TransformFlags().Names()
+	default:
+		j.Platforms, j.Languages = s.Platforms(), s.Languages()
+		f := s.WordCountFlags()
+		j.WordCountFlags = &wordJSON{f.ShortNames, f.Compressed, f.AdminImage, f.ElevatedPrivilegesNotRequired}
+	}
+	return j
+}
+
+func printInfo(w io.Writer, r *infoReport) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	row := func(k, format string, a ...any) {
+		fmt.Fprintf(tw, "%s:\t%s\n", k, fmt.Sprintf(format, a...))
+	}
+	row("File", "%s (%d bytes)", r.File, r.Size)
+	row("Kind", "%s %s", r.Kind, r.CLSID)
+	row("Codepage", "%d", r.Codepage)
+	if s := r.Summary; s != nil {
+		row("Title", "%s", s.Title)
+		row("Subject", "%s", s.Subject)
+		row("Author", "%s", s.Author)
+		row("Keywords", "%s", s.Keywords)
+		row("Comments", "%s", s.Comments)
+		row("Template", "%s", s.Template)
+		if len(s.Platforms) > 0 || len(s.Languages) > 0 {
+			row("Platforms", "%s; languages %s", strings.Join(s.Platforms, ", "), joinInts(s.Languages))
+		}
+		if s.LastSavedBy != "" {
+			row("Last saved by", "%s", s.LastSavedBy)
+		}
+		row("Revision number", "%s", s.RevisionNumber)
+		if s.PatchCode != "" {
+			row("Patch code", "%s", s.PatchCode)
+			row("Targets", "%s", strings.Join(s.TargetProductCodes, ", "))
+			row("Transforms", "%s", strings.Join(s.Transforms, ", "))
+		}
+		for _, t := range []struct {
+			k string
+			v *time.Time
+		}{{"Last printed", s.LastPrinted}, {"Created", s.Created}, {"Last saved", s.LastSaved}} {
+			if t.v != nil {
+				row(t.k, "%s", t.v.Format("2006-01-02 15:04:05.0000000 MST"))
+			}
+		}
+		row("Schema", "%d (page count)", s.PageCount)
+		if f := s.WordCountFlags; f != nil {
+			row("Word count", "%d (%s)", s.WordCount, describeWordCount(f))
+		} else {
+			row("Word count", "%d", s.WordCount)
+		}
+		if len(s.ValidationFlags) > 0 {
+			row("Validation", "%s", strings.Join(s.ValidationFlags, ", "))
+		} else {
+			row("Character count", "%d", s.CharCount)
+		}
+		row("Application", "%s", s.AppName)
+		row("Security", "%d", s.Security)
+	} else {
+		row("Summary", "none (no \\x05SummaryInformation stream)")
+	}
+	row("Tables", "%d", r.Tables)
+	row("Streams", "%d", r.Streams)
+	row("Storages", "%d %s", len(r.Storages), strings.Join(r.Storages, " "))
+	row("Files", "%d", r.Files)
+	for _, m := range r.Media {
+		where := "external"
+		if m.Embedded {
+			where = "embedded"
+			if m.Present != nil && !*m.Present {
+				where += ", MISSING"
+			}
+		}
+		cab := m.Cabinet
+		if cab == "" {
+			cab = "(no cabinet: uncompressed files)"
+		} else {
+			cab += " (" + where + ")"
+		}
+		row(fmt.Sprintf("Media %d", m.DiskID), "last sequence %d, %s", m.LastSequence, cab)
+	}
+	sig := "no"
+	if r.Signature {
+		sig = "yes (\\x05DigitalSignature stream present)"
+	}
+	row("Signed", "%s", sig)
+	return tw.Flush()
+}
+
+func describeWordCount(f *wordJSON) string {
+	parts := []string{"long names"}
+	if f.ShortNames {
+		parts[0] = "short names"
+	}
+	if f.Compressed {
+		parts = append(parts, "compressed")
+	} else {
+		parts = append(parts, "uncompressed")
+	}
+	if f.AdminImage {
+		parts = append(parts, "administrative image")
+	}
+	if f.ElevatedPrivilegesNotRequired {
+		parts = append(parts, "no elevation needed")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
+}
