@@ -43,6 +43,17 @@ func (br *bitReader) refill() {
 	br.buf, br.nbits, br.pos = refill(br.src, br.buf, br.nbits, br.pos)
 }
 
+// refill64 adds as many whole 16-bit words as fit in buf, from 8 bytes
+// that must be present at src[pos:]. Bits of a word that does not fit are
+// ORed in below nbits too; that is harmless, because whichever refill loads
+// that word next ORs the same bits into the same place.
+func refill64(src []byte, buf uint64, nbits uint, pos int) (uint64, uint, int) {
+	v := binary.BigEndian.Uint64(src[pos:])
+	v = (v>>8)&0x00ff00ff00ff00ff | (v&0x00ff00ff00ff00ff)<<8 // word order
+	k := (64 - nbits) >> 4
+	return buf | v>>nbits, nbits + k*16, pos + int(k)*2
+}
+
 // refill is the shared refill for the reader and for the inlined copies of
 // its state in the decoding loop. It must only be called with nbits < 32.
 func refill(src []byte, buf uint64, nbits uint, pos int) (uint64, uint, int) {
@@ -55,6 +66,7 @@ func refill(src []byte, buf uint64, nbits uint, pos int) (uint64, uint, int) {
 	return refillSlow(src, buf, nbits, pos)
 }
 
+//go:noinline
 func refillSlow(src []byte, buf uint64, nbits uint, pos int) (uint64, uint, int) {
 	for nbits <= 48 {
 		var w uint64

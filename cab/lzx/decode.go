@@ -9,35 +9,46 @@ package lzx
 // keeps the inner loop free of memory traffic and calls.
 func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 	win := d.window
-	if end > len(win) || out < 0 || out > end {
-		return corrupt("internal: run %d..%d outside the window", out, end)
+	if end > len(win) || out < 0 || out > end || len(d.mainTree.table) < 1<<mainTableBits {
+		return corrupt("internal: run %d..%d outside the window or no main tree", out, end)
 	}
 	winSize := len(win)
-	// Bytes of the folder decoded before window[out]; matches may reach
-	// no further back than that.
+	// history+out is the number of bytes of the folder decoded before
+	// window[out]; matches may reach no further back than that.
 	frameStart := int(d.total & int64(winSize-1))
 	history := d.total - int64(frameStart)
+	run := win[:end] // output goes here; only match sources may lie beyond
 
 	br := &d.br
 	src, pos, buf, nbits := br.src, br.pos, br.buf, br.nbits
-	mainT, mainBits := d.mainTree.table, d.mainTree.bits
+	mainT := d.mainTree.table
+	// The primary table as an array, so that indexing it needs no check.
+	mainPrimary := (*[1 << mainTableBits]uint32)(mainT)
+	lenT, lenBits, lenEmpty := d.lengthTree.table, d.lengthTree.bits, d.lengthTree.empty
+	alT := d.alignedTree.table
 	r0, r1, r2 := d.r0, d.r1, d.r2
 
 	var err error
-	for out < end {
-		if nbits < 32 {
-			buf, nbits, pos = refill(src, buf, nbits, pos)
+	for out < len(run) {
+		// One refill per symbol: at least 49 bits cover a main symbol,
+		// a length symbol and 17 extra bits (aligned offsets top up).
+		if nbits < 49 {
+			if pos+8 <= len(src) {
+				buf, nbits, pos = refill64(src, buf, nbits, pos)
+			} else {
+				buf, nbits, pos = refillSlow(src, buf, nbits, pos)
+			}
 		}
-		e := mainT[buf>>(64-mainBits)]
+		e := mainPrimary[buf>>(64-mainTableBits)]
 		if e&entryLink != 0 {
-			e = mainT[e>>entrySymShift+uint32((buf<<mainBits)>>(64-(e&entryLenMask)))]
+			e = mainT[e>>entrySymShift+uint32((buf<<mainTableBits)>>(64-(e&entryLenMask)))]
 		}
 		n := uint(e & entryLenMask)
 		buf <<= n
 		nbits -= n
 		sym := int(e >> entrySymShift)
 		if sym < numChars {
-			win[out] = byte(sym)
+			run[out] = byte(sym)
 			out++
 			continue
 		}
@@ -45,22 +56,19 @@ func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 		sym -= numChars
 		length := sym&7 + minMatch
 		slot := sym >> 3
-		if nbits < 32 {
-			buf, nbits, pos = refill(src, buf, nbits, pos)
-		}
 		if length == numPrimaryLengths+minMatch {
-			if d.lengthTree.empty {
+			if lenEmpty {
 				err = corrupt("long match with an empty length tree")
 				break
 			}
-			e := d.lengthTree.lookup(buf)
+			e := lenT[buf>>(64-lenBits)]
+			if e&entryLink != 0 {
+				e = lenT[e>>entrySymShift+uint32((buf<<lenBits)>>(64-(e&entryLenMask)))]
+			}
 			n := uint(e & entryLenMask)
 			buf <<= n
 			nbits -= n
 			length += int(e >> entrySymShift)
-			if nbits < 32 {
-				buf, nbits, pos = refill(src, buf, nbits, pos)
-			}
 		}
 
 		var off uint32
@@ -81,10 +89,10 @@ func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 				v := uint32(buf>>(64-(extra-3))) << 3
 				buf <<= extra - 3
 				nbits -= extra - 3
-				if nbits < 32 {
+				if nbits < 16 {
 					buf, nbits, pos = refill(src, buf, nbits, pos)
 				}
-				e := d.alignedTree.lookup(buf)
+				e := alT[buf>>(64-alignedTableBits)] // never a link
 				n := uint(e & entryLenMask)
 				buf <<= n
 				nbits -= n
@@ -101,7 +109,7 @@ func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 			r0 = off
 		}
 
-		if length > end-out {
+		if length > len(run)-out {
 			err = corrupt("match of %d bytes runs past the end of its block or frame", length)
 			break
 		}
@@ -111,7 +119,13 @@ func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 		}
 		from := out - int(off)
 		if from >= 0 {
-			if int(off) >= length {
+			if length <= 16 {
+				// A forward byte copy is right for overlapping matches too,
+				// and cheaper than copy for these short ones.
+				for i := range length {
+					win[out+i] = win[from+i]
+				}
+			} else if int(off) >= length {
 				copy(win[out:out+length], win[from:from+length])
 			} else {
 				// Overlapping: the bytes repeat with period off, so each

@@ -5,8 +5,8 @@ import "fmt"
 // Primary table widths: wide enough that nearly every code resolves in one
 // lookup, small enough that rebuilding them for each block is cheap.
 const (
-	mainTableBits    = 10
-	lengthTableBits  = 9
+	mainTableBits    = 12
+	lengthTableBits  = 10
 	pretreeTableBits = 6
 	alignedTableBits = 7 // aligned codes are at most 7 bits: never a sub-table
 )
