@@ -1,6 +1,8 @@
 package cab
 
 import (
+	"github.com/msikit/msikit/internal/safepath"
+
 	"fmt"
 	"time"
 )
@@ -58,6 +60,18 @@ type File struct {
 	// missing, when set, is why the file's bytes cannot be read: it
 	// starts in a cabinet of the set that was not opened.
 	missing error
+}
+
+// Path is the file's name as a relative, slash-separated path that cannot
+// leave the directory it is extracted to (see safepath.Clean). Backslashes
+// separate directories, as Windows makes cabinets, unless some name in the
+// cabinet uses '/': then the cabinet was made on a Unix system and a
+// backslash is part of a name, as cabextract reads it.
+func (f *File) Path() string {
+	if f.r != nil && f.r.slashNames {
+		return safepath.CleanSlash(f.Name)
+	}
+	return safepath.Clean(f.Name)
 }
 
 // Attribute bits (CFFILE.attribs).

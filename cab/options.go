@@ -9,12 +9,10 @@ import (
 type Option func(*options)
 
 type options struct {
-	salvage   bool
-	nocheck   bool
-	search    bool
-	codepage  encoding.Encoding
-	parallel  int
-	resolveFn func(name string) (string, error)
+	salvage  bool
+	nocheck  bool
+	search   bool
+	codepage encoding.Encoding
 }
 
 func buildOptions(opts []Option) *options {

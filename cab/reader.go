@@ -31,7 +31,9 @@ type Reader struct {
 	idle []*folderStream // decoders left at the end of a file by File.Open
 
 	fsOnce sync.Once
-	fsRoot *dirNode
+	// slashNames: some name uses '/', so backslashes are part of names.
+	slashNames bool
+	fsRoot     *dirNode
 }
 
 // ReadCloser is a Reader that must be closed when no longer needed.
@@ -115,3 +117,12 @@ func (r *Reader) DecodedBytes() int64 { return r.decoded.Load() }
 // Name returns the name of the (first) cabinet, as used in messages: the
 // base name of the path given to Open or OpenSet, "" for NewReader.
 func (r *Reader) Name() string { return r.name }
+
+// PartNames returns the file names of the set's cabinets, in order.
+func (r *Reader) PartNames() []string {
+	names := make([]string, len(r.cabs))
+	for i, c := range r.cabs {
+		names[i] = c.name
+	}
+	return names
+}

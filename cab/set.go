@@ -84,6 +84,12 @@ func (r *Reader) init(cabs []*cabinet, o *options) error {
 			r.File = append(r.File, f)
 		}
 	}
+	for _, f := range r.File {
+		if strings.Contains(f.Name, "/") {
+			r.slashNames = true
+			break
+		}
+	}
 	last := cabs[len(cabs)-1]
 	if last.hdr.Flags&FlagNextCabinet != 0 && len(r.Folders) > 0 {
 		r.Folders[len(r.Folders)-1].continues = last.hdr.NextCabinet

@@ -176,15 +176,13 @@ func cabList(ctx *context, names []string, search, asJSON bool) error {
 		for _, r := range rs {
 			jc := jsonCabinet{Cabinet: name, Offset: r.Offset, SetID: r.SetID, Index: r.Index,
 				Folders: []jsonFolder{}, Files: []jsonFile{}}
-			for _, p := range r.Parts {
-				jc.Parts = append(jc.Parts, partName(r, p))
-			}
+			jc.Parts = r.PartNames()
 			for _, fo := range r.Folders {
 				jc.Folders = append(jc.Folders, jsonFolder{fo.Index, fo.Compression.String(), fo.NumBlocks})
 			}
 			for _, f := range r.File {
 				jc.Files = append(jc.Files, jsonFile{
-					Name: f.Name, Path: safepath.Clean(f.Name), Size: f.Size, Modified: dosStamp(f, "T"),
+					Name: f.Name, Path: f.Path(), Size: f.Size, Modified: dosStamp(f, "T"),
 					Attributes: f.Attributes, Folder: f.Folder, Offset: f.Offset,
 					Compression: r.Folders[f.Folder].Compression.String(),
 				})
@@ -218,22 +216,6 @@ func cabList(ctx *context, names []string, search, asJSON bool) error {
 	return nil
 }
 
-// partName is the name of one cabinet of a set: the first one's is known,
-// the others are as the previous header names them.
-func partName(r *cab.Reader, h cab.Header) string {
-	if h.Index == r.Index || h.PrevCabinet == "" {
-		if r.Name() != "" && h.Index == r.Index {
-			return r.Name()
-		}
-	}
-	for i, p := range r.Parts {
-		if p.Index == h.Index && i > 0 {
-			return r.Parts[i-1].NextCabinet
-		}
-	}
-	return r.Name()
-}
-
 type extractOpts struct {
 	dir       string
 	only      []string
@@ -248,7 +230,7 @@ func selected(f *cab.File, globs []string) bool {
 	if len(globs) == 0 {
 		return true
 	}
-	p := safepath.Clean(f.Name)
+	p := f.Path()
 	for _, g := range globs {
 		if ok, _ := path.Match(g, p); ok {
 			return true
@@ -295,14 +277,21 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 	defer out.Flush()
 	var mu sync.Mutex
 	var errs []error
-	envOnly := true
+	// A name stored twice is written twice, the later copy winning, as
+	// cabextract does; only files that were there before are protected.
+	written := map[string]bool{}
 	for i, r := range rs {
 		if len(files[i]) == 0 {
 			continue
 		}
 		err := r.Extract(files[i], workers(), func(f *cab.File, content io.Reader) error {
-			rel, n, err := dir.WriteFile(f.Name, content, safepath.WriteOptions{
-				ModTime: f.Modified, Perm: f.Mode(), Overwrite: o.overwrite,
+			rel := f.Path()
+			mu.Lock()
+			again := written[rel]
+			written[rel] = true
+			mu.Unlock()
+			rel, n, err := dir.WriteFile(rel, content, safepath.WriteOptions{
+				ModTime: f.Modified, Perm: f.Mode(), Overwrite: o.overwrite || again,
 			})
 			mu.Lock()
 			defer mu.Unlock()
@@ -334,25 +323,10 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 	for _, err := range errs {
 		for _, e := range unjoin(err) {
 			n++
-			var fe *cab.FileError
-			if errors.As(e, &fe) && !isEnvError(fe.Err) {
-				envOnly = false
-			}
 			fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(e.Error()))
 		}
 	}
-	code := exitBad
-	if envOnly {
-		code = exitUsage
-	}
-	return exitCodeError{code: code, msg: fmt.Sprintf("%s: %d of %d files not extracted", name, n, total)}
-}
-
-// isEnvError tells problems of the output directory (exit 2) from
-// problems of the cabinet (exit 1).
-func isEnvError(err error) bool {
-	var pe *fs.PathError
-	return strings.Contains(err.Error(), "use --overwrite") || errors.Is(err, safepath.ErrSymlink) || errors.As(err, &pe)
+	return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", name, n, total)}
 }
 
 func unjoin(err error) []error {

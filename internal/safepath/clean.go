@@ -21,31 +21,67 @@ import (
 //   - a name with nothing left becomes "x".
 //
 // The result is always a valid io/fs path.
-func Clean(name string) string {
+func Clean(name string) string { return clean(name, true) }
+
+// CleanSlash is Clean for names whose only separator is '/': a backslash
+// is kept as part of a component. cabextract reads a cabinet that uses '/'
+// in any name this way, as made on a Unix system.
+func CleanSlash(name string) string { return clean(name, false) }
+
+func clean(name string, backslash bool) string {
 	name = strings.Map(func(r rune) rune {
 		if r < 0x20 {
 			return '_'
 		}
 		return r
 	}, name)
-	parts := strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' })
-	out := parts[:0]
-	for i, p := range parts {
-		if i == 0 && len(p) >= 2 && p[1] == ':' && isLetter(p[0]) {
+	// Components are split at both separators whatever the mode, so that
+	// "..\.." cannot climb on a system where the backslash separates; in
+	// CleanSlash mode a backslash between kept components stays.
+	var b strings.Builder
+	between := "" // the separators since the last component kept
+	first := true
+	for len(name) > 0 {
+		i := strings.IndexAny(name, "/\\")
+		p := name
+		run := ""
+		if i >= 0 {
+			p = name[:i]
+			j := i
+			for j < len(name) && (name[j] == '/' || name[j] == '\\') {
+				j++
+			}
+			run, name = name[i:j], name[j:]
+		} else {
+			name = ""
+		}
+		if first && len(p) >= 2 && p[1] == ':' && isLetter(p[0]) {
 			p = p[2:]
 		}
+		first = false
 		switch p {
 		case "", ".":
-			continue
+			p = ""
 		case "..":
 			p = "xx"
 		}
-		out = append(out, p)
+		if p != "" {
+			if b.Len() > 0 {
+				if backslash || strings.Contains(between, "/") {
+					b.WriteByte('/')
+				} else {
+					b.WriteByte('\\')
+				}
+			}
+			b.WriteString(p)
+			between = ""
+		}
+		between += run
 	}
-	if len(out) == 0 {
+	if b.Len() == 0 {
 		return "x"
 	}
-	return strings.Join(out, "/")
+	return b.String()
 }
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }

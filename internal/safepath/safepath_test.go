@@ -47,7 +47,7 @@ func TestWriteFile(t *testing.T) {
 	}
 	defer d.Close()
 	mtime := time.Date(1997, 3, 12, 11, 13, 52, 0, time.Local)
-	rel, n, err := d.WriteFile("..\\..\\evil\\x.txt", strings.NewReader("data"), WriteOptions{ModTime: mtime})
+	rel, n, err := d.WriteFile(Clean("..\\..\\evil\\x.txt"), strings.NewReader("data"), WriteOptions{ModTime: mtime})
 	if err != nil || rel != "xx/xx/evil/x.txt" || n != 4 {
 		t.Fatalf("WriteFile: %q %d %v", rel, n, err)
 	}
@@ -60,10 +60,10 @@ func TestWriteFile(t *testing.T) {
 		t.Errorf("mtime %v, want %v", fi.ModTime(), mtime)
 	}
 	// No overwrite unless asked.
-	if _, _, err := d.WriteFile("../../evil/x.txt", strings.NewReader("new"), WriteOptions{}); !errors.Is(err, ErrExist) || !errors.Is(err, fs.ErrExist) {
+	if _, _, err := d.WriteFile(Clean("../../evil/x.txt"), strings.NewReader("new"), WriteOptions{}); !errors.Is(err, ErrExist) || !errors.Is(err, fs.ErrExist) {
 		t.Errorf("second write: %v, want ErrExist", err)
 	}
-	if _, _, err := d.WriteFile("../../evil/x.txt", strings.NewReader("new"), WriteOptions{Overwrite: true}); err != nil {
+	if _, _, err := d.WriteFile(Clean("../../evil/x.txt"), strings.NewReader("new"), WriteOptions{Overwrite: true}); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(p); string(b) != "new" {
@@ -81,7 +81,7 @@ func TestNoPartialFile(t *testing.T) {
 	}
 	defer d.Close()
 	bad := io.MultiReader(strings.NewReader("partial"), iotest.ErrReader(errors.New("boom")))
-	if _, _, err := d.WriteFile("dir/f.bin", bad, WriteOptions{}); err == nil || !strings.Contains(err.Error(), "boom") {
+	if _, _, err := d.WriteFile(Clean("dir/f.bin"), bad, WriteOptions{}); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("got %v, want boom", err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(out, "dir"))
@@ -106,7 +106,7 @@ func TestRefusesSymlinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, _, err := d.WriteFile("link\\x.txt", strings.NewReader("x"), WriteOptions{}); !errors.Is(err, ErrSymlink) {
+	if _, _, err := d.WriteFile(Clean("link\\x.txt"), strings.NewReader("x"), WriteOptions{}); !errors.Is(err, ErrSymlink) {
 		t.Errorf("got %v, want ErrSymlink", err)
 	}
 	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
@@ -130,4 +130,33 @@ func ExampleClean() {
 	// Output:
 	// xx/xx/Windows/System32/evil.dll
 	// Program Files/App/app.exe
+}
+
+func TestCleanSlash(t *testing.T) {
+	for in, want := range map[string]string{
+		"\\absolute\\path\\reverse\\slashes":                        "absolute\\path\\reverse\\slashes",
+		"\\absolute\\..\\..\\and\\relative\\path\\reverse\\slashes": "absolute\\xx\\xx\\and\\relative\\path\\reverse\\slashes",
+		"\\\\\\":                            "x",
+		"a/./b":                             "a/b",
+		"/absolute/../../and/relative/path": "absolute/xx/xx/and/relative/path",
+		"a\\b/c":                            "a\\b/c",
+		"///":                               "x",
+	} {
+		if got := CleanSlash(in); got != want {
+			t.Errorf("CleanSlash(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWriteFileRefusesUncleanPaths(t *testing.T) {
+	d, err := OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, rel := range []string{"../x", "/abs", "a/../b", "", ".", "a//b"} {
+		if _, _, err := d.WriteFile(rel, strings.NewReader("x"), WriteOptions{}); !errors.Is(err, fs.ErrInvalid) {
+			t.Errorf("WriteFile(%q): %v, want fs.ErrInvalid", rel, err)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -60,13 +61,17 @@ type WriteOptions struct {
 	Overwrite bool
 }
 
-// WriteFile writes the bytes of r to the stored name (cleaned with Clean)
-// under d, creating the parent directories. The bytes go to a temporary
+// WriteFile writes the bytes of r to rel, a path made by Clean or
+// CleanSlash (anything else is refused), under d, creating the parent
+// directories. The bytes go to a temporary
 // file in the destination directory, renamed to the final name only when
 // complete, so a failure never leaves a partial file under the final name.
 // It returns the cleaned path and the number of bytes written.
-func (d *Dir) WriteFile(name string, r io.Reader, o WriteOptions) (string, int64, error) {
-	rel := Clean(name)
+func (d *Dir) WriteFile(rel string, r io.Reader, o WriteOptions) (string, int64, error) {
+	// On Windows a backslash kept in a name by CleanSlash would separate.
+	if !fs.ValidPath(rel) || rel == "." || filepath.Separator != '/' && strings.ContainsRune(rel, filepath.Separator) {
+		return rel, 0, &fs.PathError{Op: "create", Path: rel, Err: fs.ErrInvalid}
+	}
 	if err := d.mkdirs(path.Dir(rel)); err != nil {
 		return rel, 0, err
 	}
