@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,35 +140,105 @@ func lastSegSplit(f *Folder) bool {
 	return false
 }
 
-// OpenSet opens the cabinet at path together with every cabinet of its
-// spanned set: the previous and next cabinets named in the headers are
-// looked up in the same directory, ignoring case, as cabextract does, so
-// opening any part reads the whole set. A part that cannot be found is an
-// error wrapping ErrMissingPart and naming it.
+// Part is one cabinet of a spanned set, as a PartOpener finds it.
+type Part struct {
+	R      io.ReaderAt
+	Size   int64
+	Name   string    // its actual name, for messages and PartNames
+	Closer io.Closer // closed with the set; may be nil
+}
+
+// PartOpener opens a part of a spanned set by the name a neighbouring
+// cabinet's header gives it (its previous or next cabinet). A part that
+// does not exist is an error wrapping fs.ErrNotExist.
+type PartOpener func(name string) (*Part, error)
+
+// OpenSet opens the cabinet at path and every other part of its spanned
+// set, found by the names the headers give, case-insensitively, in the
+// same directory. Given any part, it reads the whole set; a missing part
+// is an error wrapping ErrMissingPart that names it.
 func OpenSet(path string, opts ...Option) (*ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	open := func(name string) (*Part, error) {
+		p, err := findPart(dir, name)
+		if err != nil {
+			return nil, err
+		}
+		g, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		gi, err := g.Stat()
+		if err != nil {
+			g.Close()
+			return nil, err
+		}
+		return &Part{R: g, Size: gi.Size(), Name: filepath.Base(p), Closer: g}, nil
+	}
+	rc, err := NewSetReader(f, fi.Size(), filepath.Base(path), open, opts...)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	rc.closers = append(rc.closers, f)
+	return rc, nil
+}
+
+// NewSetReader reads the cabinet r (size bytes, called name in messages)
+// and the other parts of its spanned set, which open provides: a set
+// embedded in another file (the streams of an MSI package) is read the
+// same way as one in a directory.
+func NewSetReader(r io.ReaderAt, size int64, name string, open PartOpener, opts ...Option) (*ReadCloser, error) {
 	o := buildOptions(opts)
 	rc := &ReadCloser{}
 	fail := func(err error) (*ReadCloser, error) {
 		rc.Close()
 		return nil, err
 	}
-	first, err := openPart(path, o, rc, true)
+	first, err := openCabinet(r, size, o)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
+	first.name = name
 	cabs := []*cabinet{first}
-	seen := map[string]bool{filepath.Clean(path): true}
-	dir := filepath.Dir(path)
-	for c := first; c.hdr.Flags&FlagPrevCabinet != 0; {
-		p, err := findPart(dir, c.hdr.PrevCabinet, c.name, "previous")
+	seen := map[string]bool{strings.ToLower(name): true}
+	neighbour := func(c *cabinet, which, partName string) (*cabinet, error) {
+		key := strings.ToLower(partName)
+		if seen[key] || len(cabs) >= maxParts {
+			return nil, fmt.Errorf("%w: %s: the set's cabinets name each other in a loop", ErrFormat, c.name)
+		}
+		seen[key] = true
+		if err := checkPartName(partName, c.name, which); err != nil {
+			return nil, err
+		}
+		pt, err := open(partName)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s, the %s cabinet of %s, not found", ErrMissingPart, partName, which, c.name)
+		}
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
-		if seen[p] || len(cabs) >= maxParts {
-			return fail(fmt.Errorf("%w: %s: the set's cabinets name each other in a loop", ErrFormat, c.name))
+		if pt.Closer != nil {
+			rc.closers = append(rc.closers, pt.Closer)
 		}
-		seen[p] = true
-		prev, err := openPart(p, o, rc, false)
+		part, err := parseCabinet(pt.R, 0, pt.Size, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", pt.Name, err)
+		}
+		part.name = pt.Name
+		return part, nil
+	}
+	for c := first; c.hdr.Flags&FlagPrevCabinet != 0; {
+		prev, err := neighbour(c, "previous", c.hdr.PrevCabinet)
 		if err != nil {
 			return fail(err)
 		}
@@ -178,15 +249,7 @@ func OpenSet(path string, opts ...Option) (*ReadCloser, error) {
 		c = prev
 	}
 	for c := first; c.hdr.Flags&FlagNextCabinet != 0; {
-		p, err := findPart(dir, c.hdr.NextCabinet, c.name, "next")
-		if err != nil {
-			return fail(err)
-		}
-		if seen[p] || len(cabs) >= maxParts {
-			return fail(fmt.Errorf("%w: %s: the set's cabinets name each other in a loop", ErrFormat, c.name))
-		}
-		seen[p] = true
-		next, err := openPart(p, o, rc, false)
+		next, err := neighbour(c, "next", c.hdr.NextCabinet)
 		if err != nil {
 			return fail(err)
 		}
@@ -210,62 +273,30 @@ func sameSet(a, b *cabinet) error {
 	return nil
 }
 
-func openPart(path string, o *options, rc *ReadCloser, first bool) (*cabinet, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if !first && errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%w: %s not found", ErrMissingPart, filepath.Base(path))
-		}
-		return nil, err
-	}
-	rc.closers = append(rc.closers, f)
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	var c *cabinet
-	if first {
-		c, err = openCabinet(f, fi.Size(), o)
-	} else {
-		c, err = parseCabinet(f, 0, fi.Size(), o)
-	}
-	if err != nil {
-		if !first {
-			return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
-		}
-		return nil, err
-	}
-	c.name = filepath.Base(path)
-	return c, nil
-}
-
-// findPart finds the file called name in dir, ignoring case (cabinet
-// names come from DOS and Windows, whose file systems ignore case). The
-// name must be a plain file name: a set may not reach out of its
-// directory.
-func findPart(dir, name, from, which string) (string, error) {
+// checkPartName refuses a part name that is not a plain file name.
+func checkPartName(name, from, which string) error {
 	base := strings.ReplaceAll(name, "\\", "/")
 	if base == "" || strings.Contains(base, "/") || base == "." || base == ".." {
-		return "", fmt.Errorf("%w: %s names %q as its %s cabinet, which is not a file name", ErrFormat, from, name, which)
+		return fmt.Errorf("%w: %s names %q as its %s cabinet, which is not a file name", ErrFormat, from, name, which)
 	}
-	exact := filepath.Join(dir, base)
+	return nil
+}
+
+// findPart finds a file in dir by name, case-insensitively, as Windows
+// would; a missing one is an error wrapping fs.ErrNotExist.
+func findPart(dir, name string) (string, error) {
+	exact := filepath.Join(dir, name)
 	if fi, err := os.Stat(exact); err == nil && fi.Mode().IsRegular() {
 		return exact, nil
 	}
-	d, err := os.Open(dir)
-	if err == nil {
-		defer d.Close()
-		for {
-			names, err := d.Readdirnames(256)
-			for _, n := range names {
-				if strings.EqualFold(n, base) {
-					return filepath.Join(dir, n), nil
-				}
-			}
-			if err == io.EOF || err != nil {
-				break
-			}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if strings.EqualFold(e.Name(), name) && e.Type().IsRegular() {
+			return filepath.Join(dir, e.Name()), nil
 		}
 	}
-	return "", fmt.Errorf("%w: %s: %s cabinet %s not found in %s", ErrMissingPart, from, which, name, dir)
+	return "", &fs.PathError{Op: "open", Path: exact, Err: fs.ErrNotExist}
 }
