@@ -1,0 +1,228 @@
+package msi
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// Layout chooses which of a directory's names make up its path.
+type Layout int
+
+// Layouts.
+const (
+	// LayoutAdmin is the source tree, as an administrative install
+	// (msiexec /a) writes it under TARGETDIR: each directory's source
+	// name ("target:source" in DefaultDir), long names unless short ones
+	// are asked for.
+	LayoutAdmin Layout = iota
+	// LayoutInstall is the tree an installation makes: each directory's
+	// target name, with the well-known system folders named as on Windows
+	// ("Program Files", "Windows/System32", ...).
+	LayoutInstall
+	// LayoutTarget is each directory's target name under the root, the
+	// system folders named by their DefaultDir: what lessmsi extracts.
+	// It differs from LayoutAdmin only where DefaultDir gives a source
+	// name of its own ("target:source").
+	LayoutTarget
+)
+
+// Directory is one row of the Directory table, resolved.
+type Directory struct {
+	Key    string // the Directory column
+	Parent string // Directory_Parent, "" for a root
+	// Target and Source are the short and long names from DefaultDir
+	// ("" for ".", the parent's own directory).
+	TargetShort, TargetLong string
+	SourceShort, SourceLong string
+}
+
+// splitShortLong splits "short|long"; a single name is both.
+func splitShortLong(s string) (short, long string) {
+	if i := strings.IndexByte(s, '|'); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, s
+}
+
+// parseDefaultDir reads DefaultDir: "[target][:source]", each name
+// possibly "short|long"; "." means no directory of its own.
+func parseDefaultDir(v string) Directory {
+	target, source := v, ""
+	if i := strings.IndexByte(v, ':'); i >= 0 {
+		target, source = v[:i], v[i+1:]
+	}
+	var d Directory
+	d.TargetShort, d.TargetLong = splitShortLong(target)
+	if source == "" {
+		d.SourceShort, d.SourceLong = d.TargetShort, d.TargetLong
+	} else {
+		d.SourceShort, d.SourceLong = splitShortLong(source)
+	}
+	for _, p := range []*string{&d.TargetShort, &d.TargetLong, &d.SourceShort, &d.SourceLong} {
+		if *p == "." {
+			*p = ""
+		}
+	}
+	return d
+}
+
+// Directories resolves directory paths for a layout.
+type Directories struct {
+	rows   map[string]Directory
+	order  []string
+	paths  map[string]string
+	layout Layout
+	short  bool
+}
+
+// maxDirectoryDepth bounds parent chains; a longer one is a cycle or
+// damage (Windows paths cannot be that deep anyway).
+const maxDirectoryDepth = 512
+
+// installFolders names the system folders of an installation as Windows
+// lays them out, for LayoutInstall.
+var installFolders = map[string]string{
+	"ProgramFilesFolder":     "Program Files",
+	"ProgramFiles64Folder":   "Program Files",
+	"ProgramFiles6432Folder": "Program Files",
+	"CommonFilesFolder":      "Program Files/Common Files",
+	"CommonFiles64Folder":    "Program Files/Common Files",
+	"WindowsFolder":          "Windows",
+	"SystemFolder":           "Windows/System32",
+	"System64Folder":         "Windows/System32",
+	"System16Folder":         "Windows/System",
+	"WindowsVolume":          "",
+	"TempFolder":             "Windows/Temp",
+	"FontsFolder":            "Windows/Fonts",
+	"AppDataFolder":          "Users/Default/AppData/Roaming",
+	"LocalAppDataFolder":     "Users/Default/AppData/Local",
+	"CommonAppDataFolder":    "ProgramData",
+	"PersonalFolder":         "Users/Default/Documents",
+	"DesktopFolder":          "Users/Public/Desktop",
+	"StartMenuFolder":        "ProgramData/Microsoft/Windows/Start Menu",
+	"ProgramMenuFolder":      "ProgramData/Microsoft/Windows/Start Menu/Programs",
+	"StartupFolder":          "ProgramData/Microsoft/Windows/Start Menu/Programs/Startup",
+}
+
+// Directories reads the Directory table and resolves every directory's
+// path, relative to the root (TARGETDIR, "SourceDir"), for the layout.
+// short selects the short names (the summary's word count says the source
+// uses them, or the user asked). A cycle, a parent that does not exist or
+// a name that would leave the root is an error naming the row.
+func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
+	t, err := p.Table("Directory")
+	if err != nil {
+		return nil, err
+	}
+	ds := &Directories{rows: map[string]Directory{}, paths: map[string]string{}, layout: layout, short: short}
+	for _, r := range t.Rows {
+		d := parseDefaultDir(r.String("DefaultDir"))
+		d.Key, d.Parent = r.String("Directory"), r.String("Directory_Parent")
+		if d.Parent == d.Key {
+			d.Parent = "" // a root may name itself as its parent
+		}
+		if _, dup := ds.rows[d.Key]; dup {
+			return nil, p.errorf("table Directory", formatErr("directory %s is listed twice", d.Key))
+		}
+		ds.rows[d.Key] = d
+		ds.order = append(ds.order, d.Key)
+	}
+	for _, k := range ds.order {
+		if _, err := ds.resolve(k, 0); err != nil {
+			return nil, p.errorf("table Directory", err)
+		}
+	}
+	return ds, nil
+}
+
+// name is the directory's own path component(s) in the layout.
+func (ds *Directories) name(d Directory) (string, error) {
+	if d.Parent == "" {
+		return "", nil // a root: the output directory itself
+	}
+	if ds.layout == LayoutInstall {
+		if n, ok := installFolders[d.Key]; ok {
+			return n, nil
+		}
+	}
+	var n string
+	switch {
+	case ds.layout != LayoutAdmin && ds.short:
+		n = d.TargetShort
+	case ds.layout != LayoutAdmin:
+		n = d.TargetLong
+	case ds.short:
+		n = d.SourceShort
+	default:
+		n = d.SourceLong
+	}
+	if err := checkName(n); err != nil {
+		return "", formatErr("directory %s: DefaultDir name %q %v", d.Key, n, err)
+	}
+	return n, nil
+}
+
+// checkName refuses a path component that would leave its parent or
+// means something else on Windows or Unix.
+func checkName(n string) error {
+	switch {
+	case n == "":
+		return nil
+	case n == "..", n == ".":
+		return fmt.Errorf("names a parent directory")
+	case strings.ContainsAny(n, "/\\"):
+		return fmt.Errorf("holds a path separator")
+	case strings.ContainsRune(n, 0):
+		return fmt.Errorf("holds a NUL character")
+	case len(n) >= 2 && n[1] == ':':
+		return fmt.Errorf("names a drive")
+	}
+	return nil
+}
+
+func (ds *Directories) resolve(key string, depth int) (string, error) {
+	if p, ok := ds.paths[key]; ok {
+		return p, nil
+	}
+	if depth > maxDirectoryDepth || depth > len(ds.rows) {
+		return "", formatErr("directory %s: its parents form a cycle", key)
+	}
+	d, ok := ds.rows[key]
+	if !ok {
+		return "", formatErr("directory %s does not exist", key)
+	}
+	own, err := ds.name(d)
+	if err != nil {
+		return "", err
+	}
+	parent := ""
+	if d.Parent != "" {
+		if _, ok := ds.rows[d.Parent]; !ok {
+			return "", formatErr("directory %s: its parent %s does not exist", key, d.Parent)
+		}
+		parent, err = ds.resolve(d.Parent, depth+1)
+		if err != nil {
+			return "", err
+		}
+	}
+	p := path.Join(parent, own)
+	if p == "." {
+		p = ""
+	}
+	ds.paths[key] = p
+	return p, nil
+}
+
+// Path is the directory's slash-separated path relative to the root ("" is
+// the root itself), and whether the directory exists.
+func (ds *Directories) Path(key string) (string, bool) {
+	p, ok := ds.paths[key]
+	return p, ok
+}
+
+// Get returns the directory's row.
+func (ds *Directories) Get(key string) (Directory, bool) {
+	d, ok := ds.rows[key]
+	return d, ok
+}

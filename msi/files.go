@@ -1,0 +1,255 @@
+package msi
+
+import (
+	"encoding/binary"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+)
+
+// File attribute bits that decide where a file's bytes are.
+const (
+	FileAttrNoncompressed = 0x2000 // msidbFileAttributesNoncompressed
+	FileAttrCompressed    = 0x4000 // msidbFileAttributesCompressed
+)
+
+// Media is one row of the Media table: a disk and, usually, its cabinet.
+type Media struct {
+	DiskID       int
+	LastSequence int
+	DiskPrompt   string
+	Cabinet      string // as stored: "#name" for an embedded one
+	VolumeLabel  string
+	Source       string
+}
+
+// Embedded reports a cabinet stored as a stream of the package.
+func (m *Media) Embedded() bool { return strings.HasPrefix(m.Cabinet, "#") }
+
+// CabinetName is the cabinet's stream or file name, without the "#".
+func (m *Media) CabinetName() string { return strings.TrimPrefix(m.Cabinet, "#") }
+
+// File is one row of the File table with everything needed to find and
+// place its bytes.
+type File struct {
+	Key        string // the File column: also the file's name in its cabinet
+	Component  string
+	Directory  string // the component's directory
+	ShortName  string
+	LongName   string
+	Size       int64
+	Version    string // a version, or for a companion file the key of another file
+	Language   string
+	Attributes int
+	Sequence   int
+	// Path is where the file goes in the chosen layout, slash-separated,
+	// relative to the root (TARGETDIR).
+	Path string
+	// SourcePath is where an uncompressed file is found beside the
+	// package, relative to the package's directory.
+	SourcePath string
+	// Compressed tells a file in a cabinet from one read from the source
+	// tree.
+	Compressed bool
+	// Media is the disk holding the file (nil if no Media row covers its
+	// sequence number).
+	Media *Media
+	// Hash is the MsiFileHash MD5 of an unversioned file, if the package
+	// records one.
+	Hash *[16]byte
+}
+
+// Name is the long file name.
+func (f *File) Name() string { return f.LongName }
+
+// FileOptions chooses the layout of FileList.
+type FileOptions struct {
+	Layout Layout
+	// ShortNames uses short file and directory names even when the
+	// summary information does not say the source uses them.
+	ShortNames bool
+	// Flat puts every file at the root under its long name.
+	Flat bool
+}
+
+// FileList reads the File, Component, Directory, Media and MsiFileHash
+// tables and returns every file, in sequence order, with its place in
+// the layout and the source of its bytes.
+func (p *Package) FileList(o FileOptions) ([]*File, error) {
+	short, compressedDefault := false, false
+	if s, err := p.SummaryInfo(); err == nil {
+		wc := s.WordCountFlags()
+		short, compressedDefault = wc.ShortNames, wc.Compressed
+	}
+	layoutDirs, err := p.Directories(o.Layout, short || o.ShortNames)
+	if err != nil {
+		return nil, err
+	}
+	sourceDirs := layoutDirs
+	if o.Layout != LayoutAdmin || o.ShortNames != short {
+		if sourceDirs, err = p.Directories(LayoutAdmin, short); err != nil {
+			return nil, err
+		}
+	}
+	components, err := p.Table("Component")
+	if err != nil {
+		return nil, err
+	}
+	compDir := map[string]string{}
+	for _, r := range components.Rows {
+		compDir[r.String("Component")] = r.String("Directory_")
+	}
+	media, err := p.MediaList()
+	if err != nil {
+		return nil, err
+	}
+	hashes, err := p.fileHashes()
+	if err != nil {
+		return nil, err
+	}
+	t, err := p.Table("File")
+	if err != nil {
+		return nil, err
+	}
+	files := make([]*File, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		f := &File{
+			Key: r.String("File"), Component: r.String("Component_"),
+			Version: r.String("Version"), Language: r.String("Language"),
+		}
+		f.ShortName, f.LongName = splitShortLong(r.String("FileName"))
+		size, _ := r.Int("FileSize")
+		seq, _ := r.Int("Sequence")
+		attrs, _ := r.Int("Attributes")
+		f.Size, f.Sequence, f.Attributes = int64(size), int(seq), int(attrs)
+		for _, n := range []string{f.ShortName, f.LongName} {
+			if n == "" {
+				return nil, p.errorf("table File", formatErr("file %s has no name", f.Key))
+			}
+			if err := checkName(n); err != nil {
+				return nil, p.errorf("table File", formatErr("file %s: name %q %v", f.Key, n, err))
+			}
+		}
+		dir, ok := compDir[f.Component]
+		if !ok {
+			return nil, p.errorf("table File", formatErr("file %s: component %s does not exist", f.Key, f.Component))
+		}
+		f.Directory = dir
+		dirPath, ok := layoutDirs.Path(dir)
+		if !ok {
+			return nil, p.errorf("table Component", formatErr("component %s: directory %s does not exist", f.Component, dir))
+		}
+		name := f.LongName
+		if short || o.ShortNames {
+			name = f.ShortName
+		}
+		switch {
+		case o.Flat:
+			f.Path = f.LongName
+		default:
+			f.Path = path.Join(dirPath, name)
+		}
+		srcDir, _ := sourceDirs.Path(dir)
+		srcName := f.LongName
+		if short {
+			srcName = f.ShortName
+		}
+		f.SourcePath = path.Join(srcDir, srcName)
+		f.Compressed = compressedDefault
+		switch {
+		case f.Attributes&FileAttrNoncompressed != 0:
+			f.Compressed = false
+		case f.Attributes&FileAttrCompressed != 0:
+			f.Compressed = true
+		}
+		f.Media = mediaFor(media, f.Sequence)
+		if f.Media != nil && f.Media.Cabinet == "" {
+			f.Compressed = false // a disk without a cabinet holds files as they are
+		}
+		f.Hash = hashes[f.Key]
+		files = append(files, f)
+	}
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Sequence < files[j].Sequence })
+	dedupePaths(files)
+	return files, nil
+}
+
+// dedupePaths gives a file whose path another file already has (ignoring
+// case, as Windows does) the suffix ".duplicateN", as lessmsi does, so
+// that no file overwrites another. Installs can map two files to one
+// place (the ANSI and Unicode builds of a DLL, chosen by condition); a
+// source layout should not.
+func dedupePaths(files []*File) {
+	seen := map[string]int{} // lower-cased path: how many files claimed it
+	for _, f := range files {
+		key := strings.ToLower(f.Path)
+		before := seen[key]
+		seen[key]++
+		if before == 0 {
+			continue
+		}
+		for i := before; ; i++ {
+			cand := fmt.Sprintf("%s.duplicate%d", f.Path, i)
+			if seen[strings.ToLower(cand)] == 0 {
+				seen[strings.ToLower(cand)] = 1
+				f.Path = cand
+				break
+			}
+		}
+	}
+}
+
+// MediaList reads the Media table, ordered by LastSequence.
+func (p *Package) MediaList() ([]*Media, error) {
+	if !p.HasTable("Media") {
+		return nil, nil
+	}
+	t, err := p.Table("Media")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Media
+	for _, r := range t.Rows {
+		disk, _ := r.Int("DiskId")
+		last, _ := r.Int("LastSequence")
+		out = append(out, &Media{
+			DiskID: int(disk), LastSequence: int(last), DiskPrompt: r.String("DiskPrompt"),
+			Cabinet: r.String("Cabinet"), VolumeLabel: r.String("VolumeLabel"), Source: r.String("Source"),
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSequence < out[j].LastSequence })
+	return out, nil
+}
+
+// mediaFor finds the disk whose sequence range holds seq: the first with
+// a LastSequence at or above it.
+func mediaFor(media []*Media, seq int) *Media {
+	i := sort.Search(len(media), func(i int) bool { return media[i].LastSequence >= seq })
+	if i < len(media) {
+		return media[i]
+	}
+	return nil
+}
+
+// fileHashes reads MsiFileHash: per file, the MD5 of its bytes, stored as
+// four little-endian 32-bit words.
+func (p *Package) fileHashes() (map[string]*[16]byte, error) {
+	out := map[string]*[16]byte{}
+	if !p.HasTable("MsiFileHash") {
+		return out, nil
+	}
+	t, err := p.Table("MsiFileHash")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range t.Rows {
+		var h [16]byte
+		for i := 0; i < 4; i++ {
+			v, _ := r.Int(fmt.Sprintf("HashPart%d", i+1))
+			binary.LittleEndian.PutUint32(h[4*i:], uint32(v))
+		}
+		out[r.String("File_")] = &h
+	}
+	return out, nil
+}
