@@ -1,16 +1,18 @@
 package quantum
 
+import "math/bits"
+
 // Quantum interleaves two things in one most-significant-bit-first stream:
 // the bits the arithmetic decoder shifts into its 16-bit code register, and
 // the raw extra bits of match offsets and lengths, which are read at the
 // point the decoder has reached, that is 16 bits ahead of the coder's
 // interval.
 
-// trailerByte is appended by the cabinet reader to every CFDATA payload
-// (Microsoft's decoder resynchronises on it at the end of a frame), and
-// padBytes zero bytes follow it at the end of the input; reading further is
-// an error. Matching that stream exactly keeps a final frame whose last
-// symbols peek into the trailer decoding as it does in the peers.
+// libmspack appends trailerByte to every CFDATA payload, and resynchronises
+// on it at the end of a frame; at the end of a folder's input it supplies
+// padBytes zero bytes more, then fails. Reading the same stream makes a
+// final frame whose last symbols look into the trailer decode as it does
+// there.
 const (
 	trailerByte = 0xFF
 	padBytes    = 2
@@ -19,14 +21,15 @@ const (
 // bitReader reads a CFDATA payload, followed by the trailer and padding, as a
 // stream of bits, most significant first.
 type bitReader struct {
-	src []byte
-	pos int    // index of the next byte to load, counting the trailer
-	buf uint64 // loaded, unread bits, left-aligned
-	n   uint   // number of bits in buf
+	src   []byte
+	pos   int    // index of the next byte to load, counting the trailer
+	buf   uint64 // loaded, unread bits, left-aligned
+	n     uint   // number of bits in buf
+	limit int    // bits in the payload, trailer and padding
 }
 
 func (r *bitReader) reset(src []byte) {
-	*r = bitReader{src: src}
+	*r = bitReader{src: src, limit: (len(src) + 1 + padBytes) * 8}
 }
 
 // fill tops buf up to at least 57 bits. Past the end of the padding it loads
@@ -64,7 +67,7 @@ func (r *bitReader) consumed() int {
 // overrun reports whether more bits were read than the payload, trailer and
 // padding hold.
 func (r *bitReader) overrun() bool {
-	return r.consumed() > (len(r.src)+1+padBytes)*8
+	return r.consumed() > r.limit
 }
 
 // arithDecoder is the 16-bit arithmetic decoder: [low, high] is the current
@@ -103,20 +106,23 @@ func (a *arithDecoder) decode(m *model) int {
 // normalize shifts out the leading bits that low and high share, and
 // handles the straddling case (low = 01..., high = 10...) by dropping the
 // second bit, until the interval spans more than a quarter of the range. The
-// span at least doubles on each step, so this runs at most 16 times.
+// span at least doubles on each step, so this takes at most 16 steps.
 func (a *arithDecoder) normalize() {
 	low, high, code := a.low, a.high, a.code
 	for {
-		if (low^high)&0x8000 != 0 {
-			if low&0x4000 == 0 || high&0x4000 != 0 {
-				break
-			}
-			code ^= 0x4000
-			low &= 0x3FFF
-			high |= 0x4000
+		if same := bits.LeadingZeros16(uint16(low ^ high)); same > 0 {
+			// All shared leading bits go in one shift.
+			low = low << same & 0xFFFF
+			high = (high<<same | (1<<same - 1)) & 0xFFFF
+			code = (code<<same | a.br.bits(uint(same))) & 0xFFFF
+			continue
 		}
-		low = low << 1 & 0xFFFF
-		high = (high<<1 | 1) & 0xFFFF
+		if low&0x4000 == 0 || high&0x4000 != 0 {
+			break
+		}
+		code ^= 0x4000
+		low = low << 1 & 0x7FFF
+		high = (high<<1 | 0x8001) & 0xFFFF
 		code = (code<<1 | a.br.bits(1)) & 0xFFFF
 	}
 	a.low, a.high, a.code = low, high, code

@@ -36,11 +36,12 @@ const (
 type Decoder struct {
 	windowBits int
 
-	// history holds the last len(history) bytes of the folder as a ring:
-	// next is where the next byte goes, filled how many are valid.
+	// history holds the last bytes of the folder, up to the window size.
+	// It grows until it holds a window, then serves as a ring in which next
+	// is where the next byte goes (and the oldest byte is).
 	history []byte
 	next    int
-	filled  int
+	window  int
 
 	selector model
 	literal  [numLiterals]model
@@ -55,21 +56,21 @@ type Decoder struct {
 
 // NewDecoder returns a decoder for a window of 2^windowBits bytes, with
 // windowBits from 10 to 21: bits 8-12 of a folder's typeCompress. (The
-// compression level, bits 4-7, does not affect decoding.) It allocates the
-// window, up to 2 MiB.
+// compression level, bits 4-7, does not affect decoding.) The window, up to
+// 2 MiB, is allocated as the folder's data fills it.
 func NewDecoder(windowBits int) (*Decoder, error) {
 	if windowBits < minWindowBits || windowBits > maxWindowBits {
 		return nil, fmt.Errorf("%w: window of 2^%d bytes, want 2^%d to 2^%d",
 			ErrCorrupt, windowBits, minWindowBits, maxWindowBits)
 	}
-	d := &Decoder{windowBits: windowBits, history: make([]byte, 1<<windowBits)}
+	d := &Decoder{windowBits: windowBits, window: 1 << windowBits}
 	d.Reset()
 	return d, nil
 }
 
 // Reset returns the decoder to its initial state, for the start of a folder.
 func (d *Decoder) Reset() {
-	d.next, d.filled, d.err = 0, 0, nil
+	d.history, d.next, d.err = d.history[:0], 0, nil
 	d.selector.init(0, numSelectors)
 	for i := range d.literal {
 		d.literal[i].init(i*literalSyms, literalSyms)
@@ -86,7 +87,8 @@ func (d *Decoder) Reset() {
 //
 // Each block is taken to be one frame, as cabinet writers produce them: a
 // block of 32768 bytes completes its frame and must not read past its
-// payload; a shorter block is the folder's last.
+// payload; a shorter block is the folder's last. Malformed input gives an
+// error wrapping ErrCorrupt.
 func (d *Decoder) Decompress(dst, src []byte) error {
 	if d.err != nil {
 		return d.err
@@ -109,6 +111,11 @@ func (d *Decoder) decompress(dst, src []byte) error {
 	ac := &d.ac
 	ac.start(src)
 	for out := 0; out < len(dst); {
+		// Past its payload a block reads the trailer and padding, then
+		// zeros, which could otherwise keep decoding to the block's end.
+		if ac.br.overrun() {
+			return fmt.Errorf("%w: block needs more than its %d bytes of input", ErrCorrupt, len(src))
+		}
 		sel := ac.decode(&d.selector)
 		if sel < numLiterals {
 			dst[out] = byte(ac.decode(&d.literal[sel]))
@@ -127,10 +134,7 @@ func (d *Decoder) decompress(dst, src []byte) error {
 			slot = ac.decode(&d.longPos)
 		}
 		offset := int(positionBase[slot]+ac.br.bits(uint(positionExtra[slot]))) + 1
-		if ac.br.overrun() {
-			return fmt.Errorf("%w: block needs more than its %d bytes of input", ErrCorrupt, len(src))
-		}
-		if offset > d.filled+out {
+		if offset > len(d.history)+out {
 			return fmt.Errorf("%w: match offset %d at byte %d reaches before the start of the folder",
 				ErrCorrupt, offset, out)
 		}
@@ -183,16 +187,25 @@ func (d *Decoder) copyMatch(dst []byte, out, offset, length int) {
 	}
 }
 
-// remember appends a decoded block to the history ring.
+// remember appends a decoded block to the history.
 func (d *Decoder) remember(b []byte) {
-	size := len(d.history)
-	if len(b) >= size {
-		copy(d.history, b[len(b)-size:])
-		d.next, d.filled = 0, size
+	if n := len(d.history); n < d.window {
+		k := min(len(b), d.window-n)
+		if n+k > cap(d.history) {
+			grown := make([]byte, n, min(d.window, max(2*cap(d.history), n+k)))
+			copy(grown, d.history)
+			d.history = grown
+		}
+		d.history = append(d.history, b[:k]...)
+		b = b[k:]
+		d.next = len(d.history) % d.window
+	}
+	if len(b) >= d.window {
+		copy(d.history, b[len(b)-d.window:])
+		d.next = 0
 		return
 	}
-	n := copy(d.history[d.next:], b)
-	copy(d.history, b[n:])
-	d.next = (d.next + len(b)) % size
-	d.filled = min(d.filled+len(b), size)
+	k := copy(d.history[d.next:], b)
+	copy(d.history, b[k:])
+	d.next = (d.next + len(b)) % d.window
 }

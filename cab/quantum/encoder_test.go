@@ -10,12 +10,12 @@ import "math/rand/v2"
 // arithEncoder is the encoding side of arithDecoder. Its output is the
 // sequence of bits the decoder shifts into its code register; the raw extra
 // bits go in a separate list, each tagged with how many coder bits the
-// decoder has shifted in when it reads them, and frame interleaves the two.
+// decoder has shifted in when it reads them, and finish interleaves the two.
 type arithEncoder struct {
 	low, high uint32
 	pending   int    // straddle steps whose bit is not known yet
 	coded     []bool // coder bits, in the order the decoder shifts them in
-	shifts    int    // coder bits the decoder has consumed so far
+	shifts    int    // coder bits the decoder has shifted in after its first 16
 	raw       []rawBits
 	stats     *encoderStats
 }

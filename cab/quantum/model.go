@@ -41,8 +41,9 @@ func (m *model) init(first, n int) {
 // it: i is the first entry whose cumulative frequency is at or below the
 // target.
 func (m *model) update(i int) {
-	for j := 0; j < i; j++ {
-		m.cum[j] += freqStep
+	c := m.cum[:i]
+	for j := range c {
+		c[j] += freqStep
 	}
 	if m.cum[0] <= freqLimit {
 		return
