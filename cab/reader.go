@@ -83,6 +83,27 @@ func openCabinet(r io.ReaderAt, size int64, o *options) (*cabinet, error) {
 	return parseCabinet(r, 0, size, o)
 }
 
+// NewPartReader reads the single cabinet p, as NewReader does, and closes
+// p's Closer with the ReadCloser (or at once if it fails). It reads what
+// one part of a set holds when the set cannot be opened whole.
+func NewPartReader(p *Part, opts ...Option) (*ReadCloser, error) {
+	o := buildOptions(opts)
+	rc := &ReadCloser{}
+	if p.Closer != nil {
+		rc.closers = append(rc.closers, p.Closer)
+	}
+	c, err := openCabinet(p.R, p.Size, o)
+	if err == nil {
+		c.name = p.Name
+		err = rc.Reader.init([]*cabinet{c}, o)
+	}
+	if err != nil {
+		rc.Close()
+		return nil, err
+	}
+	return rc, nil
+}
+
 // Open opens the single cabinet at path (see NewReader).
 func Open(path string, opts ...Option) (*ReadCloser, error) {
 	f, err := os.Open(path)

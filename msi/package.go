@@ -3,6 +3,7 @@ package msi
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -31,6 +32,7 @@ type Package struct {
 	tables  map[string]*Table // decoded tables, cached
 	poolErr error
 	ra      io.ReaderAt
+	source  fs.FS // the package's directory: external cabinets, uncompressed files
 }
 
 // entry is one compound-file directory entry with its decoded name.
@@ -68,6 +70,7 @@ func Open(path string) (*Package, error) {
 		return nil, err
 	}
 	p.closer = f
+	p.source = os.DirFS(filepath.Dir(path))
 	return p, nil
 }
 
@@ -349,7 +352,10 @@ func (s *streamReader) Read(b []byte) (n int, err error) {
 		err = nil
 	}
 	if err != nil {
-		return n, s.p.errorf(s.what, fmt.Errorf("%w: %v", ErrFormat, err))
+		if strings.Contains(err.Error(), "EOF") {
+			return n, s.p.errorf(s.what, formatErr("the stream's sectors run past the end of the file after %d of %d bytes (the package is truncated)", s.off, s.size))
+		}
+		return n, s.p.errorf(s.what, fmt.Errorf("%w: %s", ErrFormat, strings.TrimPrefix(err.Error(), "mscfb: ")))
 	}
 	if n == 0 {
 		return 0, s.p.errorf(s.what, formatErr("stream ends early at %d of %d bytes", s.off, s.size))

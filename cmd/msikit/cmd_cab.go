@@ -330,6 +330,9 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 }
 
 func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		return j.Unwrap()
 	}

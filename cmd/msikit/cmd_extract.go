@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/safepath"
+	"github.com/msikit/msikit/msi"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name: "extract", usage: "PKG [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive]",
+		summary: "Extract a package's files, laid out as msiexec /a lays them out (the source tree under TARGETDIR) unless asked otherwise.",
+		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout")
+			lo := addLayoutFlags(fs)
+			only := fs.StringArray("only", nil, "extract only files whose name or path matches this glob, case-insensitively (repeatable)")
+			recursive := fs.BoolP("recursive", "r", false, "also extract packages and cabinets found inside (MSI, CAB, EXE with an embedded cabinet) into NAME.extracted/ beside them")
+			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
+			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
+			return func(ctx *context, args []string) error {
+				if err := needArgs(args, 1, 1); err != nil {
+					return err
+				}
+				opts, err := lo.options()
+				if err != nil {
+					return err
+				}
+				for _, g := range *only {
+					if _, err := path.Match(strings.ToLower(g), ""); err != nil {
+						return usagef("bad --only pattern %q: %v", g, err)
+					}
+				}
+				x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive}
+				return x.run(args[0], *out)
+			}
+		},
+	})
+}
+
+type extractor struct {
+	ctx       *context
+	opts      msi.FileOptions
+	only      []string
+	overwrite bool
+	quiet     bool
+	recursive bool
+}
+
+// matchOnly reports whether a file is selected by the --only globs, which
+// match its long name or its whole path, ignoring case.
+func matchOnly(globs []string, name, p string) bool {
+	if len(globs) == 0 {
+		return true
+	}
+	name, p = strings.ToLower(name), strings.ToLower(p)
+	for _, g := range globs {
+		g = strings.ToLower(strings.ReplaceAll(g, "\\", "/"))
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+		if ok, _ := path.Match(g, p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// maxNesting bounds --recursive: packages inside packages inside ...
+const maxNesting = 4
+
+func (x *extractor) run(pkg, outDir string) error {
+	p, err := msi.Open(pkg)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %v", pkg, pe.Err)
+		}
+		return err
+	}
+	defer p.Close()
+	files, err := p.FileList(x.opts)
+	if err != nil {
+		return err
+	}
+	var sel []*msi.File
+	var total int64
+	for _, f := range files {
+		if matchOnly(x.only, f.LongName, f.Path) {
+			sel = append(sel, f)
+			total += f.Size
+		}
+	}
+	if len(x.only) > 0 && len(sel) == 0 {
+		return fmt.Errorf("%s: no file matches %s", p.Name(), strings.Join(x.only, ", "))
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return envError{fmt.Errorf("output directory: %w", err)}
+	}
+	dir, err := safepath.OpenDir(outDir)
+	if err != nil {
+		return envError{fmt.Errorf("output directory: %w", err)}
+	}
+	defer dir.Close()
+
+	prog := newProgress(x.ctx, len(sel), total, x.quiet)
+	var mu sync.Mutex
+	var written []string
+	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers()}, func(c msi.FileContent) error {
+		rel, n, err := dir.WriteFile(c.File.Path, msi.SizeChecked(c.Reader, c.File.Size), safepath.WriteOptions{
+			ModTime: c.Modified, Overwrite: x.overwrite,
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		prog.add(rel, n, err == nil)
+		if errors.Is(err, safepath.ErrExist) {
+			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+		}
+		if err == nil {
+			written = append(written, rel)
+		}
+		return err
+	})
+	prog.done()
+	var nested []error
+	if x.recursive {
+		for _, rel := range written {
+			if e := x.nested(filepath.Join(outDir, filepath.FromSlash(rel)), 1); e != nil {
+				nested = append(nested, e)
+			}
+		}
+	}
+	errs := append(unjoin(err), nested...)
+	if len(errs) == 0 {
+		return nil
+	}
+	for _, e := range errs {
+		fmt.Fprintf(x.ctx.stderr, "%s: %s: %s\n", x.ctx.path, p.Name(), oneLine(e.Error()))
+	}
+	return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", p.Name(), len(errs), len(sel))}
+}
+
+// nested extracts a package or cabinet found among the extracted files
+// into NAME.extracted/ beside it, and so on down to maxNesting levels.
+func (x *extractor) nested(file string, depth int) error {
+	if depth > maxNesting {
+		return nil
+	}
+	kind := sniff(file)
+	if kind == "" {
+		return nil
+	}
+	out := file + ".extracted"
+	if !x.quiet {
+		fmt.Fprintf(x.ctx.stdout, "%s: %s inside, extracting to %s\n", filepath.Base(file), kind, out)
+	}
+	sub := *x
+	sub.only = nil
+	switch kind {
+	case "package":
+		sub.opts = msi.FileOptions{}
+		var buf bytes.Buffer
+		ctx := *x.ctx
+		ctx.stderr = &buf
+		sub.ctx = &ctx
+		if err := sub.run(file, out); err != nil {
+			return fmt.Errorf("%s: %v %s", filepath.Base(file), err, strings.TrimSpace(buf.String()))
+		}
+	case "cabinet", "embedded cabinet":
+		if err := cabExtract(x.ctx, file, extractOpts{dir: out, search: kind == "embedded cabinet", overwrite: x.overwrite, quiet: x.quiet}); err != nil {
+			return fmt.Errorf("%s: %v", filepath.Base(file), err)
+		}
+	}
+	return filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		return x.nested(p, depth+1)
+	})
+}
+
+// sniff tells what a file holds from its first bytes: a package (compound
+// file), a cabinet, or a Windows executable that may carry one.
+func sniff(file string) string {
+	f, err := os.Open(file)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	if _, err := io.ReadFull(f, head); err != nil {
+		return ""
+	}
+	switch {
+	case bytes.Equal(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		if p, err := msi.Open(file); err == nil {
+			defer p.Close()
+			if p.Kind() == msi.KindDatabase && p.HasTable("File") {
+				return "package"
+			}
+		}
+	case string(head[:4]) == "MSCF":
+		return "cabinet"
+	case string(head[:2]) == "MZ":
+		if rs, cl, err := cab.SearchFile(file); err == nil {
+			cl.Close()
+			if len(rs) > 0 {
+				return "embedded cabinet"
+			}
+		}
+	}
+	return ""
+}
+
+// progress shows files and bytes on a terminal, a line per file
+// otherwise, and nothing when quiet.
+type progress struct {
+	ctx          *context
+	out          *bufio.Writer
+	bar, quiet   bool
+	files, total int
+	bytes, all   int64
+}
+
+func newProgress(ctx *context, files int, bytes int64, quiet bool) *progress {
+	return &progress{ctx: ctx, out: bufio.NewWriter(ctx.stdout), bar: !quiet && isTerminal(ctx.stderr), quiet: quiet, total: files, all: bytes}
+}
+
+func (p *progress) add(rel string, n int64, ok bool) {
+	p.files++
+	p.bytes += n
+	if ok && !p.quiet && !p.bar {
+		fmt.Fprintf(p.out, "  extracting %s\n", rel)
+	}
+	if p.bar {
+		pct := 100
+		if p.all > 0 {
+			pct = int(p.bytes * 100 / p.all)
+		}
+		fmt.Fprintf(p.ctx.stderr, "\r%3d%%  %d/%d files  %d/%d MiB", pct, p.files, p.total, p.bytes>>20, p.all>>20)
+	}
+}
+
+func (p *progress) done() {
+	if p.bar {
+		fmt.Fprintln(p.ctx.stderr)
+	}
+	p.out.Flush()
+}
