@@ -111,11 +111,14 @@ var installFolders = map[string]string{
 // uses them, or the user asked). A cycle, a parent that does not exist or
 // a name that would leave the root is an error naming the row.
 func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
+	ds := &Directories{rows: map[string]Directory{}, paths: map[string]string{}, layout: layout, short: short}
+	if !p.HasTable("Directory") {
+		return ds, nil // a package without files (a patch, a merge module's shell)
+	}
 	t, err := p.Table("Directory")
 	if err != nil {
 		return nil, err
 	}
-	ds := &Directories{rows: map[string]Directory{}, paths: map[string]string{}, layout: layout, short: short}
 	for _, r := range t.Rows {
 		d := parseDefaultDir(r.String("DefaultDir"))
 		d.Key, d.Parent = r.String("Directory"), r.String("Directory_Parent")

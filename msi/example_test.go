@@ -2,6 +2,8 @@ package msi_test
 
 import (
 	"fmt"
+	"io"
+	"io/fs"
 	"log"
 	"strings"
 
@@ -60,4 +62,46 @@ func ExamplePackage_WriteIDT() {
 	// i2	i4	L64	S255	S32	S72
 	// Media	DiskId
 	// 1	3		#hello.cab
+}
+
+func ExamplePackage_FS() {
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	fsys, err := p.FS(msi.FileOptions{Layout: msi.LayoutAdmin})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := fs.ReadFile(fsys, "msikit Hello/readme.txt")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%q\n", b)
+	// Output: "Hello from msikit.\r\n"
+}
+
+func ExamplePackage_ReadFiles() {
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	files, err := p.FileList(msi.FileOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = p.ReadFiles(files, msi.ReadOptions{}, func(c msi.FileContent) error {
+		n, err := io.Copy(io.Discard, c.Reader)
+		fmt.Println(c.File.Path, n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// msikit Hello/readme.txt 20
+	// msikit Hello/data.bin 3000
+	// msikit Hello/doc/guide.txt 24
 }

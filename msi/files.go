@@ -77,6 +77,9 @@ type FileOptions struct {
 // tables and returns every file, in sequence order, with its place in
 // the layout and the source of its bytes.
 func (p *Package) FileList(o FileOptions) ([]*File, error) {
+	if !p.HasTable("File") {
+		return nil, nil
+	}
 	short, compressedDefault := false, false
 	if s, err := p.SummaryInfo(); err == nil {
 		wc := s.WordCountFlags()
@@ -92,13 +95,15 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 			return nil, err
 		}
 	}
-	components, err := p.Table("Component")
-	if err != nil {
-		return nil, err
-	}
 	compDir := map[string]string{}
-	for _, r := range components.Rows {
-		compDir[r.String("Component")] = r.String("Directory_")
+	if p.HasTable("Component") {
+		components, err := p.Table("Component")
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range components.Rows {
+			compDir[r.String("Component")] = r.String("Directory_")
+		}
 	}
 	media, err := p.MediaList()
 	if err != nil {

@@ -1,0 +1,202 @@
+package msi
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+// FS returns the package's files as a read-only file system laid out as
+// FileList lays them out, so that fs.WalkDir and fs.ReadFile work on a
+// package. Opening a file decodes its cabinet folder up to it, streaming.
+func (p *Package) FS(o FileOptions) (fs.FS, error) {
+	files, err := p.FileList(o)
+	if err != nil {
+		return nil, err
+	}
+	pfs := &packageFS{p: p, root: newFSDir(".")}
+	for _, f := range files {
+		if !fs.ValidPath(f.Path) {
+			continue
+		}
+		elems := strings.Split(f.Path, "/")
+		d := pfs.root
+		for _, e := range elems[:len(elems)-1] {
+			sub, ok := d.dirs[e]
+			if !ok {
+				if _, clash := d.files[e]; clash {
+					break
+				}
+				sub = newFSDir(e)
+				d.dirs[e] = sub
+			}
+			d = sub
+		}
+		base := elems[len(elems)-1]
+		if _, clash := d.dirs[base]; !clash {
+			d.files[base] = f
+		}
+	}
+	return pfs, nil
+}
+
+type fsDir struct {
+	name  string
+	dirs  map[string]*fsDir
+	files map[string]*File
+}
+
+func newFSDir(name string) *fsDir {
+	return &fsDir{name: name, dirs: map[string]*fsDir{}, files: map[string]*File{}}
+}
+
+type packageFS struct {
+	p    *Package
+	root *fsDir
+}
+
+func (pfs *packageFS) lookup(op, name string) (*fsDir, *File, error) {
+	if !fs.ValidPath(name) {
+		return nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrInvalid}
+	}
+	if name == "." {
+		return pfs.root, nil, nil
+	}
+	d := pfs.root
+	elems := strings.Split(name, "/")
+	for i, e := range elems {
+		if sub, ok := d.dirs[e]; ok {
+			d = sub
+			continue
+		}
+		if f, ok := d.files[e]; ok && i == len(elems)-1 {
+			return nil, f, nil
+		}
+		return nil, nil, &fs.PathError{Op: op, Path: name, Err: fs.ErrNotExist}
+	}
+	return d, nil, nil
+}
+
+// Open opens a file or directory.
+func (pfs *packageFS) Open(name string) (fs.File, error) {
+	d, f, err := pfs.lookup("open", name)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil {
+		return &fsDirFile{d: d, entries: d.entries()}, nil
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := pfs.p.ReadFiles([]*File{f}, ReadOptions{}, func(c FileContent) error {
+			_, err := io.Copy(pw, SizeChecked(c.Reader, f.Size))
+			return err
+		})
+		pw.CloseWithError(err)
+	}()
+	return &fsFile{f: f, r: pr}, nil
+}
+
+// ReadDir lists a directory, sorted by name.
+func (pfs *packageFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	d, _, err := pfs.lookup("readdir", name)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a directory")}
+	}
+	return d.entries(), nil
+}
+
+// Stat describes a file or directory without reading it.
+func (pfs *packageFS) Stat(name string) (fs.FileInfo, error) {
+	d, f, err := pfs.lookup("stat", name)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil {
+		return dirInfo{d}, nil
+	}
+	return fileInfo{f: f}, nil
+}
+
+func (d *fsDir) entries() []fs.DirEntry {
+	var out []fs.DirEntry
+	for _, sub := range d.dirs {
+		out = append(out, fs.FileInfoToDirEntry(dirInfo{sub}))
+	}
+	for name, f := range d.files {
+		out = append(out, fs.FileInfoToDirEntry(fileInfo{f, name}))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+type dirInfo struct{ d *fsDir }
+
+func (i dirInfo) Name() string       { return i.d.name }
+func (i dirInfo) Size() int64        { return 0 }
+func (i dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o555 }
+func (i dirInfo) ModTime() time.Time { return time.Time{} }
+func (i dirInfo) IsDir() bool        { return true }
+func (i dirInfo) Sys() any           { return nil }
+
+type fileInfo struct {
+	f    *File
+	name string
+}
+
+func (i fileInfo) Name() string {
+	if i.name != "" {
+		return i.name
+	}
+	return path.Base(i.f.Path)
+}
+func (i fileInfo) Size() int64        { return i.f.Size }
+func (i fileInfo) Mode() fs.FileMode  { return 0o444 }
+func (i fileInfo) ModTime() time.Time { return time.Time{} }
+func (i fileInfo) IsDir() bool        { return false }
+func (i fileInfo) Sys() any           { return i.f }
+
+type fsFile struct {
+	f *File
+	r *io.PipeReader
+}
+
+func (f *fsFile) Stat() (fs.FileInfo, error) { return fileInfo{f: f.f}, nil }
+func (f *fsFile) Read(b []byte) (int, error) { return f.r.Read(b) }
+func (f *fsFile) Close() error               { return f.r.Close() }
+
+type fsDirFile struct {
+	d       *fsDir
+	entries []fs.DirEntry
+	off     int
+}
+
+func (f *fsDirFile) Stat() (fs.FileInfo, error) { return dirInfo{f.d}, nil }
+func (f *fsDirFile) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: f.d.name, Err: errors.New("is a directory")}
+}
+func (f *fsDirFile) Close() error { return nil }
+
+// ReadDir reads the directory's entries, n at a time (all when n <= 0).
+func (f *fsDirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	rest := f.entries[f.off:]
+	if n <= 0 {
+		f.off = len(f.entries)
+		return rest, nil
+	}
+	if len(rest) == 0 {
+		return nil, io.EOF
+	}
+	if n > len(rest) {
+		n = len(rest)
+	}
+	f.off += n
+	return rest[:n], nil
+}
