@@ -222,24 +222,14 @@ type extractOpts struct {
 	search    bool
 	overwrite bool
 	quiet     bool
+	allowNone bool // --only matching nothing is no error (inside a package)
 }
 
 // selected reports whether f matches one of the --only globs, against
-// its extraction path or its base name.
+// its extraction path or its base name, ignoring case.
 func selected(f *cab.File, globs []string) bool {
-	if len(globs) == 0 {
-		return true
-	}
 	p := f.Path()
-	for _, g := range globs {
-		if ok, _ := path.Match(g, p); ok {
-			return true
-		}
-		if ok, _ := path.Match(g, path.Base(p)); ok {
-			return true
-		}
-	}
-	return false
+	return matchOnly(globs, path.Base(p), p)
 }
 
 func workers() int { return min(runtime.GOMAXPROCS(0), 4) }
@@ -270,6 +260,9 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 		files = append(files, sel)
 	}
 	if len(o.only) > 0 && total == 0 {
+		if o.allowNone {
+			return nil
+		}
 		return fmt.Errorf("%s: no file matches %s", name, strings.Join(o.only, ", "))
 	}
 	progress := !o.quiet && isTerminal(ctx.stderr)

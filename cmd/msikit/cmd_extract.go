@@ -56,6 +56,7 @@ type extractor struct {
 	overwrite bool
 	quiet     bool
 	recursive bool
+	inner     bool // inside another package: matching no file is no error
 }
 
 // matchOnly reports whether a file is selected by the --only globs, which
@@ -97,12 +98,15 @@ func (x *extractor) run(pkg, outDir string) error {
 	var sel []*msi.File
 	var total int64
 	for _, f := range files {
-		if matchOnly(x.only, f.LongName, f.Path) {
+		if matchOnly(x.only, f.LongName, f.Path) || x.recursive && len(x.only) > 0 && isContainerName(f.LongName) {
 			sel = append(sel, f)
 			total += f.Size
 		}
 	}
 	if len(x.only) > 0 && len(sel) == 0 {
+		if x.inner {
+			return nil
+		}
 		return fmt.Errorf("%s: no file matches %s", p.Name(), strings.Join(x.only, ", "))
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -166,7 +170,11 @@ func (x *extractor) nested(file string, depth int) error {
 		fmt.Fprintf(x.ctx.stdout, "%s: %s inside, extracting to %s\n", filepath.Base(file), kind, out)
 	}
 	sub := *x
-	sub.only = nil
+	sub.inner = true
+	only := x.only
+	if len(only) > 0 {
+		only = append(append([]string(nil), only...), containerGlobs...)
+	}
 	switch kind {
 	case "package":
 		sub.opts = msi.FileOptions{}
@@ -178,7 +186,7 @@ func (x *extractor) nested(file string, depth int) error {
 			return fmt.Errorf("%s: %v %s", filepath.Base(file), err, strings.TrimSpace(buf.String()))
 		}
 	case "cabinet", "embedded cabinet":
-		if err := cabExtract(x.ctx, file, extractOpts{dir: out, search: kind == "embedded cabinet", overwrite: x.overwrite, quiet: x.quiet}); err != nil {
+		if err := cabExtract(x.ctx, file, extractOpts{dir: out, only: only, allowNone: true, search: kind == "embedded cabinet", overwrite: x.overwrite, quiet: x.quiet}); err != nil {
 			return fmt.Errorf("%s: %v", filepath.Base(file), err)
 		}
 	}
@@ -189,6 +197,12 @@ func (x *extractor) nested(file string, depth int) error {
 		return x.nested(p, depth+1)
 	})
 }
+
+// containerGlobs name the files --recursive opens even when --only
+// selects others: what they hold may match.
+var containerGlobs = []string{"*.msi", "*.msm", "*.cab", "*.exe"}
+
+func isContainerName(name string) bool { return matchOnly(containerGlobs, name, name) }
 
 // sniff tells what a file holds from its first bytes: a package (compound
 // file), a cabinet, or a Windows executable that may carry one.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,4 +131,56 @@ func TestFilesAndMedia(t *testing.T) {
 	assert.Contains(t, out, "PFiles/WixTestFolder/Assembly1.dll")
 	assert.Contains(t, out, "MISSING")
 	assert.Contains(t, errOut, "1 of 1 missing")
+}
+
+// TestExtractRecursive: a utility two levels down (in a cabinet that is a
+// file of the package) comes out with one command.
+func TestExtractRecursive(t *testing.T) {
+	testutil.Tool(t, "msibuild")
+	testutil.Tool(t, "gcab")
+	work := t.TempDir()
+	gcab := func(dir, out string, names ...string) []byte {
+		args := append([]string{"-c", "-z", out}, names...)
+		cmd := exec.Command("gcab", args...)
+		cmd.Dir = dir
+		msg, err := cmd.CombinedOutput()
+		require.NoError(t, err, "gcab: %s", msg)
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		return b
+	}
+	// inner.cab holds the utility; it is the package's data.bin.
+	require.NoError(t, os.WriteFile(filepath.Join(work, "CCMCertFix.exe"), []byte("MZ utility"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "other.txt"), []byte("not wanted"), 0o644))
+	inner := gcab(work, filepath.Join(work, "inner.cab"), "CCMCertFix.exe", "other.txt")
+	require.NoError(t, os.WriteFile(filepath.Join(work, "data.bin"), inner, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "readme.txt"), fixture(t, "readme.txt"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "guide.txt"), fixture(t, "guide.txt"), 0o644))
+	gcab(work, filepath.Join(work, "outer.cab"), "readme.txt", "data.bin", "guide.txt")
+	pkg := filepath.Join(work, "nested.msi")
+	b, err := os.ReadFile(hello)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(pkg, b, 0o644))
+	for _, args := range [][]string{
+		{pkg, "-a", "hello.cab", filepath.Join(work, "outer.cab")},
+		{pkg, "-q", fmt.Sprintf("UPDATE File SET FileName='inner.cab', FileSize=%d WHERE File='data.bin'", len(inner))},
+	} {
+		msg, err := exec.Command("msibuild", args...).CombinedOutput()
+		require.NoError(t, err, "msibuild: %s", msg)
+	}
+
+	out := t.TempDir()
+	code, _, errOut := msikit(t, "extract", "-q", "-r", pkg, "-o", out, "--only", "ccmcertfix.exe")
+	require.Equal(t, 0, code, errOut)
+	got := readTree(t, out)
+	assert.Equal(t, "MZ utility", got["msikit Hello/inner.cab.extracted/CCMCertFix.exe"])
+	assert.NotContains(t, got, "msikit Hello/inner.cab.extracted/other.txt", "--only applies inside too")
+	assert.NotContains(t, got, "msikit Hello/readme.txt")
+
+	out = t.TempDir()
+	code, _, errOut = msikit(t, "extract", "-q", "--recursive", pkg, "-o", out)
+	require.Equal(t, 0, code, errOut)
+	got = readTree(t, out)
+	assert.Len(t, got, 5, "three files and the two inside inner.cab")
+	assert.Equal(t, "not wanted", got["msikit Hello/inner.cab.extracted/other.txt"])
 }
