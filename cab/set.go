@@ -184,33 +184,31 @@ func OpenSet(path string, opts ...Option) (*ReadCloser, error) {
 		}
 		return &Part{R: g, Size: gi.Size(), Name: filepath.Base(p), Closer: g}, nil
 	}
-	rc, err := NewSetReader(f, fi.Size(), filepath.Base(path), open, opts...)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	rc.closers = append(rc.closers, f)
-	return rc, nil
+	return NewSetReader(&Part{R: f, Size: fi.Size(), Name: filepath.Base(path), Closer: f}, open, opts...)
 }
 
-// NewSetReader reads the cabinet r (size bytes, called name in messages)
-// and the other parts of its spanned set, which open provides: a set
-// embedded in another file (the streams of an MSI package) is read the
-// same way as one in a directory.
-func NewSetReader(r io.ReaderAt, size int64, name string, open PartOpener, opts ...Option) (*ReadCloser, error) {
+// NewSetReader reads the cabinet p and the other parts of its spanned
+// set, which open provides: a set embedded in another file (the streams
+// of an MSI package) is read the same way as one in a directory. The
+// parts' Closers, p's included, are closed with the ReadCloser, or at
+// once if NewSetReader fails.
+func NewSetReader(p *Part, open PartOpener, opts ...Option) (*ReadCloser, error) {
 	o := buildOptions(opts)
 	rc := &ReadCloser{}
+	if p.Closer != nil {
+		rc.closers = append(rc.closers, p.Closer)
+	}
 	fail := func(err error) (*ReadCloser, error) {
 		rc.Close()
 		return nil, err
 	}
-	first, err := openCabinet(r, size, o)
+	first, err := openCabinet(p.R, p.Size, o)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	first.name = name
+	first.name = p.Name
 	cabs := []*cabinet{first}
-	seen := map[string]bool{strings.ToLower(name): true}
+	seen := map[string]bool{strings.ToLower(p.Name): true}
 	neighbour := func(c *cabinet, which, partName string) (*cabinet, error) {
 		key := strings.ToLower(partName)
 		if seen[key] || len(cabs) >= maxParts {
