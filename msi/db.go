@@ -1,0 +1,311 @@
+package msi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// ErrInvalid means a value or a change does not fit the database: a
+// string in an integer column, a null key, a duplicate row.
+var ErrInvalid = errors.New("invalid")
+
+// Database is an installation database held in memory, to be changed and
+// saved: its tables (in catalog order), streams, sub-storages and summary
+// information. Load one from a Package, or start from NewDatabase.
+type Database struct {
+	// Codepage is the code page strings are stored in (0: neutral).
+	Codepage int
+	// Summary is the summary information; nil writes none.
+	Summary *SummaryInfo
+	// Kind decides the root storage's class ID.
+	Kind Kind
+
+	tables   []*Table
+	streams  map[string]*dbStream
+	storages []*dbStorage
+}
+
+// dbStream is a stream's bytes, held or read from a source when saved.
+type dbStream struct {
+	raw  string // the stored (packed) name, when copied from a package
+	data []byte
+	size int64
+	open func() (io.ReadCloser, error)
+}
+
+// dbStorage is a sub-storage copied whole (a patch's transforms).
+type dbStorage struct {
+	path    string // decoded path
+	raw     []string
+	clsid   string
+	streams []dbStorageStream
+}
+
+type dbStorageStream struct {
+	raw  string
+	size int64
+	open func() (io.ReadCloser, error)
+}
+
+// NewDatabase returns an empty database.
+func NewDatabase(codepage int) *Database {
+	return &Database{Codepage: codepage, Kind: KindDatabase, streams: map[string]*dbStream{}}
+}
+
+// Tables lists the tables in catalog order.
+func (db *Database) Tables() []*Table { return db.tables }
+
+// Table returns the named table, or nil.
+func (db *Database) Table(name string) *Table {
+	for _, t := range db.tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// CreateTable adds an empty table. Columns are numbered in the order
+// given; at least one must be a key.
+func (db *Database) CreateTable(name string, cols []Column) (*Table, error) {
+	if name == "" || strings.HasPrefix(name, "_") && name != "_Validation" {
+		return nil, fmt.Errorf("%w: table name %q", ErrInvalid, name)
+	}
+	if db.Table(name) != nil {
+		return nil, fmt.Errorf("%w: table %s exists", ErrInvalid, name)
+	}
+	if len(cols) == 0 || len(cols) > 32 {
+		return nil, fmt.Errorf("%w: table %s has %d columns (1 to 32)", ErrInvalid, name, len(cols))
+	}
+	t := &Table{Name: name, Columns: make([]Column, len(cols))}
+	keys := 0
+	seen := map[string]bool{}
+	for i, c := range cols {
+		if c.Name == "" || seen[c.Name] {
+			return nil, fmt.Errorf("%w: table %s: column name %q", ErrInvalid, name, c.Name)
+		}
+		seen[c.Name] = true
+		c.Number = i + 1
+		c.Type |= TypeValid
+		if c.Type.Key() {
+			keys++
+		}
+		t.Columns[i] = c
+	}
+	if keys == 0 {
+		return nil, fmt.Errorf("%w: table %s has no key column", ErrInvalid, name)
+	}
+	db.tables = append(db.tables, t)
+	return t, nil
+}
+
+// DropTable removes a table and the streams its binary cells name.
+func (db *Database) DropTable(name string) bool {
+	for i, t := range db.tables {
+		if t.Name == name {
+			for _, r := range t.Rows {
+				for _, v := range r.Values {
+					if v.Kind == Stream {
+						delete(db.streams, v.Str)
+					}
+				}
+			}
+			db.tables = append(db.tables[:i], db.tables[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// AddRow appends a row. Values are checked against the column types;
+// binary cells are given as Value{Kind: Stream} and named here after the
+// row's key (set their data with SetStream). A row whose key another row
+// has is refused.
+func (t *Table) AddRow(vals ...Value) (Row, error) {
+	if len(vals) != len(t.Columns) {
+		return Row{}, fmt.Errorf("%w: table %s: %d values for %d columns", ErrInvalid, t.Name, len(vals), len(t.Columns))
+	}
+	vals = append([]Value(nil), vals...)
+	for i, c := range t.Columns {
+		if err := checkValue(c, vals[i]); err != nil {
+			return Row{}, fmt.Errorf("%w: table %s, column %s: %v", ErrInvalid, t.Name, c.Name, err)
+		}
+	}
+	var key []string
+	for i, c := range t.Columns {
+		if c.Type.Key() {
+			key = append(key, vals[i].Text())
+		}
+	}
+	if _, dup := t.Lookup(key...); dup {
+		return Row{}, fmt.Errorf("%w: table %s: a row with key %s exists", ErrInvalid, t.Name, strings.Join(key, "/"))
+	}
+	for i, c := range t.Columns {
+		if c.Type.IsBinary() && vals[i].Kind == Stream {
+			vals[i].Str = t.streamName(vals)
+		}
+	}
+	r := Row{Table: t, Values: vals}
+	t.Rows = append(t.Rows, r)
+	return r, nil
+}
+
+func checkValue(c Column, v Value) error {
+	switch {
+	case v.Kind == Null:
+		if !c.Type.Nullable() {
+			return fmt.Errorf("null in a column that is not nullable")
+		}
+	case c.Type.IsBinary():
+		if v.Kind != Stream {
+			return fmt.Errorf("a binary column takes a stream")
+		}
+	case c.Type.IsString():
+		if v.Kind != String {
+			return fmt.Errorf("a string column takes a string")
+		}
+	default:
+		if v.Kind != Integer {
+			return fmt.Errorf("an integer column takes an integer")
+		}
+		if c.Type.Width() <= 2 && (v.Int < -32767 || v.Int > 32767) {
+			return fmt.Errorf("%d does not fit a 2-byte integer", v.Int)
+		}
+		if v.Int == -2147483648 {
+			return fmt.Errorf("%d is the null value of a 4-byte integer", v.Int)
+		}
+	}
+	return nil
+}
+
+// SetStream sets a root stream's bytes (a Binary row's data, a cabinet).
+func (db *Database) SetStream(name string, data []byte) {
+	db.streams[name] = &dbStream{data: data, size: int64(len(data))}
+}
+
+// SetStreamFunc sets a root stream read from open when the database is
+// saved, so that a large stream (a cabinet) is never held in memory.
+func (db *Database) SetStreamFunc(name string, size int64, open func() (io.ReadCloser, error)) {
+	db.streams[name] = &dbStream{size: size, open: open}
+}
+
+// DeleteStream removes a root stream.
+func (db *Database) DeleteStream(name string) bool {
+	_, ok := db.streams[name]
+	delete(db.streams, name)
+	return ok
+}
+
+// Streams lists the root streams (not tables), sorted.
+func (db *Database) Streams() []string {
+	var out []string
+	for n := range db.streams {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Storages lists the sub-storages copied from the package.
+func (db *Database) Storages() []string {
+	var out []string
+	for _, s := range db.storages {
+		out = append(out, s.path)
+	}
+	return out
+}
+
+// DeleteStorage removes a sub-storage and what it holds.
+func (db *Database) DeleteStorage(name string) bool {
+	kept := db.storages[:0]
+	found := false
+	for _, s := range db.storages {
+		if s.path == name || strings.HasPrefix(s.path, name+"/") {
+			found = true
+			continue
+		}
+		kept = append(kept, s)
+	}
+	db.storages = kept
+	return found
+}
+
+// Database reads the whole package into a Database: every table, and the
+// streams and sub-storages as references to the package (read again when
+// the database is saved, so the package must stay open until then).
+func (p *Package) Database() (*Database, error) {
+	if p.kind == KindTransform {
+		return nil, p.errorf("", fmt.Errorf("%w: a transform holds changes to a database, not a database", ErrUnsupported))
+	}
+	db := NewDatabase(0)
+	db.Kind = p.kind
+	if db.Kind == KindUnknown {
+		db.Kind = KindDatabase
+	}
+	cp, err := p.Codepage()
+	if err != nil {
+		return nil, err
+	}
+	db.Codepage = cp
+	if p.HasStream(summaryStream) {
+		if db.Summary, err = p.SummaryInfo(); err != nil {
+			return nil, err
+		}
+	}
+	names, err := p.Tables()
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		t, err := p.Table(n)
+		if err != nil {
+			return nil, err
+		}
+		c := &Table{Name: t.Name, Columns: append([]Column(nil), t.Columns...)}
+		c.Rows = make([]Row, len(t.Rows))
+		for i, r := range t.Rows {
+			c.Rows[i] = Row{Table: c, Values: append([]Value(nil), r.Values...)}
+		}
+		db.tables = append(db.tables, c)
+	}
+	storages := map[string]*dbStorage{}
+	for _, e := range p.entries {
+		path := e.path()
+		switch {
+		case e.storage == "" && !e.isDir:
+			if strings.HasPrefix(e.name, TableMark) || e.name == summaryStream {
+				continue
+			}
+			db.streams[e.name] = &dbStream{raw: e.raw, size: e.size, open: p.opener(path)}
+		case e.isDir:
+			st := &dbStorage{path: path, clsid: e.f.ID()}
+			if parent, ok := storages[e.storage]; ok {
+				st.raw = append(append([]string(nil), parent.raw...), e.raw)
+			} else {
+				st.raw = []string{e.raw}
+			}
+			storages[path] = st
+			db.storages = append(db.storages, st)
+		default:
+			st, ok := storages[e.storage]
+			if !ok {
+				return nil, p.errorf("storage "+e.storage, formatErr("stream %s comes before its storage", quoteName(path)))
+			}
+			st.streams = append(st.streams, dbStorageStream{raw: e.raw, size: e.size, open: p.opener(path)})
+		}
+	}
+	return db, nil
+}
+
+func (p *Package) opener(path string) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		r, _, err := p.OpenStream(path)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(r), nil
+	}
+}
