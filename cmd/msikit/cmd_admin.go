@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/msikit/msikit/msi"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name: "admin", usage: "PKG -o DIR [--short-names]",
+		summary: "Make the administrative image msiexec /a makes: the files in the source layout and an uncompressed copy of the package marked as an administrative image.",
+		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+			out := fs.StringP("output", "o", "", "the image's directory (TARGETDIR)")
+			short := fs.Bool("short-names", false, "lay the image out with short (8.3) names, as msiexec /a SHORTFILENAMES=1 does")
+			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
+			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
+			return func(ctx *context, args []string) error {
+				if err := needArgs(args, 1, 1); err != nil {
+					return err
+				}
+				if *out == "" {
+					return usagef("-o DIR is required")
+				}
+				return makeAdminImage(ctx, args[0], *out, *short, *overwrite, *quiet)
+			}
+		},
+	})
+}
+
+func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet bool) error {
+	x := &extractor{ctx: ctx, opts: msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, overwrite: overwrite, quiet: quiet}
+	if err := x.run(pkg, out); err != nil {
+		return err
+	}
+	return withPackage(pkg, func(p *msi.Package) error {
+		db, err := p.AdminDatabase()
+		if err != nil {
+			return err
+		}
+		if short {
+			f := db.Summary.WordCountFlags()
+			f.ShortNames = true
+			db.Summary.SetWordCountFlags(f)
+		}
+		dst := filepath.Join(out, filepath.Base(pkg))
+		if _, err := os.Stat(dst); err == nil && !overwrite {
+			return fmt.Errorf("%s exists (use --overwrite to replace it)", dst)
+		}
+		if err := db.SaveFile(dst); err != nil {
+			return fmt.Errorf("%s: %w", dst, err)
+		}
+		if !quiet {
+			fmt.Fprintf(ctx.stdout, "  writing %s (administrative image)\n", filepath.Base(dst))
+		}
+		return nil
+	})
+}
