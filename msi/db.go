@@ -192,6 +192,25 @@ func (db *Database) SetStreamFunc(name string, size int64, open func() (io.ReadC
 	db.streams[name] = &dbStream{size: size, open: open}
 }
 
+// WriteStream copies a root stream's bytes to w.
+func (db *Database) WriteStream(w io.Writer, name string) error {
+	s, ok := db.streams[name]
+	if !ok {
+		return fmt.Errorf("stream %s: %w", quoteName(name), ErrNotFound)
+	}
+	if s.open == nil {
+		_, err := w.Write(s.data)
+		return err
+	}
+	r, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.Copy(w, r)
+	return err
+}
+
 // DeleteStream removes a root stream.
 func (db *Database) DeleteStream(name string) bool {
 	_, ok := db.streams[name]
