@@ -57,8 +57,8 @@ func TestAdminImage(t *testing.T) {
 			require.NoError(t, adm.WriteIDT(&b, tn))
 			assert.Equal(t, a.String(), b.String(), "%s: table %s", name, tn)
 			if _, err := exec.LookPath("msiinfo"); err == nil {
-				x, err1 := exec.Command("msiinfo", "export", pkg, tn).Output()
-				y, err2 := exec.Command("msiinfo", "export", copyPath, tn).Output()
+				x, err1 := msiinfoIn(t, "export", pkg, tn)
+				y, err2 := msiinfoIn(t, "export", copyPath, tn)
 				if err1 == nil {
 					require.NoError(t, err2)
 					assert.Equal(t, string(x), string(y), "%s: msiinfo export %s", name, tn)
@@ -74,4 +74,22 @@ func TestAdminImage(t *testing.T) {
 		delete(want, name)
 		assert.Equal(t, want, readTree(t, again), name)
 	}
+}
+
+// msiinfoIn runs msiinfo in a temporary directory: its export writes the
+// streams of binary columns into the working directory.
+func msiinfoIn(t *testing.T, args ...string) ([]byte, error) {
+	for i, a := range args {
+		if abs, err := filepath.Abs(a); err == nil && fileExists(abs) {
+			args[i] = abs
+		}
+	}
+	cmd := exec.Command("msiinfo", args...)
+	cmd.Dir = t.TempDir()
+	return cmd.Output()
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
 }
