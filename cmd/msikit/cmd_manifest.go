@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/msikit/msikit/manifest"
+	"github.com/msikit/msikit/msi"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name: "manifest", summary: "Manifests (vendor file lists): import a KB table, generate, show, check.",
+		children: []*command{
+			{name: "import-kb", usage: "FILE [-o OUT.yaml]", summary: "Turn a KB article's File information tables (Markdown or tab-separated; '-' reads standard input) into a manifest.", setup: setupImportKB},
+			{name: "generate", usage: "PKG|DIR [-o OUT.yaml]", summary: "Write a manifest of what a package or folder holds: names, paths, sizes, dates, PE versions and platforms, hashes.", setup: setupGenerate},
+			{name: "show", usage: "NAME|FILE [--json]", summary: "Print a manifest, built in (" + strings.Join(manifest.BuiltinNames(), ", ") + ") or from a file, in canonical YAML or as JSON.", setup: setupShow},
+			{name: "check", usage: "FILE...", summary: "Validate manifest files; every problem is printed with its line and column.", setup: setupCheck},
+			{name: "schema", usage: "", summary: "Print the manifest format's JSON Schema, for editors.", setup: setupSchema},
+		},
+	})
+}
+
+// writeManifest writes m as YAML to out ("" or "-" for stdout), through a
+// temporary file so that a failure leaves no partial file under out's
+// name.
+func writeManifest(ctx *context, m *manifest.Manifest, out string) error {
+	var b bytes.Buffer
+	if err := manifest.Write(&b, m); err != nil {
+		return err
+	}
+	if out == "" || out == "-" {
+		_, err := ctx.stdout.Write(b.Bytes())
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".msikit-manifest-*")
+	if err != nil {
+		return envError{err}
+	}
+	_, werr := tmp.Write(b.Bytes())
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), out)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return envError{werr}
+	}
+	return nil
+}
+
+var kbInName = regexp.MustCompile(`(?i)kb ?(\d{5,8})`)
+
+func setupImportKB(fs *pflag.FlagSet) func(*context, []string) error {
+	out := fs.StringP("output", "o", "", "write the manifest to this file (default: standard output)")
+	name := fs.String("name", "", "the manifest's name (default: the KB number in the text or the file name, e.g. KB977203)")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 1, 1); err != nil {
+			return err
+		}
+		var r io.Reader = os.Stdin
+		if args[0] != "-" {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			r = f
+		}
+		m, err := manifest.ImportKB(r)
+		if err != nil {
+			return fileErrors(ctx, args[0], err)
+		}
+		switch {
+		case *name != "":
+			m.Name = *name
+		case m.Name == "":
+			k := kbInName.FindStringSubmatch(filepath.Base(args[0]))
+			if k == nil {
+				return usagef("%s names no KB article: give the manifest's name with --name", args[0])
+			}
+			m.Name = "KB" + k[1]
+			m.Source = "https://support.microsoft.com/kb/" + k[1]
+		}
+		return writeManifest(ctx, m, *out)
+	}
+}
+
+func setupGenerate(fs *pflag.FlagSet) func(*context, []string) error {
+	out := fs.StringP("output", "o", "", "write the manifest to this file (default: standard output)")
+	name := fs.String("name", "", "the manifest's name (default: the package's or folder's base name)")
+	variant := fs.String("variant", "default", "the name of the manifest's one variant, e.g. SP2")
+	noHashes := fs.Bool("no-hashes", false, "leave out the SHA-256 and MD5 of each file")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 1, 1); err != nil {
+			return err
+		}
+		o := manifest.GenerateOptions{Name: *name, Variant: *variant, Hashes: !*noHashes}
+		st, err := os.Stat(args[0])
+		if err != nil {
+			return err
+		}
+		var m *manifest.Manifest
+		if st.IsDir() {
+			m, err = manifest.FromDir(args[0], o)
+		} else {
+			err = withPackage(args[0], func(p *msi.Package) error {
+				m, err = manifestFromPackage(p, o)
+				return err
+			})
+		}
+		if err != nil {
+			return err
+		}
+		return writeManifest(ctx, m, *out)
+	}
+}
+
+func setupShow(fs *pflag.FlagSet) func(*context, []string) error {
+	asJSON := fs.Bool("json", false, "print the manifest as JSON (variants as a list)")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 1, 1); err != nil {
+			return err
+		}
+		m, err := manifest.Load(args[0])
+		if err != nil {
+			return fileErrors(ctx, args[0], err)
+		}
+		if *asJSON {
+			return writeJSON(ctx.stdout, m)
+		}
+		return manifest.Write(ctx.stdout, m)
+	}
+}
+
+func setupCheck(fs *pflag.FlagSet) func(*context, []string) error {
+	asJSON := fs.Bool("json", false, "print a JSON array: one object per file, with its problems")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 1, -1); err != nil {
+			return err
+		}
+		type problem struct {
+			Line    int    `json:"line,omitempty"`
+			Column  int    `json:"column,omitempty"`
+			Kind    string `json:"kind"`
+			Message string `json:"message"`
+		}
+		type result struct {
+			File     string    `json:"file"`
+			Valid    bool      `json:"valid"`
+			Name     string    `json:"name,omitempty"`
+			Variants []string  `json:"variants,omitempty"`
+			Entries  int       `json:"entries,omitempty"`
+			Problems []problem `json:"problems,omitempty"`
+		}
+		var results []result
+		bad := 0
+		for _, file := range args {
+			r := result{File: file}
+			m, err := manifest.ParseFile(file)
+			var list manifest.ErrorList
+			switch {
+			case err == nil:
+				r.Valid, r.Name, r.Variants = true, m.Name, m.VariantNames()
+				for _, v := range m.Variants {
+					r.Entries += len(v.Entries)
+				}
+			case errors.As(err, &list):
+				bad++
+				for _, e := range list {
+					r.Problems = append(r.Problems, problem{Line: e.Line, Column: e.Column, Kind: errorKind(e), Message: e.Err.Error()})
+				}
+			default:
+				return err // cannot read it: an environment error, reported as such
+			}
+			results = append(results, r)
+			if *asJSON {
+				continue
+			}
+			if err != nil {
+				fmt.Fprintln(ctx.stdout, err)
+			} else {
+				fmt.Fprintf(ctx.stdout, "%s: ok: manifest %s, variants %s, %d entries\n", file, r.Name, strings.Join(r.Variants, ", "), r.Entries)
+			}
+		}
+		if *asJSON {
+			if err := writeJSON(ctx.stdout, results); err != nil {
+				return err
+			}
+		}
+		if bad > 0 {
+			return exitCodeError{code: exitBad, msg: fmt.Sprintf("%d of %d manifests invalid", bad, len(args))}
+		}
+		return nil
+	}
+}
+
+func errorKind(e *manifest.Error) string {
+	switch {
+	case errors.Is(e, manifest.ErrSyntax):
+		return "syntax"
+	case errors.Is(e, manifest.ErrUnknownKey):
+		return "unknown-key"
+	case errors.Is(e, manifest.ErrDuplicate):
+		return "duplicate"
+	case errors.Is(e, manifest.ErrTooLarge):
+		return "too-large"
+	}
+	return "invalid"
+}
+
+func setupSchema(fs *pflag.FlagSet) func(*context, []string) error {
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 0, 0); err != nil {
+			return err
+		}
+		_, err := ctx.stdout.Write(manifest.Schema())
+		return err
+	}
+}
+
+// fileErrors prints a manifest's or table's line-numbered errors one per
+// line on stderr, prefixed with the file, and ends the command with exit
+// 1; report would fold them onto one line.
+func fileErrors(ctx *context, file string, err error) error {
+	var list manifest.ErrorList
+	if !errors.As(err, &list) {
+		return err
+	}
+	for _, e := range list {
+		if e.File == "" && file != "" && file != "-" {
+			e.File = file
+		}
+		fmt.Fprintf(ctx.stderr, "%s: %v\n", ctx.path, e)
+	}
+	return exitCodeError{code: exitBad}
+}
+
+// manifestFromPackage describes the files of a package as its File table
+// and cabinets give them, without writing them anywhere: each file's path
+// in the administrative layout, its size, PE version and platform and
+// digests from the decoded bytes, and the date and time stored in the
+// cabinet. A DOS date has no zone; its wall-clock value is taken as UTC,
+// which is how KB file lists give times and how the KB977203 replica
+// stores them.
+func manifestFromPackage(p *msi.Package, o manifest.GenerateOptions) (*manifest.Manifest, error) {
+	files, err := p.FileList(msi.FileOptions{Layout: msi.LayoutAdmin})
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: the package has no files", p.Name())
+	}
+	name, variant := o.Name, o.Variant
+	if name == "" {
+		name = filepath.Base(p.Name())
+	}
+	if variant == "" {
+		variant = "default"
+	}
+	entries := make([]manifest.Entry, len(files))
+	index := make(map[*msi.File]int, len(files))
+	for i, f := range files {
+		index[f] = i
+	}
+	_, err = p.ReadFiles(files, msi.ReadOptions{Workers: 1}, func(c msi.FileContent) error {
+		t := c.Modified
+		if !t.IsZero() {
+			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+		}
+		e, err := manifest.Describe(c.File.Path, t, c.Reader, o.Hashes)
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(e.Name, c.File.LongName) {
+			// A short-name layout: the KB lists long names.
+			e.Name, e.Path = c.File.LongName, ""
+		}
+		if e.Version == "" {
+			// Too large to read in memory: the File table says.
+			if v, err := manifest.ParseVersion(c.File.Version); err == nil && v != manifest.NA {
+				e.Version = v
+			}
+		}
+		entries[index[c.File]] = e
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &manifest.Manifest{Name: name, Source: "generated by msikit from " + filepath.Base(p.Name()),
+		Variants: []manifest.Variant{{Name: variant, Entries: entries}}}, nil
+}
