@@ -21,7 +21,7 @@ import (
 func init() {
 	register(&command{
 		name:    "cab",
-		summary: "List, extract and test cabinet (.cab) files.",
+		summary: "List, extract, test and create cabinet (.cab) files.",
 		children: []*command{
 			{
 				name: "list", usage: "CAB... [--search] [--json]",
@@ -86,6 +86,7 @@ func init() {
 					}
 				},
 			},
+			cabCreateCommand(),
 		},
 	})
 }

@@ -46,6 +46,11 @@ func WriteFile(specPath, out string) error {
 	if err != nil {
 		return err
 	}
+	return Save(res, s, out)
+}
+
+// Save writes a built package to out with its cabinet.
+func Save(res *Result, s *Spec, out string) error {
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".msikit-cab-*")
 	if err != nil {
 		return err

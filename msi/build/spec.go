@@ -98,7 +98,7 @@ func Parse(r io.Reader) (*Spec, error) {
 	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSpec, err)
 	}
-	if err := s.check(); err != nil {
+	if err := s.Check(); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -108,7 +108,9 @@ func specErr(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrSpec, fmt.Sprintf(format, a...))
 }
 
-func (s *Spec) check() error {
+// Check validates a spec and fills in the defaults (Parse calls it; call
+// it on a Spec made in code).
+func (s *Spec) Check() error {
 	p := &s.Product
 	switch {
 	case p.Name == "":
