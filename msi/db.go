@@ -237,6 +237,37 @@ func (db *Database) Storages() []string {
 	return out
 }
 
+// AddStorage embeds the package src whole as the sub-storage name (as a
+// patch holds its transforms): its streams and storages, with its class
+// ID. src must stay open until the database is saved.
+func (db *Database) AddStorage(name string, src *Package) error {
+	if strings.ContainsAny(name, "/") || name == "" {
+		return fmt.Errorf("%w: storage name %q", ErrInvalid, name)
+	}
+	for _, st := range db.storages {
+		if strings.EqualFold(st.path, name) {
+			return fmt.Errorf("%w: storage %s exists", ErrInvalid, name)
+		}
+	}
+	top := &dbStorage{path: name, raw: []string{EncodeStreamName(name)}, clsid: src.clsid}
+	db.storages = append(db.storages, top)
+	byPath := map[string]*dbStorage{"": top}
+	for _, e := range src.entries {
+		parent, ok := byPath[e.storage]
+		if !ok {
+			return src.errorf("storage "+e.storage, formatErr("stream %s comes before its storage", quoteName(e.path())))
+		}
+		if e.isDir {
+			st := &dbStorage{path: name + "/" + e.path(), raw: append(append([]string(nil), parent.raw...), e.raw), clsid: e.f.ID()}
+			byPath[e.path()] = st
+			db.storages = append(db.storages, st)
+			continue
+		}
+		parent.streams = append(parent.streams, dbStorageStream{raw: e.raw, size: e.size, open: src.opener(e.path())})
+	}
+	return nil
+}
+
 // DeleteStorage removes a sub-storage and what it holds.
 func (db *Database) DeleteStorage(name string) bool {
 	kept := db.storages[:0]

@@ -128,6 +128,12 @@ func (db *Database) SaveFile(path string) error {
 	if err != nil {
 		return err
 	}
+	// CreateTemp makes the file private; a package is an ordinary file.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
 	bw := bufio.NewWriterSize(f, 1<<16)
 	err = db.Save(bw)
 	if err == nil {

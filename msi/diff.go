@@ -1,0 +1,328 @@
+package msi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// Delta is the difference between two databases: what Diff found, and what
+// WriteTransform writes as a transform that turns the old one into the new.
+type Delta struct {
+	// Tables lists the tables that differ, in the new database's catalog
+	// order, then those dropped in the old one's.
+	Tables []TableChange
+	// Streams lists root streams that differ and that no binary cell names
+	// (cabinets, signatures). A transform cannot carry them.
+	Streams []StreamChange
+	// Summary lists the summary information properties that differ. A
+	// transform cannot carry them either.
+	Summary []SummaryChange
+	// OldCodepage and NewCodepage are the databases' code pages.
+	OldCodepage, NewCodepage int
+
+	old, new *Database
+}
+
+// StreamChange is a root stream added, removed or changed.
+type StreamChange struct {
+	Name             string
+	Added, Removed   bool
+	OldSize, NewSize int64
+}
+
+// SummaryChange is a summary information property that differs, as text.
+type SummaryChange struct {
+	PID      int
+	Old, New string
+}
+
+// Empty reports that the databases do not differ at all.
+func (d *Delta) Empty() bool {
+	return len(d.Tables) == 0 && len(d.Streams) == 0 && len(d.Summary) == 0 && d.OldCodepage == d.NewCodepage
+}
+
+// Diff compares two databases: tables added and dropped, columns added,
+// and per table the rows inserted, updated (the cells that differ, with
+// their old values) and deleted, rows matched by primary key. Binary cells
+// are compared by their streams' content. A table whose columns changed in
+// a way a transform cannot express (other than columns appended) is
+// listed with Err wrapping ErrUnsupported.
+func Diff(old, new *Database) (*Delta, error) {
+	d := &Delta{old: old, new: new, OldCodepage: old.Codepage, NewCodepage: new.Codepage}
+	for _, nt := range new.tables {
+		ot := old.Table(nt.Name)
+		if ot == nil {
+			c := TableChange{Table: nt.Name, Added: true, Columns: nt.Columns, NewColumns: nt.Columns}
+			for _, r := range nt.Rows {
+				c.Inserted = append(c.Inserted, fullRow(nt.Columns, r.Values, false))
+			}
+			d.Tables = append(d.Tables, c)
+			continue
+		}
+		c, err := diffTable(ot, nt, old, new)
+		if err != nil {
+			return nil, err
+		}
+		if c.Err != nil || len(c.NewColumns) > 0 || c.Rows() > 0 {
+			d.Tables = append(d.Tables, c)
+		}
+	}
+	for _, ot := range old.tables {
+		if new.Table(ot.Name) == nil {
+			c := TableChange{Table: ot.Name, Dropped: true, Columns: ot.Columns}
+			d.Tables = append(d.Tables, c)
+		}
+	}
+	if err := d.diffStreams(); err != nil {
+		return nil, err
+	}
+	d.diffSummary()
+	return d, nil
+}
+
+// fullRow makes the RowChange of a whole row: new values, or old ones.
+func fullRow(cols []Column, vals []Value, old bool) RowChange {
+	rc := RowChange{Key: keyOf(cols, vals)}
+	for _, c := range cols {
+		rc.Columns = append(rc.Columns, c.Name)
+	}
+	v := append([]Value(nil), vals...)
+	if old {
+		rc.Old = v
+	} else {
+		rc.Values = v
+	}
+	return rc
+}
+
+func diffTable(ot, nt *Table, old, new *Database) (TableChange, error) {
+	c := TableChange{Table: nt.Name, Columns: nt.Columns}
+	if len(nt.Columns) < len(ot.Columns) || !sameColumns(ot.Columns, nt.Columns[:len(ot.Columns)]) {
+		c.Err = fmt.Errorf("%w: table %s: the columns changed (%s to %s); a transform can only append columns", ErrUnsupported, nt.Name, layoutText(ot.Columns), layoutText(nt.Columns))
+		return c, nil
+	}
+	c.NewColumns = nt.Columns[len(ot.Columns):]
+	for _, col := range c.NewColumns {
+		if col.Type.Key() {
+			c.Err = fmt.Errorf("%w: table %s: added column %s is a key column", ErrUnsupported, nt.Name, col.Name)
+			return c, nil
+		}
+	}
+	index := make(map[string]int, len(ot.Rows))
+	for i, r := range ot.Rows {
+		index[keyString(keyOf(ot.Columns, r.Values))] = i
+	}
+	seen := make([]bool, len(ot.Rows))
+	for _, r := range nt.Rows {
+		i, ok := index[keyString(keyOf(nt.Columns, r.Values))]
+		if !ok {
+			c.Inserted = append(c.Inserted, fullRow(nt.Columns, r.Values, false))
+			continue
+		}
+		seen[i] = true
+		ov := ot.Rows[i].Values
+		rc := RowChange{Key: keyOf(nt.Columns, r.Values)}
+		for ci, col := range nt.Columns {
+			var before Value
+			if ci < len(ov) {
+				before = ov[ci]
+			}
+			same, err := sameCell(before, r.Values[ci], old, new)
+			if err != nil {
+				return c, err
+			}
+			if !same {
+				rc.Columns = append(rc.Columns, col.Name)
+				rc.Values = append(rc.Values, r.Values[ci])
+				rc.Old = append(rc.Old, before)
+			}
+		}
+		if len(rc.Columns) > 0 {
+			c.Updated = append(c.Updated, rc)
+		}
+	}
+	for i, r := range ot.Rows {
+		if !seen[i] {
+			c.Deleted = append(c.Deleted, fullRow(ot.Columns, r.Values, true))
+		}
+	}
+	return c, nil
+}
+
+func sameColumns(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		// The valid bit is bookkeeping; everything else is the definition.
+		if a[i].Name != b[i].Name || a[i].Type|TypeValid != b[i].Type|TypeValid {
+			return false
+		}
+	}
+	return true
+}
+
+func layoutText(cols []Column) string {
+	b := []byte{}
+	for i, c := range cols {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, c.Name...)
+		b = append(b, ':')
+		b = append(b, c.Type.IDT()...)
+		if c.Type.Key() {
+			b = append(b, '*')
+		}
+	}
+	return string(b)
+}
+
+// sameCell compares two cells; binary cells by their streams' bytes.
+func sameCell(a, b Value, old, new *Database) (bool, error) {
+	if a.Kind != b.Kind {
+		return false, nil
+	}
+	switch a.Kind {
+	case Integer:
+		return a.Int == b.Int, nil
+	case String:
+		return a.Str == b.Str, nil
+	case Stream:
+		if a.Str != b.Str {
+			return false, nil
+		}
+		return sameStream(old, new, a.Str)
+	}
+	return true, nil
+}
+
+// sameStream compares a stream of two databases, by size and then by
+// SHA-256 so that large streams are never held whole.
+func sameStream(old, new *Database, name string) (bool, error) {
+	os, ook := old.streams[name]
+	ns, nok := new.streams[name]
+	if ook != nok {
+		return false, nil
+	}
+	if !ook {
+		return true, nil
+	}
+	if os.size != ns.size {
+		return false, nil
+	}
+	if os.open == nil && ns.open == nil {
+		return bytes.Equal(os.data, ns.data), nil
+	}
+	ho, hn := sha256.New(), sha256.New()
+	if err := old.WriteStream(ho, name); err != nil {
+		return false, err
+	}
+	if err := new.WriteStream(hn, name); err != nil {
+		return false, err
+	}
+	return bytes.Equal(ho.Sum(nil), hn.Sum(nil)), nil
+}
+
+// cellStreams is the set of streams binary cells name.
+func cellStreams(db *Database) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range db.tables {
+		for _, r := range t.Rows {
+			for _, v := range r.Values {
+				if v.Kind == Stream {
+					out[v.Str] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (d *Delta) diffStreams() error {
+	cells := cellStreams(d.old)
+	for n := range cellStreams(d.new) {
+		cells[n] = true
+	}
+	names := map[string]bool{}
+	for n := range d.old.streams {
+		names[n] = true
+	}
+	for n := range d.new.streams {
+		names[n] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		if !cells[n] {
+			sorted = append(sorted, n)
+		}
+	}
+	sort.Strings(sorted)
+	for _, n := range sorted {
+		os, ook := d.old.streams[n]
+		ns, nok := d.new.streams[n]
+		sc := StreamChange{Name: n, Added: !ook, Removed: !nok}
+		if ook {
+			sc.OldSize = os.size
+		}
+		if nok {
+			sc.NewSize = ns.size
+		}
+		if ook && nok {
+			same, err := sameStream(d.old, d.new, n)
+			if err != nil {
+				return err
+			}
+			if same {
+				continue
+			}
+		}
+		d.Streams = append(d.Streams, sc)
+	}
+	return nil
+}
+
+func (d *Delta) diffSummary() {
+	rows := func(s *SummaryInfo) map[int]string {
+		out := map[int]string{}
+		if s != nil {
+			for _, r := range s.IDTRows() {
+				out[r.PID] = r.Value
+			}
+		}
+		return out
+	}
+	o, n := rows(d.old.Summary), rows(d.new.Summary)
+	var pids []int
+	for p := range o {
+		pids = append(pids, p)
+	}
+	for p := range n {
+		if _, ok := o[p]; !ok {
+			pids = append(pids, p)
+		}
+	}
+	slices.Sort(pids)
+	for _, p := range pids {
+		if o[p] != n[p] {
+			d.Summary = append(d.Summary, SummaryChange{PID: p, Old: o[p], New: n[p]})
+		}
+	}
+}
+
+// SummaryPropertyName names a summary information PID ("Title", "PID 42").
+func SummaryPropertyName(pid int) string {
+	names := map[int]string{PIDCodepage: "Codepage", PIDTitle: "Title", PIDSubject: "Subject", PIDAuthor: "Author",
+		PIDKeywords: "Keywords", PIDComments: "Comments", PIDTemplate: "Template", PIDLastSavedBy: "LastSavedBy",
+		PIDRevisionNumber: "RevisionNumber", PIDEditTime: "EditTime", PIDLastPrinted: "LastPrinted", PIDCreated: "Created",
+		PIDLastSaved: "LastSaved", PIDPageCount: "PageCount", PIDWordCount: "WordCount", PIDCharCount: "CharCount",
+		PIDThumbnail: "Thumbnail", PIDAppName: "AppName", PIDSecurity: "Security"}
+	if n, ok := names[pid]; ok {
+		return n
+	}
+	return "PID " + strconv.Itoa(pid)
+}

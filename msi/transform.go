@@ -1,0 +1,281 @@
+package msi
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Transform is a Windows Installer transform: the changes that turn one
+// database into another. It is read from an .mst file (Package.Transform)
+// or from a sub-storage of a patch or a database (Package.StorageTransform).
+//
+// A transform has its own string pool, an optional summary information
+// stream, and one stream per changed table holding insert, update and
+// delete records. Its records can only be decoded with the columns of the
+// tables they change: those come from the transform itself for the tables
+// and columns it adds, and otherwise from the database it applies to
+// (ChangesFor, Apply) or, without one, from the standard Windows Installer
+// schema (Changes).
+type Transform struct {
+	pkg     *Package
+	storage string // the storage holding it, "" for an .mst file
+	name    string // for messages: "transform rtm.2"
+
+	summary *SummaryInfo
+	pool    *StringPool
+	streams map[string]bool   // every stream of the storage, decoded names
+	data    map[string][]byte // table streams, by table name
+
+	added      []string            // tables _Tables adds, in stream order
+	dropped    []string            // tables _Tables drops
+	newColumns map[string][]Column // columns _Columns adds, per table, unnumbered
+	order      []string            // Tables()
+}
+
+// System tables a transform changes through its catalog streams.
+const (
+	tablesTable  = "_Tables"
+	columnsTable = "_Columns"
+)
+
+// Transform reads p as a transform (.mst file). A database or a patch has
+// no transform at its root: use StorageTransform for the transforms a
+// patch carries.
+func (p *Package) Transform() (*Transform, error) {
+	if p.kind == KindDatabase || p.kind == KindPatch {
+		return nil, p.errorf("", fmt.Errorf("%w: a %s, not a transform (its transforms are sub-storages: see StorageTransform)", ErrUnsupported, p.kind))
+	}
+	return p.readTransform("", "transform")
+}
+
+// StorageTransform reads the transform held in the root sub-storage
+// storage: a patch's "rtm.2" or "#rtm.2", a database's embedded instance
+// transform.
+func (p *Package) StorageTransform(storage string) (*Transform, error) {
+	e, ok := p.byPath[storage]
+	if !ok || !e.isDir || e.storage != "" {
+		return nil, p.errorf("storage "+quoteName(storage), ErrNotFound)
+	}
+	return p.readTransform(storage, "transform "+quoteName(storage))
+}
+
+func (p *Package) readTransform(storage, name string) (*Transform, error) {
+	t := &Transform{pkg: p, storage: storage, name: name, streams: map[string]bool{},
+		data: map[string][]byte{}, newColumns: map[string][]Column{}}
+	for _, e := range p.entries {
+		if e.storage == storage && !e.isDir {
+			t.streams[e.name] = true
+		}
+	}
+	read := func(stream string) ([]byte, error) {
+		if !t.streams[stream] {
+			return nil, nil
+		}
+		return p.ReadStream(t.path(stream))
+	}
+	pool, err := read(streamStringPool)
+	if err != nil {
+		return nil, err
+	}
+	strs, err := read(streamStringData)
+	if err != nil {
+		return nil, err
+	}
+	if t.pool, err = ParseStringPool(pool, strs); err != nil {
+		return nil, t.errorf("string pool", err)
+	}
+	if t.streams[summaryStream] {
+		b, err := read(summaryStream)
+		if err != nil {
+			return nil, err
+		}
+		if t.summary, err = ParseSummaryInfo(b); err != nil {
+			return nil, t.errorf("summary information", err)
+		}
+	}
+	var others []string
+	for s := range t.streams {
+		table, ok := strings.CutPrefix(s, TableMark)
+		if !ok || s == streamStringPool || s == streamStringData {
+			continue
+		}
+		if table == "" {
+			return nil, t.errorf("", formatErr("a table stream with no table name"))
+		}
+		b, err := read(s)
+		if err != nil {
+			return nil, err
+		}
+		t.data[table] = b
+		if table != tablesTable && table != columnsTable {
+			others = append(others, table)
+		}
+	}
+	if err := t.readCatalog(); err != nil {
+		return nil, err
+	}
+	for _, d := range t.dropped {
+		if _, ok := t.data[d]; !ok {
+			others = append(others, d)
+		}
+	}
+	sort.Strings(others)
+	for _, s := range []string{tablesTable, columnsTable} {
+		if _, ok := t.data[s]; ok {
+			t.order = append(t.order, s)
+		}
+	}
+	t.order = append(t.order, others...)
+	return t, nil
+}
+
+// path is the package path of one of the transform's streams.
+func (t *Transform) path(stream string) string {
+	if t.storage == "" {
+		return stream
+	}
+	return t.storage + "/" + stream
+}
+
+func (t *Transform) errorf(what string, err error) error {
+	w := t.name
+	if what != "" {
+		w += ", " + what
+	}
+	return t.pkg.errorf(w, err)
+}
+
+// readCatalog decodes the _Tables and _Columns streams: the tables the
+// transform adds and drops, and the columns it adds.
+func (t *Transform) readCatalog() error {
+	recs, err := t.records(tablesTable, tablesColumns)
+	if err != nil {
+		return err
+	}
+	for i, r := range recs {
+		name := r.vals[0].Text()
+		switch {
+		case name == "":
+			return t.errorf("table _Tables", formatErr("record %d has no table name", i+1))
+		case r.op == opInsert:
+			t.added = append(t.added, name)
+		case r.op == opDelete:
+			t.dropped = append(t.dropped, name)
+		}
+	}
+	if contains(t.added, tablesTable) || contains(t.added, columnsTable) || contains(t.dropped, tablesTable) || contains(t.dropped, columnsTable) {
+		return t.errorf("table _Tables", formatErr("adds or drops a system table"))
+	}
+	recs, err = t.records(columnsTable, transformColumnsColumns)
+	if err != nil {
+		return err
+	}
+	for i, r := range recs {
+		table, num, name, typ := r.vals[0], r.vals[1], r.vals[2], r.vals[3]
+		if r.op == opDelete && contains(t.dropped, table.Text()) {
+			continue // the columns of a table it drops
+		}
+		if r.op != opInsert {
+			return t.errorf("table _Columns", fmt.Errorf("%w: record %d changes or removes column %s.%s: transforms only add columns", ErrUnsupported, i+1, table.Text(), num.Text()))
+		}
+		if table.Kind != String || name.Kind != String || typ.Kind != Integer {
+			return t.errorf("table _Columns", formatErr("record %d has a null table, name or type", i+1))
+		}
+		cols := t.newColumns[table.Str]
+		if len(cols) >= maxColumns {
+			return t.errorf("table _Columns", formatErr("table %s gets more than %d columns", table.Str, maxColumns))
+		}
+		// Windows leaves Number null; a stored one is kept to check it.
+		n := 0
+		if num.Kind == Integer {
+			n = int(num.Int)
+		}
+		t.newColumns[table.Str] = append(cols, Column{Name: name.Str, Number: n, Type: ColumnType(uint16(typ.Int))})
+	}
+	for table, cols := range t.newColumns {
+		if !contains(t.added, table) {
+			continue
+		}
+		if _, err := numberColumns(nil, cols); err != nil {
+			return t.errorf("table _Columns", fmt.Errorf("table %s: %w", table, err))
+		}
+	}
+	return nil
+}
+
+// transformColumnsColumns is the _Columns layout in a transform, where
+// Windows leaves the Number key null.
+var transformColumnsColumns = func() []Column {
+	cols := append([]Column(nil), columnsColumns...)
+	cols[1].Type |= TypeNullable
+	return cols
+}()
+
+// numberColumns appends added columns to a table's columns, numbering them
+// after the existing ones. An added column with a stored number must have
+// the number it gets.
+func numberColumns(base, added []Column) ([]Column, error) {
+	out := append(make([]Column, 0, len(base)+len(added)), base...)
+	for _, c := range added {
+		want := len(out) + 1
+		if c.Number != 0 && c.Number != want {
+			return nil, formatErr("column %s is number %d, want %d", c.Name, c.Number, want)
+		}
+		c.Number = want
+		for _, o := range out {
+			if o.Name == c.Name {
+				return nil, formatErr("column %s is added twice", c.Name)
+			}
+		}
+		out = append(out, c)
+	}
+	if len(out) > maxColumns {
+		return nil, formatErr("%d columns", len(out))
+	}
+	return out, nil
+}
+
+// Summary is the transform's summary information, or nil when it has none
+// (a patch's transform storages usually have one; Windows requires it only
+// of transforms applied at installation).
+func (t *Transform) Summary() *SummaryInfo { return t.summary }
+
+// Name says which transform this is: "transform" for an .mst file,
+// "transform rtm.2" for a storage.
+func (t *Transform) Name() string { return t.name }
+
+// StringPool is the transform's own string pool, which its records refer to.
+func (t *Transform) StringPool() *StringPool { return t.pool }
+
+// Tables lists the tables the transform touches, in the order Apply
+// processes them: "_Tables" and "_Columns" first when it has them (tables
+// and columns it adds or drops), then every other table whose stream it
+// holds or that it drops, by name.
+func (t *Transform) Tables() []string { return append([]string(nil), t.order...) }
+
+// AddedTables lists the tables the transform creates.
+func (t *Transform) AddedTables() []string { return append([]string(nil), t.added...) }
+
+// DroppedTables lists the tables the transform removes.
+func (t *Transform) DroppedTables() []string { return append([]string(nil), t.dropped...) }
+
+// Validation returns the MSITRANSFORM_VALIDATE_* conditions of the
+// transform's summary: the upper word of its Character Count (PID 16).
+// Zero without a summary.
+func (t *Transform) Validation() uint16 {
+	if t.summary == nil {
+		return 0
+	}
+	return uint16(uint32(t.summary.CharCount) >> 16)
+}
+
+// SuppressedErrors returns the MSITRANSFORM_ERROR_* conditions the
+// transform's summary asks to ignore: the lower word of its Character
+// Count. Zero without a summary.
+func (t *Transform) SuppressedErrors() TransformErrors {
+	if t.summary == nil {
+		return 0
+	}
+	return TransformErrors(uint16(t.summary.CharCount))
+}

@@ -1,0 +1,79 @@
+package msi_test
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+
+	"github.com/msikit/msikit/msi"
+)
+
+// exampleDB is a database with a Property table.
+func exampleDB(props ...string) *msi.Database {
+	db := msi.NewDatabase(0)
+	t, err := db.CreateTable("Property", msi.StandardColumns("Property")[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i := 0; i+1 < len(props); i += 2 {
+		if _, err := t.AddRow(msi.StringValue(props[i]), msi.StringValue(props[i+1])); err != nil {
+			log.Fatal(err)
+		}
+	}
+	return db
+}
+
+func ExampleDiff() {
+	old := exampleDB("ProductVersion", "1.0.0", "Obsolete", "yes")
+	new := exampleDB("ProductVersion", "1.0.1", "Added", "1")
+	d, err := msi.Diff(old, new)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range d.Tables {
+		for _, r := range c.Inserted {
+			fmt.Println(c.Table, "insert", r.KeyText(), r.Values)
+		}
+		for _, r := range c.Updated {
+			fmt.Println(c.Table, "update", r.KeyText(), r.Columns, r.Old, "->", r.Values)
+		}
+		for _, r := range c.Deleted {
+			fmt.Println(c.Table, "delete", r.KeyText())
+		}
+	}
+	// Output:
+	// Property insert Added [Added 1]
+	// Property update ProductVersion [Value] [1.0.0] -> [1.0.1]
+	// Property delete Obsolete
+}
+
+func ExampleTransform_Apply() {
+	old := exampleDB("ProductVersion", "1.0.0")
+	new := exampleDB("ProductVersion", "1.0.1")
+	d, err := msi.Diff(old, new)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Write the difference as an .mst file, then read it back.
+	var mst bytes.Buffer
+	if err := d.WriteTransform(&mst, msi.TransformOptions{Suppress: msi.IgnoreUpdateMissingRow}); err != nil {
+		log.Fatal(err)
+	}
+	p, err := msi.NewPackage(bytes.NewReader(mst.Bytes()), int64(mst.Len()), "update.mst")
+	if err != nil {
+		log.Fatal(err)
+	}
+	tr, err := p.Transform()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.Kind(), tr.Tables(), tr.SuppressedErrors() == msi.IgnoreUpdateMissingRow)
+	if err := tr.Apply(old); err != nil {
+		log.Fatal(err)
+	}
+	row, _ := old.Table("Property").Lookup("ProductVersion")
+	fmt.Println(row.String("Value"))
+	// Output:
+	// transform [Property] true
+	// 1.0.1
+}

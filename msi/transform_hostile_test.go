@@ -1,0 +1,272 @@
+package msi
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/msikit/msikit/internal/cfb"
+	"github.com/msikit/msikit/internal/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// buildMST writes a transform file holding the given streams (decoded
+// names) and a string pool of strs.
+func buildMST(t testing.TB, strs []string, streams map[string][]byte) []byte {
+	pb := newPoolBuilder(0)
+	for _, s := range strs {
+		pb.ref(s)
+	}
+	pool, data, err := pb.encode()
+	require.NoError(t, err)
+	return buildMSTRaw(t, pool, data, streams)
+}
+
+func buildMSTRaw(t testing.TB, pool, data []byte, streams map[string][]byte) []byte {
+	b := cfb.New()
+	b.Root().SetCLSID(cfb.MustParseCLSID(CLSIDTransform))
+	add := func(name string, v []byte) {
+		if err := b.Root().AddStream(EncodeStreamName(name), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(streamStringPool, pool)
+	add(streamStringData, data)
+	for name, v := range streams {
+		add(name, v)
+	}
+	var out bytes.Buffer
+	if _, err := b.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func openMST(b []byte) (*Transform, error) {
+	p, err := NewPackage(bytes.NewReader(b), int64(len(b)), "hostile.mst")
+	if err != nil {
+		return nil, err
+	}
+	return p.Transform()
+}
+
+// smallDB is the database the hostile transforms and the fuzz target
+// apply to: Property, File and Binary rows.
+func smallDB() *Database {
+	db := NewDatabase(0)
+	prop, _ := db.CreateTable("Property", StandardColumns("Property")[0])
+	prop.AddRow(StringValue("ProductVersion"), StringValue("1.0"))
+	prop.AddRow(StringValue("ProductName"), StringValue("Small"))
+	file, _ := db.CreateTable("File", StandardColumns("File")[0])
+	file.AddRow(StringValue("f1"), StringValue("c1"), StringValue("a.txt"), IntValue(10), Value{}, Value{}, IntValue(512), IntValue(1))
+	bin, _ := db.CreateTable("Binary", StandardColumns("Binary")[0])
+	bin.AddRow(StringValue("icon"), Value{Kind: Stream})
+	db.SetStream("Binary.icon", []byte("old icon"))
+	fc, _ := db.CreateTable("FeatureComponents", StandardColumns("FeatureComponents")[0])
+	fc.AddRow(StringValue("Complete"), StringValue("c1"))
+	return db
+}
+
+func u16s(v ...uint16) []byte {
+	var b []byte
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint16(b, x)
+	}
+	return b
+}
+
+func TestHostileTransforms(t *testing.T) {
+	strs := []string{"ProductVersion", "2.0", "NewTable", "Col"}
+	for _, tc := range []struct {
+		name    string
+		streams map[string][]byte
+		want    string // in the error
+		is      error
+	}{
+		{"truncated record", map[string][]byte{"!Property": u16s(2, 1)}, "truncated in column Value", ErrFormat},
+		{"odd byte", map[string][]byte{"!Property": append(u16s(2, 1, 2), 0)}, "1 byte left", ErrFormat},
+		{"mask past the columns", map[string][]byte{"!Property": u16s(4, 1, 2)}, "updates column 3, the table has 2", ErrFormat},
+		{"insert of too many columns", map[string][]byte{"!Property": u16s(0x0301, 1, 2, 2)}, "inserts 3 columns, the table has 2", ErrFormat},
+		{"insert without its key", map[string][]byte{"!FeatureComponents": u16s(0x0101, 1)}, "not every key column", ErrFormat},
+		{"string outside the pool", map[string][]byte{"!Property": u16s(2, 1, 99)}, "string reference 99 is outside the string pool (4 strings)", ErrFormat},
+		{"null key", map[string][]byte{"!Property": u16s(2, 0, 2)}, "key column Property is null", ErrFormat},
+		{"table without columns", map[string][]byte{"!_Tables": u16s(0x0101, 3), "!NewTable": u16s(0x0101, 4)}, "adds the table without columns", ErrFormat},
+		{"column added twice", map[string][]byte{"!_Columns": append(u16s(0x0401, 1, 0, 4, 0x8d48), u16s(0x0401, 1, 0, 4, 0x8d48)...)}, "", ErrConflict},
+		{"column numbered wrong", map[string][]byte{"!_Tables": u16s(0x0101, 3), "!_Columns": u16s(0x0401, 3, 0x8005, 4, 0xad48)}, "column Col is number 5, want 1", ErrFormat},
+		{"column changed", map[string][]byte{"!_Columns": u16s(0x0004, 1, 0x8001, 4)}, "transforms only add columns", ErrUnsupported},
+		{"system table added", map[string][]byte{"!_Tables": u16s(0x0101, 3)}, "", nil}, // placeholder replaced below
+		{"unknown table", map[string][]byte{"!Mystery": u16s(0)}, "changing rows of a table the database does not have", ErrConflict},
+		{"binary data missing", map[string][]byte{"!Binary": u16s(0x0201, 1, 1)}, "names stream Binary.ProductVersion, which the transform lacks", ErrFormat},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.is == nil {
+				return
+			}
+			tr, err := openMST(buildMST(t, strs, tc.streams))
+			if err == nil {
+				db := smallDB()
+				before := snapshot(db)
+				err = tr.ApplyWith(db, 0)
+				assert.Equal(t, before, snapshot(db), "a failed Apply leaves the database as it was")
+			}
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, tc.is), "%v is not %v", err, tc.is)
+			assert.Contains(t, err.Error(), "hostile.mst: transform")
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	// A damaged string pool is refused when the transform is opened.
+	_, err := openMST(buildMSTRaw(t, []byte{0, 0, 0, 0, 9, 0, 1, 0}, []byte("abc"), nil))
+	require.ErrorIs(t, err, ErrFormat)
+	assert.Contains(t, err.Error(), "transform, string pool")
+	// A transform adding _Tables itself is refused.
+	_, err = openMST(buildMST(t, []string{"_Tables"}, map[string][]byte{"!_Tables": u16s(0x0101, 1)}))
+	require.ErrorIs(t, err, ErrFormat)
+	assert.Contains(t, err.Error(), "adds or drops a system table")
+	// A database is not a transform.
+	var buf bytes.Buffer
+	require.NoError(t, smallDB().Save(&buf))
+	p, err := NewPackage(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "small.msi")
+	require.NoError(t, err)
+	_, err = p.Transform()
+	require.ErrorIs(t, err, ErrUnsupported)
+	_, err = p.StorageTransform("nope")
+	require.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
+	strs := []string{"Missing", "x", "ProductVersion", "icon"}
+	for _, tc := range []struct {
+		name   string
+		stream string
+		data   []byte
+		ignore TransformErrors
+		want   string
+	}{
+		{"update of a missing row", "!Property", u16s(2, 1, 2), IgnoreUpdateMissingRow, "updates row \"Missing\", which does not exist"},
+		{"delete of a missing row", "!Property", u16s(0, 1), IgnoreDelMissingRow, "deletes row \"Missing\", which does not exist"},
+		{"insert of an existing row", "!Property", u16s(0x0201, 3, 2), IgnoreAddExistingRow, "inserts row \"ProductVersion\", which exists"},
+		{"drop of a missing table", "!_Tables", u16s(0, 1), IgnoreDelMissingTable, "dropping a table the database does not have"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr, err := openMST(buildMST(t, strs, map[string][]byte{tc.stream: tc.data}))
+			require.NoError(t, err)
+			db := smallDB()
+			err = tr.ApplyWith(db, IgnoreAllTransformError&^tc.ignore)
+			require.ErrorIs(t, err, ErrConflict)
+			assert.Contains(t, err.Error(), tc.want)
+			require.NoError(t, tr.ApplyWith(db, tc.ignore))
+		})
+	}
+	// Ignored, an insert replaces the row.
+	tr, err := openMST(buildMST(t, strs, map[string][]byte{"!Property": u16s(0x0201, 3, 2)}))
+	require.NoError(t, err)
+	db := smallDB()
+	require.NoError(t, tr.ApplyWith(db, IgnoreAddExistingRow))
+	r, _ := db.Table("Property").Lookup("ProductVersion")
+	assert.Equal(t, "x", r.String("Value"))
+	assert.Len(t, db.Table("Property").Rows, 2)
+
+	// A binary cell takes its data from the transform; deleting the row
+	// removes its stream.
+	tr, err = openMST(buildMST(t, strs, map[string][]byte{"!Binary": u16s(0x0002, 4, 1), "Binary.icon": []byte("new icon")}))
+	require.NoError(t, err)
+	require.NoError(t, tr.ApplyWith(db, 0))
+	var got bytes.Buffer
+	require.NoError(t, db.WriteStream(&got, "Binary.icon"))
+	assert.Equal(t, "new icon", got.String())
+	tr, err = openMST(buildMST(t, strs, map[string][]byte{"!Binary": u16s(0, 4)}))
+	require.NoError(t, err)
+	require.NoError(t, tr.ApplyWith(db, 0))
+	assert.Empty(t, db.Table("Binary").Rows)
+	assert.NotContains(t, db.Streams(), "Binary.icon")
+
+	// Code pages: 1252 against a 932 database is a conflict; against a
+	// neutral one, the database takes the transform's.
+	pb := newPoolBuilder(1252)
+	pb.ref("ProductVersion")
+	pool, data, err := pb.encode()
+	require.NoError(t, err)
+	tr, err = openMST(buildMSTRaw(t, pool, data, map[string][]byte{"!Property": u16s(0, 1)}))
+	require.NoError(t, err)
+	db = smallDB()
+	db.Codepage = 932
+	err = tr.ApplyWith(db, 0)
+	require.ErrorIs(t, err, ErrConflict)
+	assert.Contains(t, err.Error(), "code page 1252 is not the database's, 932")
+	require.NoError(t, tr.ApplyWith(db, IgnoreChangeCodepage))
+	assert.Equal(t, 932, db.Codepage)
+	db = smallDB()
+	require.NoError(t, tr.ApplyWith(db, 0))
+	assert.Equal(t, 1252, db.Codepage)
+	_, ok := db.Table("Property").Lookup("ProductVersion")
+	assert.False(t, ok)
+}
+
+func TestStandardColumns(t *testing.T) {
+	// Every standard layout parses, has a key, and the File layouts keep
+	// their order: the current (Sequence i4) first.
+	for name := range standardTables {
+		ls := StandardColumns(name)
+		require.NotEmpty(t, ls, name)
+		for _, l := range ls {
+			assert.NotEmpty(t, keyColumns(l), name)
+		}
+	}
+	assert.Equal(t, "File:s72* Component_:s72 FileName:l255 FileSize:i4 Version:S72 Language:S20 Attributes:I2 Sequence:i4", layoutText(StandardColumns("File")[0]))
+	assert.Nil(t, StandardColumns("NoSuchTable"))
+	// The types are the bits Windows stores.
+	for s, want := range map[string]ColumnType{"s72": 0x0D48, "S255": 0x1DFF, "l0": 0x0F00, "L64": 0x1F40, "i2": 0x0502, "I2": 0x1502, "i4": 0x0104, "I4": 0x1104, "v0": 0x0900, "V0": 0x1900} {
+		got, ok := ParseIDTType(s)
+		require.True(t, ok, s)
+		assert.Equal(t, want, got, s)
+		assert.Equal(t, s, got.IDT())
+	}
+	for _, bad := range []string{"", "x1", "i3", "v5", "s", "s256"} {
+		_, ok := ParseIDTType(bad)
+		assert.False(t, ok, bad)
+	}
+
+	// Every table of the corpus packages that has a standard layout is
+	// stored like one of them: same names, keys, and cell kinds and sizes
+	// (string widths vary between schema versions and do not matter here).
+	shape := func(cols []Column) string {
+		s := ""
+		for _, c := range cols {
+			s += fmt.Sprintf("%s/%v/%d/%v ", c.Name, c.Type.Key(), c.Type.storageSize(2), c.Type.IsBinary() || c.Type.IsInteger())
+		}
+		return s
+	}
+	checked := 0
+	for _, f := range testutil.CorpusFiles(t, ".msi", ".msm", ".msp") {
+		p, err := Open(f)
+		if err != nil {
+			continue
+		}
+		names, err := p.Tables()
+		if err != nil {
+			p.Close()
+			continue
+		}
+		for _, n := range names {
+			ls := StandardColumns(n)
+			cols, err := p.Columns(n)
+			if ls == nil || err != nil {
+				continue
+			}
+			// A package may append columns of its own (vcredist's Feature).
+			match := false
+			for _, l := range ls {
+				match = match || len(cols) >= len(l) && shape(cols[:len(l)]) == shape(l)
+			}
+			assert.True(t, match, "%s: %s: %s", filepath.Base(f), n, shape(cols))
+			checked++
+		}
+		p.Close()
+	}
+	assert.Greater(t, checked, 500, "tables compared")
+}

@@ -1,0 +1,354 @@
+package msi
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+
+	"github.com/msikit/msikit/internal/cfb"
+)
+
+// TransformOptions are the summary information of a transform to write.
+type TransformOptions struct {
+	// Validation is the set of MSITRANSFORM_VALIDATE_* conditions the
+	// installer checks before applying the transform (the upper word of
+	// its Character Count).
+	Validation uint16
+	// Suppress is the set of error conditions ignored when it is applied
+	// (the lower word).
+	Suppress TransformErrors
+	// NoSummary writes no summary information stream.
+	NoSummary bool
+}
+
+// WriteTransform writes the delta as an .mst file: a compound file with
+// the transform class ID, holding the transform's string pool, a stream
+// per changed table, the data of the binary cells it sets, and summary
+// information describing the two databases (see AddToStorage).
+func (d *Delta) WriteTransform(w io.Writer, opts TransformOptions) error {
+	b := cfb.New()
+	b.Root().SetCLSID(cfb.MustParseCLSID(CLSIDTransform))
+	if err := d.AddToStorage(b.Root(), opts); err != nil {
+		return err
+	}
+	_, err := b.WriteTo(w)
+	return err
+}
+
+// AddToStorage writes the delta as a transform into s: the root of an
+// .mst file, or the sub-storage a patch holds a transform in (whose class
+// ID the caller sets). The summary's Template is the old database's
+// platform;language, LastSavedBy the new one's, RevisionNumber the
+// product codes and versions of both and the upgrade code (from their
+// Property tables), Character Count the validation and suppressed-error
+// conditions of opts; titles and code page come from the new database.
+//
+// Streams that are not binary cells, summary information changes and
+// tables whose columns changed other than by appending cannot be written
+// in a transform: the last is an error (wrapping ErrUnsupported), the
+// others are left out.
+func (d *Delta) AddToStorage(s *cfb.Storage, opts TransformOptions) error {
+	for _, c := range d.Tables {
+		if c.Err != nil {
+			return c.Err
+		}
+	}
+	tw := &transformWriter{d: d, pb: newPoolBuilder(d.NewCodepage), streams: map[string][]wrec{}}
+	if err := tw.build(); err != nil {
+		return err
+	}
+	pool, data, err := tw.pb.encode()
+	if err != nil {
+		return err
+	}
+	add := func(name string, b []byte) error {
+		if err := s.AddStream(EncodeStreamName(name), b); err != nil {
+			return fmt.Errorf("transform stream %s: %w", quoteName(name), err)
+		}
+		return nil
+	}
+	if err := add(streamStringPool, pool); err != nil {
+		return err
+	}
+	if err := add(streamStringData, data); err != nil {
+		return err
+	}
+	for _, name := range tw.order {
+		if err := add(TableMark+name, tw.encode(tw.streams[name])); err != nil {
+			return err
+		}
+	}
+	for _, name := range tw.binaries {
+		var buf bytes.Buffer
+		if err := d.new.WriteStream(&buf, name); err != nil {
+			return fmt.Errorf("binary cell stream %s: %w", quoteName(name), err)
+		}
+		if err := add(name, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	if !opts.NoSummary {
+		sb, err := d.transformSummary(opts).Bytes()
+		if err != nil {
+			return err
+		}
+		if err := s.AddStream(summaryStream, sb); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wrec is a record to write: its mask, the layout, the full row and the
+// columns it stores, in order.
+type wrec struct {
+	mask  uint16
+	cols  []Column
+	vals  []Value
+	store []int
+}
+
+type transformWriter struct {
+	d        *Delta
+	pb       *poolBuilder
+	order    []string // table streams, in writing order
+	streams  map[string][]wrec
+	binaries []string
+}
+
+func (tw *transformWriter) emit(table string, r wrec) {
+	if _, ok := tw.streams[table]; !ok {
+		tw.order = append(tw.order, table)
+	}
+	// Strings are numbered in order of first use, as Windows does.
+	for _, i := range r.store {
+		if r.cols[i].Type.IsString() && r.vals[i].Kind == String {
+			tw.pb.ref(r.vals[i].Str)
+		}
+	}
+	tw.streams[table] = append(tw.streams[table], r)
+}
+
+func allColumns(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func keyColumns(cols []Column) []int {
+	var out []int
+	for i, c := range cols {
+		if c.Type.Key() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (tw *transformWriter) insert(table string, cols []Column, vals []Value) {
+	tw.emit(table, wrec{mask: uint16(len(cols))<<8 | maskInsert, cols: cols, vals: vals, store: allColumns(len(cols))})
+	for i, c := range cols {
+		if c.Type.IsBinary() && vals[i].Kind == Stream {
+			tw.binaries = append(tw.binaries, vals[i].Str)
+		}
+	}
+}
+
+func (tw *transformWriter) build() error {
+	d := tw.d
+	// The catalog first: tables added and dropped, then columns added.
+	for _, c := range d.Tables {
+		switch {
+		case c.Added:
+			tw.emit(tablesTable, wrec{mask: 1<<8 | maskInsert, cols: tablesColumns, vals: []Value{StringValue(c.Table)}, store: []int{0}})
+		case c.Dropped:
+			tw.emit(tablesTable, wrec{mask: 0, cols: tablesColumns, vals: []Value{StringValue(c.Table)}, store: []int{0}})
+		}
+	}
+	for _, c := range d.Tables {
+		if c.Dropped {
+			continue
+		}
+		for _, col := range c.NewColumns {
+			// Windows leaves the number null: the reader numbers added
+			// columns after the existing ones.
+			vals := []Value{StringValue(c.Table), {}, StringValue(col.Name), IntValue(int32(int16(col.Type)))}
+			tw.emit(columnsTable, wrec{mask: 4<<8 | maskInsert, cols: transformColumnsColumns, vals: vals, store: []int{0, 1, 2, 3}})
+		}
+	}
+	for _, c := range d.Tables {
+		if c.Dropped {
+			continue
+		}
+		if len(c.Columns) > maxColumns {
+			return fmt.Errorf("%w: table %s has %d columns", ErrUnsupported, c.Table, len(c.Columns))
+		}
+		newTable := d.new.Table(c.Table)
+		if newTable == nil {
+			return fmt.Errorf("%w: table %s is not in the new database", ErrInvalid, c.Table)
+		}
+		rows := map[string][]Value{}
+		for _, r := range newTable.Rows {
+			rows[keyString(keyOf(newTable.Columns, r.Values))] = r.Values
+		}
+		keys := keyColumns(c.Columns)
+		for _, rc := range c.Deleted {
+			tw.emit(c.Table, wrec{mask: 0, cols: c.Columns, vals: keyValues(c.Columns, rc), store: keys})
+		}
+		for _, rc := range c.Inserted {
+			tw.insert(c.Table, c.Columns, rows[keyString(rc.Key)])
+		}
+		for _, rc := range c.Updated {
+			full := rows[keyString(rc.Key)]
+			if full == nil {
+				return fmt.Errorf("%w: table %s: updated row %s is not in the new database", ErrInvalid, c.Table, rc.KeyText())
+			}
+			var mask uint16
+			store := append([]int(nil), keys...)
+			fits := c.Columns[0].Type.Key()
+			for _, name := range rc.Columns {
+				i := indexOf(c.Columns, name)
+				if i < 0 || c.Columns[i].Type.Key() {
+					continue
+				}
+				if i >= maskUpdateColumns {
+					fits = false
+					break
+				}
+				mask |= 1 << i
+				store = append(store, i)
+				if c.Columns[i].Type.IsBinary() && full[i].Kind == Stream {
+					tw.binaries = append(tw.binaries, full[i].Str)
+				}
+			}
+			if !fits {
+				// A 16-bit mask cannot name the column (or the first column
+				// is no key, so bit 0 would read as an insert): delete the
+				// row and insert it whole.
+				tw.emit(c.Table, wrec{mask: 0, cols: c.Columns, vals: full, store: keys})
+				tw.insert(c.Table, c.Columns, full)
+				continue
+			}
+			if mask == 0 {
+				continue // only key columns named: nothing to change
+			}
+			sort.Ints(store)
+			tw.emit(c.Table, wrec{mask: mask, cols: c.Columns, vals: full, store: store})
+		}
+	}
+	sort.Strings(tw.binaries)
+	tw.binaries = slices.Compact(tw.binaries)
+	return nil
+}
+
+func indexOf(cols []Column, name string) int {
+	for i, c := range cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// keyValues rebuilds a full-width row holding a deleted row's key: Diff
+// gives the whole old row, whose key columns lead as in the new layout.
+func keyValues(cols []Column, rc RowChange) []Value {
+	vals := make([]Value, len(cols))
+	k := 0
+	for i, c := range cols {
+		if !c.Type.Key() {
+			continue
+		}
+		if i < len(rc.Old) {
+			vals[i] = rc.Old[i]
+		} else if k < len(rc.Key) {
+			vals[i] = textValue(c, rc.Key[k])
+		}
+		k++
+	}
+	return vals
+}
+
+// textValue turns a key's text back into a cell of the column's type.
+func textValue(c Column, s string) Value {
+	if s == "" {
+		return Value{}
+	}
+	if c.Type.IsInteger() {
+		var n int64
+		fmt.Sscan(s, &n)
+		return IntValue(int32(n))
+	}
+	return StringValue(s)
+}
+
+// encode writes records row by row: the mask, then each stored cell.
+func (tw *transformWriter) encode(recs []wrec) []byte {
+	refSize := tw.pb.refSize()
+	var out []byte
+	for _, r := range recs {
+		out = binary.LittleEndian.AppendUint16(out, r.mask)
+		for _, i := range r.store {
+			c, v := r.cols[i], r.vals[i]
+			size := c.Type.storageSize(refSize)
+			var raw uint32
+			switch {
+			case v.Kind == Null:
+			case c.Type.IsBinary():
+				raw = 1
+			case c.Type.IsString():
+				raw = uint32(tw.pb.ids[v.Str])
+			case size == 2:
+				raw = uint32(uint16(v.Int) ^ 0x8000)
+			default:
+				raw = uint32(v.Int) ^ 0x80000000
+			}
+			switch size {
+			case 2:
+				out = binary.LittleEndian.AppendUint16(out, uint16(raw))
+			case 3:
+				out = append(out, byte(raw), byte(raw>>8), byte(raw>>16))
+			default:
+				out = binary.LittleEndian.AppendUint32(out, raw)
+			}
+		}
+	}
+	return out
+}
+
+// transformSummary describes the transform as MsiCreateTransformSummaryInfo
+// does: the base and the new package's platform, language, product codes
+// and versions, and the conditions.
+func (d *Delta) transformSummary(opts TransformOptions) *SummaryInfo {
+	s := &SummaryInfo{Title: "Transform", Security: 4}
+	if ns := d.new.Summary; ns != nil {
+		s.Codepage = ns.Codepage
+		s.Subject, s.Author, s.Keywords, s.Comments = ns.Subject, ns.Author, ns.Keywords, ns.Comments
+		s.LastSavedBy = ns.Template
+		s.PageCount = ns.PageCount
+	}
+	if os := d.old.Summary; os != nil {
+		s.Template = os.Template
+		s.PageCount = max(s.PageCount, os.PageCount)
+	}
+	prop := func(db *Database, name string) string {
+		if t := db.Table("Property"); t != nil {
+			if r, ok := t.Lookup(name); ok {
+				return r.String("Value")
+			}
+		}
+		return ""
+	}
+	s.RevisionNumber = prop(d.old, "ProductCode") + prop(d.old, "ProductVersion") + ";" +
+		prop(d.new, "ProductCode") + prop(d.new, "ProductVersion") + ";" + prop(d.old, "UpgradeCode")
+	s.CharCount = int32(uint32(opts.Validation)<<16 | uint32(opts.Suppress))
+	s.Include(PIDCharCount)
+	s.Include(PIDTemplate)
+	s.Include(PIDLastSavedBy)
+	return s
+}
