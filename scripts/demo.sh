@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# make demo: msikit on a bundled package. Until the KB977203 replica lands
-# (fixtures/kb977203), the package is fixtures/hello.msi, built by wixl from
-# fixtures/src/hello.wxs.
+# make demo: the job msikit exists for, on the bundled KB977203 replica
+# (fixtures/kb977203, built by fixtures/gen from the article's file list;
+# not Microsoft's package): get CCMCertFix.exe out of the hotfix without
+# Windows, show what it is, and check the package against the article.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 m=bin/msikit
-pkg=fixtures/hello.msi
-step() { printf '\n$ %s\n' "$*"; "$@"; }
-step $m info "$pkg"
-step $m tables "$pkg"
-step $m export "$pkg" File
-step $m streams "$pkg"
+pkg=fixtures/kb977203/SCCM2007-SP2-KB977203-ENU.msi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-step $m streams "$pkg" --extract hello.cab -o "$out/hello.cab"
-step $m cab list "$out/hello.cab"
+step() { printf '\n$ %s\n' "$*"; "$@"; }
+step $m info "$pkg"
+step $m extract "$pkg" -o "$out" --only CCMCertFix.exe
+step $m pe "$out/Logs/KB977203/CCMCertFix.exe"
+step $m verify "$pkg" --manifest kb977203 --variant auto

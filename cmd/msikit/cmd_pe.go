@@ -1,0 +1,78 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/msikit/msikit/internal/pever"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name: "pe", usage: "FILE...", summary: "Show the platform (machine type) and file version of Windows executables and DLLs, from their bytes.",
+		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
+			asJSON := fs.Bool("json", false, "print a JSON array of {file, platform, machine, pe32plus, dll, file_version, product_version, size}")
+			return func(ctx *context, args []string) error {
+				if err := needArgs(args, 1, -1); err != nil {
+					return err
+				}
+				type peJSON struct {
+					File           string `json:"file"`
+					Platform       string `json:"platform"`
+					Machine        string `json:"machine"`
+					PE32Plus       bool   `json:"pe32plus"`
+					DLL            bool   `json:"dll"`
+					FileVersion    string `json:"file_version,omitempty"`
+					ProductVersion string `json:"product_version,omitempty"`
+					Size           int64  `json:"size"`
+				}
+				var out []peJSON
+				var failed []error
+				for _, name := range args {
+					f, err := pever.Open(name)
+					if err != nil {
+						failed = append(failed, err)
+						continue
+					}
+					j := peJSON{File: name, Platform: f.Machine.Platform(), Machine: fmt.Sprintf("%#x", uint16(f.Machine)), PE32Plus: f.PE32Plus, DLL: f.IsDLL(), Size: f.Size}
+					if vi, err := f.VersionInfo(); err == nil && vi.Fixed != nil {
+						j.FileVersion = vi.Fixed.FileVersion.String()
+						j.ProductVersion = vi.Fixed.ProductVersion.String()
+					} else if err != nil && !errors.Is(err, pever.ErrNoVersion) {
+						failed = append(failed, err)
+					}
+					f.Close()
+					out = append(out, j)
+				}
+				if *asJSON {
+					if out == nil {
+						out = []peJSON{}
+					}
+					if err := writeJSON(ctx.stdout, out); err != nil {
+						return err
+					}
+				} else {
+					tw := tabwriter.NewWriter(ctx.stdout, 0, 4, 2, ' ', 0)
+					fmt.Fprintln(tw, "FILE\tPLATFORM\tMACHINE\tVERSION\tSIZE")
+					for _, j := range out {
+						v := j.FileVersion
+						if v == "" {
+							v = "(no version resource)"
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", j.File, j.Platform, j.Machine, v, j.Size)
+					}
+					tw.Flush()
+				}
+				for _, err := range failed {
+					fmt.Fprintf(ctx.stderr, "%s: %s\n", ctx.path, oneLine(err.Error()))
+				}
+				if len(failed) > 0 {
+					return exitCodeError{code: exitBad}
+				}
+				return nil
+			}
+		},
+	})
+}
