@@ -119,7 +119,7 @@ type SummaryInfo struct {
 	// for a patch, the minimum installer behaviour it needs.
 	WordCount int32
 	// CharCount (16): for a transform, its validation and error-suppression
-	// flags (see TransformFlags).
+	// flags (see Validation).
 	CharCount int32
 	AppName   string // 18: the application that created the package
 	Security  int32  // 19: 0 none, 2 read-only recommended, 4 read-only enforced
@@ -744,19 +744,9 @@ func (s *SummaryInfo) TransformRevision() TransformRevision {
 	return r
 }
 
-// TransformFlags is a transform's CharCount: the low 16 bits are the
-// MSITRANSFORM_VALIDATE_* conditions checked before it is applied, the
-// high 16 bits the MSITRANSFORM_ERROR_* conditions it suppresses.
-type TransformFlags uint32
-
-// TransformFlags returns CharCount as transform flags.
-func (s *SummaryInfo) TransformFlags() TransformFlags { return TransformFlags(uint32(s.CharCount)) }
-
-// Validation returns the MSITRANSFORM_VALIDATE_* bits.
-func (f TransformFlags) Validation() uint16 { return uint16(f) }
-
-// SuppressedErrors returns the MSITRANSFORM_ERROR_* bits.
-func (f TransformFlags) SuppressedErrors() uint16 { return uint16(f >> 16) }
+// Validation decodes a transform's Character Count: the conditions
+// checked before it is applied and the errors it suppresses.
+func (s *SummaryInfo) Validation() TransformValidation { return ValidationOf(s.CharCount) }
 
 var validateNames = []struct {
 	bit  uint16
@@ -787,38 +777,4 @@ var errorNames = []struct {
 	{0x0010, "MSITRANSFORM_ERROR_UPDATEMISSINGROW"},
 	{0x0020, "MSITRANSFORM_ERROR_CHANGECODEPAGE"},
 	{0x0100, "MSITRANSFORM_ERROR_VIEWTRANSFORM"},
-}
-
-// Names returns the Windows names of the set bits, validation flags first;
-// bits without a name are reported as "0x...", validation then error.
-func (f TransformFlags) Names() []string {
-	var out []string
-	v, e := f.Validation(), f.SuppressedErrors()
-	for _, n := range validateNames {
-		if v&n.bit != 0 {
-			out = append(out, n.name)
-			v &^= n.bit
-		}
-	}
-	if v != 0 {
-		out = append(out, fmt.Sprintf("MSITRANSFORM_VALIDATE_0x%04X", v))
-	}
-	for _, n := range errorNames {
-		if e&n.bit != 0 {
-			out = append(out, n.name)
-			e &^= n.bit
-		}
-	}
-	if e != 0 {
-		out = append(out, fmt.Sprintf("MSITRANSFORM_ERROR_0x%04X", e))
-	}
-	return out
-}
-
-// String joins Names with "|", or returns "0" when no bit is set.
-func (f TransformFlags) String() string {
-	if f == 0 {
-		return "0"
-	}
-	return strings.Join(f.Names(), "|")
 }

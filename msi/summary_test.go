@@ -297,8 +297,8 @@ func TestSummaryCorpusKnownValues(t *testing.T) {
 	if r != want {
 		t.Errorf("transform revision %+v", r)
 	}
-	if !x.Has(PIDCharCount) || x.TransformFlags() != 0 || x.TransformFlags().String() != "0" {
-		t.Errorf("transform flags %v present %v", x.TransformFlags(), x.Has(PIDCharCount))
+	if !x.Has(PIDCharCount) || x.Validation() != (TransformValidation{}) || x.Validation().String() != "0" {
+		t.Errorf("transform validation %v present %v", x.Validation(), x.Has(PIDCharCount))
 	}
 	if got := x.NewPlatforms(); !reflect.DeepEqual(got, []string{"Intel"}) {
 		t.Errorf("transform new platforms %v", got)
@@ -585,20 +585,20 @@ func TestSummaryRoundTripRandom(t *testing.T) {
 	}
 }
 
-func TestTransformFlagsNames(t *testing.T) {
-	f := TransformFlags(0x0021_0823) // errors 0x21, validation 0x823
+func TestTransformValidationNames(t *testing.T) {
+	v := (&SummaryInfo{CharCount: 0x0823_0021}).Validation() // validation 0x823, errors 0x21
 	want := []string{
 		"MSITRANSFORM_VALIDATE_LANGUAGE", "MSITRANSFORM_VALIDATE_PRODUCT",
 		"MSITRANSFORM_VALIDATE_UPDATEVERSION", "MSITRANSFORM_VALIDATE_UPGRADECODE",
 		"MSITRANSFORM_ERROR_ADDEXISTINGROW", "MSITRANSFORM_ERROR_CHANGECODEPAGE",
 	}
-	if got := f.Names(); !reflect.DeepEqual(got, want) {
+	if got := v.Names(); !reflect.DeepEqual(got, want) {
 		t.Errorf("names %v", got)
 	}
-	if f.Validation() != 0x823 || f.SuppressedErrors() != 0x21 {
-		t.Errorf("split %x %x", f.Validation(), f.SuppressedErrors())
+	if v.Checks != 0x823 || v.IgnoreErrors != 0x21 {
+		t.Errorf("split %x %x", v.Checks, v.IgnoreErrors)
 	}
-	if got := TransformFlags(0x8000_1000).String(); got != "MSITRANSFORM_VALIDATE_0x1000|MSITRANSFORM_ERROR_0x8000" {
+	if got := ValidationOf(0x1000_8000).String(); got != "MSITRANSFORM_VALIDATE_0x1000|MSITRANSFORM_ERROR_0x8000" {
 		t.Errorf("unnamed bits %q", got)
 	}
 }
@@ -714,12 +714,8 @@ func ExampleSummaryInfo_Bytes() {
 	// targets [{4508D19D-07FE-4722-88C7-27152965756B}] admin image: true
 }
 
-func ExampleTransformFlags() {
-	s := &SummaryInfo{CharCount: 0x0001_0023}
-	f := s.TransformFlags()
-	fmt.Println(f.Validation(), f.SuppressedErrors())
-	fmt.Println(f)
-	// Output:
-	// 35 1
-	// MSITRANSFORM_VALIDATE_LANGUAGE|MSITRANSFORM_VALIDATE_PRODUCT|MSITRANSFORM_VALIDATE_UPDATEVERSION|MSITRANSFORM_ERROR_ADDEXISTINGROW
+func ExampleSummaryInfo_Validation() {
+	s := &SummaryInfo{CharCount: 0x0922_001F} // what WiX writes by default
+	fmt.Println(s.Validation())
+	// Output: MSITRANSFORM_VALIDATE_PRODUCT|MSITRANSFORM_VALIDATE_UPDATEVERSION|MSITRANSFORM_VALIDATE_NEWEQUALBASEVERSION|MSITRANSFORM_VALIDATE_UPGRADECODE|MSITRANSFORM_ERROR_ADDEXISTINGROW|MSITRANSFORM_ERROR_DELMISSINGROW|MSITRANSFORM_ERROR_ADDEXISTINGTABLE|MSITRANSFORM_ERROR_DELMISSINGTABLE|MSITRANSFORM_ERROR_UPDATEMISSINGROW
 }

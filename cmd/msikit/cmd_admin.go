@@ -11,13 +11,14 @@ import (
 
 func init() {
 	register(&command{
-		name: "admin", usage: "PKG -o DIR [--short-names]",
+		name: "admin", usage: "PKG -o DIR [--short-names] [--patch MSP]...",
 		summary: "Make the administrative image msiexec /a makes: the files in the source layout and an uncompressed copy of the package marked as an administrative image.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			out := fs.StringP("output", "o", "", "the image's directory (TARGETDIR)")
 			short := fs.Bool("short-names", false, "lay the image out with short (8.3) names, as msiexec /a SHORTFILENAMES=1 does")
 			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
+			patches := fs.StringArray("patch", nil, "apply this patch to the image, as msiexec /a PKG /p MSP does (repeatable; applied in patch-sequence order)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, 1); err != nil {
 					return err
@@ -25,13 +26,13 @@ func init() {
 				if *out == "" {
 					return usagef("-o DIR is required")
 				}
-				return makeAdminImage(ctx, args[0], *out, *short, *overwrite, *quiet)
+				return makeAdminImage(ctx, args[0], *out, *short, *overwrite, *quiet, *patches)
 			}
 		},
 	})
 }
 
-func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet bool) error {
+func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet bool, patches []string) error {
 	x := &extractor{ctx: ctx, opts: msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, overwrite: overwrite, quiet: quiet}
 	if err := x.run(pkg, out); err != nil {
 		return err
@@ -39,6 +40,9 @@ func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet bool)
 	return withPackage(pkg, func(p *msi.Package) error {
 		db, err := p.AdminDatabase()
 		if err != nil {
+			return err
+		}
+		if err := applyAdminPatches(ctx, db, out, patches, msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, quiet); err != nil {
 			return err
 		}
 		if short {

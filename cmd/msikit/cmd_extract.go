@@ -26,7 +26,7 @@ func init() {
 			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout")
 			lo := addLayoutFlags(fs)
 			only := fs.StringArray("only", nil, "extract only files whose name or path matches this glob, case-insensitively (repeatable)")
-			recursive := fs.BoolP("recursive", "r", false, "also extract packages and cabinets found inside (MSI, CAB, EXE with an embedded cabinet) into NAME.extracted/ beside them")
+			recursive := fs.BoolP("recursive", "r", false, "also extract packages and cabinets found inside (MSI, MSP, CAB, EXE with an embedded cabinet) into NAME.extracted/ beside them")
 			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
 			return func(ctx *context, args []string) error {
@@ -185,6 +185,16 @@ func (x *extractor) nested(file string, depth int) error {
 		if err := sub.run(file, out); err != nil {
 			return fmt.Errorf("%s: %v %s", filepath.Base(file), err, strings.TrimSpace(buf.String()))
 		}
+	case "patch":
+		if err := patchFiles(file, "", func(pt *msi.Patch, files []*msi.PatchFile) error {
+			err := extractPatchFiles(x.ctx, pt, files, out, nil, x.overwrite, x.quiet, false)
+			if ex, ok := err.(exitCodeError); ok {
+				return fmt.Errorf("%s", ex.msg)
+			}
+			return err
+		}); err != nil {
+			return fmt.Errorf("%s: %v", filepath.Base(file), err)
+		}
 	case "cabinet", "embedded cabinet":
 		if err := cabExtract(x.ctx, file, extractOpts{dir: out, only: only, allowNone: true, search: kind == "embedded cabinet", overwrite: x.overwrite, quiet: x.quiet}); err != nil {
 			return fmt.Errorf("%s: %v", filepath.Base(file), err)
@@ -200,7 +210,7 @@ func (x *extractor) nested(file string, depth int) error {
 
 // containerGlobs name the files --recursive opens even when --only
 // selects others: what they hold may match.
-var containerGlobs = []string{"*.msi", "*.msm", "*.cab", "*.exe"}
+var containerGlobs = []string{"*.msi", "*.msm", "*.msp", "*.cab", "*.exe"}
 
 func isContainerName(name string) bool { return matchOnly(containerGlobs, name, name) }
 
@@ -222,6 +232,9 @@ func sniff(file string) string {
 			defer p.Close()
 			if p.Kind() == msi.KindDatabase && p.HasTable("File") {
 				return "package"
+			}
+			if p.Kind() == msi.KindPatch {
+				return "patch"
 			}
 		}
 	case string(head[:4]) == "MSCF":

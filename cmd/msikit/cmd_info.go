@@ -170,7 +170,7 @@ func summaryOf(kind msi.Kind, s *msi.SummaryInfo) *summaryJSON {
 		j.Transforms = s.Transforms()
 	case msi.KindTransform:
 		j.Platforms, j.Languages = s.Platforms(), s.Languages()
-		j.ValidationFlags = s.TransformFlags().Names()
+		j.ValidationFlags = msi.ValidationOf(s.CharCount).Names() // upper word: validation, lower: ignored errors
 	default:
 		j.Platforms, j.Languages = s.Platforms(), s.Languages()
 		f := s.WordCountFlags()

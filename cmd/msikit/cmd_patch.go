@@ -1,0 +1,405 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/msikit/msikit/msi"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name: "patch", summary: "Patches (.msp): describe, list and extract their files, check whether they apply.",
+		children: []*command{
+			{name: "info", usage: "MSP [--json]", summary: "Describe a patch: code, targets, transforms and their validation, what each changes, metadata, sequencing, cabinets.", setup: setupPatchInfo},
+			{name: "files", usage: "MSP [--target MSI] [--json]", summary: "List the files a patch carries under their real names (with --target, at their place in the target's administrative layout).", setup: setupPatchFiles},
+			{name: "extract", usage: "MSP [-o DIR] [--target MSI] [--only GLOB]...", summary: "Extract the files a patch carries under their real names; binary deltas are reported, never written.", setup: setupPatchExtract},
+			{name: "check", usage: "MSP MSI [--json]", summary: "Say whether a patch applies to a package and, if not, why; exit 0 if it applies, 1 if not.", setup: setupPatchCheck},
+		},
+	})
+}
+
+func openPatch(path string) (*msi.Patch, error) {
+	pt, err := msi.OpenPatch(path)
+	if err != nil {
+		return nil, err
+	}
+	return pt, nil
+}
+
+// patchReport is the shape of `msikit patch info --json`.
+type patchReport struct {
+	File           string               `json:"file"`
+	PatchCode      string               `json:"patch_code"`
+	Title          string               `json:"title"`
+	DisplayName    string               `json:"display_name"`
+	Classification string               `json:"classification,omitempty"`
+	Targets        []string             `json:"target_product_codes"`
+	Obsoletes      []string             `json:"obsoletes"`
+	Signed         bool                 `json:"signed"`
+	Metadata       []msi.PatchMetadata  `json:"metadata"`
+	Sequences      []patchSequenceJSON  `json:"sequences"`
+	Cabinets       []string             `json:"cabinets"`
+	Transforms     []patchTransformJSON `json:"transforms"`
+	Files          []patchFileJSON      `json:"files"`
+	Tables         []string             `json:"tables"`
+	Supersedes     bool                 `json:"supersedes_earlier"`
+}
+
+type patchSequenceJSON struct {
+	Family      string `json:"family"`
+	ProductCode string `json:"product_code,omitempty"`
+	Sequence    string `json:"sequence"`
+	Attributes  int    `json:"attributes"`
+	Supersedes  bool   `json:"supersedes_earlier"`
+}
+
+type patchTransformJSON struct {
+	Name        string            `json:"name"`
+	PatchName   string            `json:"patch_name,omitempty"`
+	ProductCode string            `json:"product_code"`
+	Version     string            `json:"version"`
+	NewVersion  string            `json:"new_version"`
+	UpgradeCode string            `json:"upgrade_code,omitempty"`
+	Platform    string            `json:"platform,omitempty"`
+	Languages   []int             `json:"languages,omitempty"`
+	Validation  []string          `json:"validation"`
+	CharCount   int32             `json:"char_count"`
+	Changes     []tableChangeJSON `json:"changes"`
+	Companion   []tableChangeJSON `json:"patch_changes"`
+}
+
+type tableChangeJSON struct {
+	Table      string   `json:"table"`
+	Added      bool     `json:"added,omitempty"`
+	Dropped    bool     `json:"dropped,omitempty"`
+	NewColumns []string `json:"new_columns,omitempty"`
+	Inserted   int      `json:"inserted"`
+	Updated    int      `json:"updated"`
+	Deleted    int      `json:"deleted"`
+	Error      string   `json:"error,omitempty"`
+}
+
+type patchFileJSON struct {
+	Transform string `json:"transform"`
+	Cabinet   string `json:"cabinet"`
+	Key       string `json:"key"`
+	Name      string `json:"name,omitempty"`
+	Path      string `json:"path,omitempty"`
+	Size      int64  `json:"size"`
+	Stored    int64  `json:"stored_size"`
+	Version   string `json:"version,omitempty"`
+	Named     bool   `json:"named"`
+	Delta     string `json:"delta,omitempty"`
+	Base      string `json:"base,omitempty"`
+}
+
+func changesJSON(cs []msi.TableChange) []tableChangeJSON {
+	out := []tableChangeJSON{}
+	for _, c := range cs {
+		j := tableChangeJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped, Inserted: len(c.Inserted), Updated: len(c.Updated), Deleted: len(c.Deleted)}
+		for _, col := range c.NewColumns {
+			j.NewColumns = append(j.NewColumns, col.Name)
+		}
+		if c.Err != nil {
+			j.Error = c.Err.Error()
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func patchFileToJSON(f *msi.PatchFile) patchFileJSON {
+	j := patchFileJSON{Transform: f.Transform, Cabinet: f.Cabinet, Key: f.Key, Name: f.LongName, Path: f.Path, Size: f.Size, Version: f.Version, Named: f.Named, Delta: f.DeltaFormat}
+	if f.Member != nil {
+		j.Stored = f.Member.Size
+		if !f.Named {
+			j.Size = f.Member.Size
+		}
+	}
+	if f.Base != nil {
+		j.Base = f.Base.Path
+	}
+	return j
+}
+
+func buildPatchReport(pt *msi.Patch) (*patchReport, error) {
+	r := &patchReport{File: pt.Package().Name(), PatchCode: pt.Code, Title: pt.Summary.Title, DisplayName: pt.DisplayName(),
+		Classification: pt.Classification(), Targets: nonNil(pt.Targets), Obsoletes: nonNil(pt.Obsoletes), Signed: pt.Signed,
+		Metadata: pt.Metadata, Cabinets: nonNil(pt.Cabinets), Sequences: []patchSequenceJSON{}, Transforms: []patchTransformJSON{}, Files: []patchFileJSON{}}
+	if r.Metadata == nil {
+		r.Metadata = []msi.PatchMetadata{}
+	}
+	for _, s := range pt.Sequences {
+		r.Sequences = append(r.Sequences, patchSequenceJSON{s.Family, s.ProductCode, s.Sequence, s.Attributes, s.Supersedes()})
+		r.Supersedes = r.Supersedes || s.Supersedes()
+	}
+	tables, err := pt.Package().Tables()
+	if err != nil {
+		return nil, err
+	}
+	r.Tables = nonNil(tables)
+	for _, t := range pt.Transforms {
+		j := patchTransformJSON{Name: t.Name, PatchName: t.PatchName, ProductCode: t.Target.ProductCode, Version: t.Target.Version,
+			NewVersion: t.Target.NewVersion, UpgradeCode: t.Target.UpgradeCode, Platform: t.Target.Platform, Languages: t.Target.Languages,
+			Validation: nonNil(t.Validation.Names()), CharCount: t.Validation.Value(), Changes: changesJSON(t.Transform.Changes()), Companion: []tableChangeJSON{}}
+		if t.Companion != nil {
+			j.Companion = changesJSON(t.Companion.Changes())
+		}
+		r.Transforms = append(r.Transforms, j)
+	}
+	files, err := pt.Files(msi.PatchFileOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		r.Files = append(r.Files, patchFileToJSON(f))
+	}
+	return r, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func setupPatchInfo(fs *pflag.FlagSet) func(*context, []string) error {
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 1, 1); err != nil {
+			return err
+		}
+		pt, err := openPatch(args[0])
+		if err != nil {
+			return err
+		}
+		defer pt.Close()
+		r, err := buildPatchReport(pt)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(ctx.stdout, r)
+		}
+		return printPatchReport(ctx.stdout, r)
+	}
+}
+
+func printPatchReport(w io.Writer, r *patchReport) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	row := func(k, format string, a ...any) { fmt.Fprintf(tw, "%s:\t%s\n", k, fmt.Sprintf(format, a...)) }
+	row("File", "%s", r.File)
+	row("Patch code", "%s", r.PatchCode)
+	row("Name", "%s", r.DisplayName)
+	if r.Classification != "" {
+		row("Classification", "%s", r.Classification)
+	}
+	row("Targets", "%s", strings.Join(r.Targets, ", "))
+	if len(r.Obsoletes) > 0 {
+		row("Obsoletes", "%s", strings.Join(r.Obsoletes, ", "))
+	}
+	row("Signed", "%v", r.Signed)
+	row("Cabinets", "%s", strings.Join(r.Cabinets, ", "))
+	for _, m := range r.Metadata {
+		k := m.Property
+		if m.Company != "" {
+			k = m.Company + "/" + m.Property
+		}
+		row("Metadata "+k, "%s", m.Value)
+	}
+	for _, s := range r.Sequences {
+		sup := ""
+		if s.Supersedes {
+			sup = " (supersedes earlier)"
+		}
+		row("Sequence", "family %s %s%s", s.Family, s.Sequence, sup)
+	}
+	tw.Flush()
+	for _, t := range r.Transforms {
+		fmt.Fprintf(w, "\nTransform %s (+ %s)\n", t.Name, t.PatchName)
+		fmt.Fprintf(w, "  target: product %s version %s -> %s, upgrade code %s, %s %v\n", t.ProductCode, t.Version, t.NewVersion, t.UpgradeCode, t.Platform, t.Languages)
+		fmt.Fprintf(w, "  validation: %s\n", strings.Join(t.Validation, "|"))
+		for _, c := range t.Changes {
+			fmt.Fprintf(w, "  %s\n", describeChange(c))
+		}
+		for _, c := range t.Companion {
+			fmt.Fprintf(w, "  (patch) %s\n", describeChange(c))
+		}
+	}
+	if len(r.Files) > 0 {
+		fmt.Fprintln(w, "\nFiles:")
+		printPatchFiles(w, r.Files)
+	}
+	return nil
+}
+
+func describeChange(c tableChangeJSON) string {
+	s := c.Table + ":"
+	switch {
+	case c.Added:
+		s += " added,"
+	case c.Dropped:
+		return s + " dropped"
+	}
+	if c.Error != "" {
+		return s + " rows not decoded (" + c.Error + ")"
+	}
+	s += fmt.Sprintf(" %d inserted, %d updated, %d deleted", c.Inserted, c.Updated, c.Deleted)
+	if len(c.NewColumns) > 0 && !c.Added {
+		s += ", new columns " + strings.Join(c.NewColumns, ", ")
+	}
+	return s
+}
+
+func printPatchFiles(w io.Writer, files []patchFileJSON) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TRANSFORM\tCABINET\tKEY\tSIZE\tVERSION\tKIND\tPATH")
+	for _, f := range files {
+		kind := "whole"
+		switch {
+		case f.Delta != "":
+			kind = "delta " + f.Delta
+			if f.Base != "" {
+				kind += " of " + f.Base
+			}
+		case !f.Named:
+			kind = "unnamed"
+		}
+		p := f.Path
+		if p == "" {
+			p = f.Name
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", f.Transform, f.Cabinet, f.Key, f.Size, f.Version, kind, p)
+	}
+	tw.Flush()
+}
+
+// patchFiles opens the patch and, with a target, the target, and lists
+// the patch's files.
+func patchFiles(mspPath, target string, fn func(pt *msi.Patch, files []*msi.PatchFile) error) error {
+	pt, err := openPatch(mspPath)
+	if err != nil {
+		return err
+	}
+	defer pt.Close()
+	o := msi.PatchFileOptions{Layout: msi.LayoutAdmin}
+	if target != "" {
+		tp, err := msi.Open(target)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return fmt.Errorf("%s: %v", target, pe.Err)
+			}
+			return err
+		}
+		defer tp.Close()
+		o.Target = tp
+	}
+	files, err := pt.Files(o)
+	if err != nil {
+		return err
+	}
+	return fn(pt, files)
+}
+
+func setupPatchFiles(fs *pflag.FlagSet) func(*context, []string) error {
+	target := fs.String("target", "", "the package the patch applies to: files get their place in its administrative layout")
+	asJSON := fs.Bool("json", false, "print the list as JSON")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 1, 1); err != nil {
+			return err
+		}
+		return patchFiles(args[0], *target, func(pt *msi.Patch, files []*msi.PatchFile) error {
+			out := []patchFileJSON{}
+			for _, f := range files {
+				out = append(out, patchFileToJSON(f))
+			}
+			if *asJSON {
+				return writeJSON(ctx.stdout, out)
+			}
+			printPatchFiles(ctx.stdout, out)
+			return nil
+		})
+	}
+}
+
+func setupPatchCheck(fs *pflag.FlagSet) func(*context, []string) error {
+	asJSON := fs.Bool("json", false, "print the answer as JSON")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 2, 2); err != nil {
+			return err
+		}
+		pt, err := openPatch(args[0])
+		if err != nil {
+			return err
+		}
+		defer pt.Close()
+		return withPackage(args[1], func(p *msi.Package) error {
+			pi, err := p.ProductInfo()
+			if err != nil {
+				return err
+			}
+			a := pt.Check(pi)
+			if *asJSON {
+				if err := writeJSON(ctx.stdout, checkJSON(pt, p, pi, a)); err != nil {
+					return err
+				}
+			} else {
+				printCheck(ctx.stdout, pt, p, pi, a)
+			}
+			if !a.Applies {
+				return exitCodeError{code: exitBad}
+			}
+			return nil
+		})
+	}
+}
+
+type checkReport struct {
+	Patch      string               `json:"patch"`
+	Package    string               `json:"package"`
+	Applies    bool                 `json:"applies"`
+	Reasons    []string             `json:"reasons"`
+	Product    msi.ProductInfo      `json:"product"`
+	Transforms []transformCheckJSON `json:"transforms"`
+}
+
+type transformCheckJSON struct {
+	Transform string   `json:"transform"`
+	Applies   bool     `json:"applies"`
+	Checked   []string `json:"checked"`
+	Failed    []string `json:"failed"`
+}
+
+func checkJSON(pt *msi.Patch, p *msi.Package, pi msi.ProductInfo, a *msi.Applicability) checkReport {
+	r := checkReport{Patch: pt.Package().Name(), Package: p.Name(), Applies: a.Applies, Reasons: nonNil(a.Reasons), Product: pi, Transforms: []transformCheckJSON{}}
+	for _, t := range a.Transforms {
+		r.Transforms = append(r.Transforms, transformCheckJSON{t.Transform, t.Applies, nonNil(t.Checked), nonNil(t.Failed)})
+	}
+	return r
+}
+
+func printCheck(w io.Writer, pt *msi.Patch, p *msi.Package, pi msi.ProductInfo, a *msi.Applicability) {
+	verdict := "applies to"
+	if !a.Applies {
+		verdict = "does not apply to"
+	}
+	fmt.Fprintf(w, "%s %s %s (product %s %s, upgrade code %s, language %d, %s)\n", pt.Package().Name(), verdict, p.Name(), pi.ProductCode, pi.ProductVersion, pi.UpgradeCode, pi.Language, pi.Platform)
+	for _, r := range a.Reasons {
+		fmt.Fprintf(w, "  %s\n", r)
+	}
+	for _, t := range a.Transforms {
+		state := "applies"
+		if !t.Applies {
+			state = "does not apply: " + strings.Join(t.Failed, "; ")
+		}
+		fmt.Fprintf(w, "  transform %s %s (checked: %s)\n", t.Transform, state, strings.Join(t.Checked, ", "))
+	}
+}
