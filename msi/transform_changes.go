@@ -1,7 +1,6 @@
 package msi
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -195,6 +194,3 @@ func (t *Transform) decodeTable(table string, bases [][]Column) ([]Column, []rec
 	}
 	return nil, nil, first
 }
-
-// errUnknownLayout reports whether err is about a table without a layout.
-func errUnknownLayout(err error) bool { return errors.Is(err, ErrNotFound) }
