@@ -19,6 +19,7 @@ func init() {
 			{name: "info", usage: "MSP [--json]", summary: "Describe a patch: code, targets, transforms and their validation, what each changes, metadata, sequencing, cabinets.", setup: setupPatchInfo},
 			{name: "files", usage: "MSP [--target MSI] [--json]", summary: "List the files a patch carries under their real names (with --target, at their place in the target's administrative layout).", setup: setupPatchFiles},
 			{name: "extract", usage: "MSP [-o DIR] [--target MSI] [--only GLOB]...", summary: "Extract the files a patch carries under their real names; binary deltas are reported, never written.", setup: setupPatchExtract},
+			{name: "create", usage: "OLD.msi NEW.msi -o PATCH.msp", summary: "Make the patch that updates OLD to NEW: a transform pair, a cabinet of the changed files, the patch tables and summary.", setup: setupPatchCreate},
 			{name: "check", usage: "MSP MSI [--json]", summary: "Say whether a patch applies to a package and, if not, why; exit 0 if it applies, 1 if not.", setup: setupPatchCheck},
 		},
 	})

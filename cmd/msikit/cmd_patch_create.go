@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/msikit/msikit/msi"
+	"github.com/spf13/pflag"
+)
+
+func setupPatchCreate(fs *pflag.FlagSet) func(*context, []string) error {
+	out := fs.StringP("output", "o", "", "the patch to write")
+	name := fs.String("name", "", "the transform pair's name (default Target01)")
+	code := fs.String("patch-code", "", "the patch code, a {GUID} (default derived from the two packages)")
+	classification := fs.String("classification", "", "MsiPatchMetadata Classification (default Update)")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 2, 2); err != nil {
+			return err
+		}
+		if *out == "" {
+			return usagef("-o PATCH.msp is required")
+		}
+		return withPackage(args[0], func(old *msi.Package) error {
+			return withPackage(args[1], func(new *msi.Package) error {
+				b, err := msi.CreatePatch(old, new, msi.PatchOptions{Name: *name, PatchCode: *code, Classification: *classification})
+				if err != nil {
+					return err
+				}
+				defer b.Close()
+				if err := writeFileAtomic(*out, func(w io.Writer) error { return b.Save(w) }); err != nil {
+					return err
+				}
+				fmt.Fprintf(ctx.stdout, "wrote %s: %d file(s) updated or added\n", filepath.Base(*out), len(b.Files))
+				return nil
+			})
+		})
+	}
+}
