@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"github.com/msikit/msikit/internal/testutil"
 	"io"
 	"io/fs"
 	"os"
@@ -19,30 +20,8 @@ import (
 	"github.com/msikit/msikit/internal/safepath"
 )
 
-// corpusDir returns the shared corpus (../shared/corpus next to the
-// module root), skipping the test when it is absent.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("shared corpus not found at %s: %v", c, err)
-	}
-	return c
-}
+// corpusDir returns the shared corpus, skipping the test when it is absent.
+func corpusDir(t testing.TB) string { return testutil.Corpus(t) }
 
 // manifestEntry is what a corpus MANIFEST.md records about one cabinet.
 type manifestEntry struct {

@@ -84,30 +84,35 @@ func encodeTable(cols []Column, rows [][]Value, pb *poolBuilder, ids [][]int) []
 	for ci, c := range cols {
 		size := c.Type.storageSize(refSize)
 		for ri, r := range rows {
-			v := r[ci]
-			var raw uint32
-			switch {
-			case v.Kind == Null:
-			case c.Type.IsBinary():
-				raw = 1 // a stream exists; its name follows from the key
-			case c.Type.IsString():
-				raw = uint32(ids[ri][ci])
-			case size == 2:
-				raw = uint32(uint16(v.Int) ^ 0x8000)
-			default:
-				raw = uint32(v.Int) ^ 0x80000000
-			}
-			switch size {
-			case 2:
-				out = binary.LittleEndian.AppendUint16(out, uint16(raw))
-			case 3:
-				out = append(out, byte(raw), byte(raw>>8), byte(raw>>16))
-			default:
-				out = binary.LittleEndian.AppendUint32(out, raw)
-			}
+			out = appendCell(out, c.Type, size, r[ci], ids[ri][ci])
 		}
 	}
 	return out
+}
+
+// appendCell stores one cell as tables and transforms hold it: a string
+// by its pool ID (id), an integer with its bias, a binary cell as 1 (its
+// stream is named after the row's key), null as 0.
+func appendCell(out []byte, t ColumnType, size int, v Value, id int) []byte {
+	var raw uint32
+	switch {
+	case v.Kind == Null:
+	case t.IsBinary():
+		raw = 1
+	case t.IsString():
+		raw = uint32(id)
+	case size == 2:
+		raw = uint32(uint16(v.Int) ^ 0x8000)
+	default:
+		raw = uint32(v.Int) ^ 0x80000000
+	}
+	switch size {
+	case 2:
+		return binary.LittleEndian.AppendUint16(out, uint16(raw))
+	case 3:
+		return append(out, byte(raw), byte(raw>>8), byte(raw>>16))
+	}
+	return binary.LittleEndian.AppendUint32(out, raw)
 }
 
 // Save writes the database as a compound file. The same database gives

@@ -295,27 +295,11 @@ func (tw *transformWriter) encode(recs []wrec) []byte {
 		out = binary.LittleEndian.AppendUint16(out, r.mask)
 		for _, i := range r.store {
 			c, v := r.cols[i], r.vals[i]
-			size := c.Type.storageSize(refSize)
-			var raw uint32
-			switch {
-			case v.Kind == Null:
-			case c.Type.IsBinary():
-				raw = 1
-			case c.Type.IsString():
-				raw = uint32(tw.pb.ids[v.Str])
-			case size == 2:
-				raw = uint32(uint16(v.Int) ^ 0x8000)
-			default:
-				raw = uint32(v.Int) ^ 0x80000000
+			id := 0
+			if v.Kind == String {
+				id = tw.pb.ids[v.Str]
 			}
-			switch size {
-			case 2:
-				out = binary.LittleEndian.AppendUint16(out, uint16(raw))
-			case 3:
-				out = append(out, byte(raw), byte(raw>>8), byte(raw>>16))
-			default:
-				out = binary.LittleEndian.AppendUint32(out, raw)
-			}
+			out = appendCell(out, c.Type, c.Type.storageSize(refSize), v, id)
 		}
 	}
 	return out

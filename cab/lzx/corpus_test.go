@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,29 +17,8 @@ import (
 	"github.com/msikit/msikit/cab/lzx"
 )
 
-// corpusDir returns ../shared/corpus next to the module root, or skips.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; shared corpus unavailable")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("shared corpus absent (%s): skipping corpus test", c)
-	}
-	return c
-}
+// corpusDir returns the shared corpus, skipping the test when it is absent.
+func corpusDir(t testing.TB) string { return testutil.Corpus(t) }
 
 // corpusFile returns the path of a corpus file, or skips if it is absent.
 func corpusFile(t testing.TB, rel string) string {

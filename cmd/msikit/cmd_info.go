@@ -216,7 +216,7 @@ func printInfo(w io.Writer, r *infoReport) error {
 		}
 		row("Schema", "%d (page count)", s.PageCount)
 		if f := s.WordCountFlags; f != nil {
-			row("Word count", "%d (%s)", s.WordCount, describeWordCount(f))
+			row("Word count", "%d (%s)", s.WordCount, msi.WordCountFlags{ShortNames: f.ShortNames, Compressed: f.Compressed, AdminImage: f.AdminImage, ElevatedPrivilegesNotRequired: f.ElevatedPrivilegesNotRequired})
 		} else {
 			row("Word count", "%d", s.WordCount)
 		}
@@ -256,25 +256,6 @@ func printInfo(w io.Writer, r *infoReport) error {
 	}
 	row("Signed", "%s", sig)
 	return tw.Flush()
-}
-
-func describeWordCount(f *wordJSON) string {
-	parts := []string{"long names"}
-	if f.ShortNames {
-		parts[0] = "short names"
-	}
-	if f.Compressed {
-		parts = append(parts, "compressed")
-	} else {
-		parts = append(parts, "uncompressed")
-	}
-	if f.AdminImage {
-		parts = append(parts, "administrative image")
-	}
-	if f.ElevatedPrivilegesNotRequired {
-		parts = append(parts, "no elevation needed")
-	}
-	return strings.Join(parts, ", ")
 }
 
 func joinInts(v []int) string {

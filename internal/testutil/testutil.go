@@ -41,6 +41,17 @@ func Corpus(t testing.TB, elem ...string) string {
 	return p
 }
 
+// Seed returns the path of a file in ../shared/seed beside the
+// repository, or skips the test when it is absent.
+func Seed(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(ModuleRoot(t), "..", "shared", "seed", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared seed not present (%s): skipping", p)
+	}
+	return p
+}
+
 // Tool returns the path of a peer program, or skips the test when it is
 // not installed.
 func Tool(t testing.TB, name string) string {
