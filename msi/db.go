@@ -359,3 +359,25 @@ func (p *Package) opener(path string) func() (io.ReadCloser, error) {
 		return io.NopCloser(r), nil
 	}
 }
+
+// SetProperty sets a row of the Property table, adding the row (and the
+// table, with its standard columns) when missing.
+func (db *Database) SetProperty(name, value string) error {
+	t := db.Table("Property")
+	if t == nil {
+		var err error
+		t, err = db.CreateTable("Property", []Column{
+			{Name: "Property", Type: TypeString | TypeNoBinary | TypeKey | 72},
+			{Name: "Value", Type: TypeString | TypeNoBinary | TypeLocalizable},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if r, ok := t.Lookup(name); ok {
+		r.Values[t.Index("Value")] = StringValue(value)
+		return nil
+	}
+	_, err := t.AddRow(StringValue(name), StringValue(value))
+	return err
+}
