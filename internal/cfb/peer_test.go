@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/msikit/msikit/internal/testutil"
-	"github.com/msikit/msikit/msi"
 )
 
 // run runs a peer in a scratch directory, in UTC, and returns its output.
@@ -162,7 +161,7 @@ func minimalMSI(t *testing.T, rows [][2]string) *Builder {
 		"!_StringPool": pool, "!_StringData": data,
 		"!_Tables": tables, "!_Columns": columns, "!Property": property,
 	} {
-		must(t, r.AddStream(msi.EncodeStreamName(name), v))
+		must(t, r.AddStream(packName(name), v))
 	}
 	return b
 }
@@ -184,28 +183,12 @@ func testMsiinfo(t *testing.T, version int) {
 	b := minimalMSI(t, rows)
 	must(t, b.SetVersion(version))
 	// A big stream too, so that libgsf walks the FAT and a DIFAT sector.
-	must(t, b.Root().AddStream(msi.EncodeStreamName("Data.cab"), pattern(8<<20, 1)))
+	must(t, b.Root().AddStream(packName("Data.cab"), pattern(8<<20, 1)))
 	// And an empty one, written with start sector ENDOFCHAIN.
 	must(t, b.Root().AddStream("Empty", nil))
 	file := build(t, b)
 	wantExport := "Property\tValue\r\ns72\tl0\r\nProperty\tProperty\r\n" +
 		"Manufacturer\tmsikit\r\nProductCode\t{12345678-1234-1234-1234-123456789ABC}\r\nProductName\tcfb writer test\r\n"
-
-	p, err := msi.NewPackage(bytes.NewReader(file), int64(len(file)), "t.msi")
-	must(t, err)
-	if p.Kind() != msi.KindDatabase {
-		t.Errorf("kind %v", p.Kind())
-	}
-	var ours bytes.Buffer
-	must(t, p.WriteIDT(&ours, "Property"))
-	if ours.String() != wantExport {
-		t.Errorf("msi export:\n%q\nwant\n%q", ours.String(), wantExport)
-	}
-	cab, err := p.ReadStream("Data.cab")
-	must(t, err)
-	if md5hex(cab) != md5hex(pattern(8<<20, 1)) {
-		t.Error("Data.cab differs read by the msi package")
-	}
 
 	testutil.Tool(t, "msiinfo")
 	dir := t.TempDir()
@@ -244,4 +227,34 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// packName packs a stream name as Windows Installer does ("!" for a
+// table, then pairs of characters from its 64-letter alphabet in one code
+// unit); a copy for these tests, as the msi package itself builds on this
+// one.
+func packName(name string) string {
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._"
+	var out []rune
+	rs := []rune(name)
+	if len(rs) > 0 && rs[0] == '!' {
+		out = append(out, 0x4840)
+		rs = rs[1:]
+	}
+	for i := 0; i < len(rs); i++ {
+		v1 := strings.IndexRune(alphabet, rs[i])
+		if v1 < 0 {
+			out = append(out, rs[i])
+			continue
+		}
+		if i+1 < len(rs) {
+			if v2 := strings.IndexRune(alphabet, rs[i+1]); v2 >= 0 {
+				out = append(out, rune(0x3800+v1+v2<<6))
+				i++
+				continue
+			}
+		}
+		out = append(out, rune(0x4800+v1))
+	}
+	return string(out)
 }
