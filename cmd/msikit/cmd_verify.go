@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/msikit/msikit/manifest"
+	"github.com/msikit/msikit/manifest/verify"
+	"github.com/spf13/pflag"
+)
+
+func init() {
+	register(&command{
+		name:    "verify",
+		usage:   "PATH... --manifest NAME|FILE [--variant V|auto] [--format text|json|junit] [-o FILE]",
+		summary: "Check packages, cabinets, extracted folders and distribution-point trees against a manifest (exit 1 on any mismatch).",
+		setup:   setupVerify,
+	})
+}
+
+func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
+	ref := fs.StringP("manifest", "m", "", "the manifest: a built-in name ("+strings.Join(manifest.BuiltinNames(), ", ")+") or a YAML file (required)")
+	variant := fs.String("variant", verify.Auto, "the variant to check against, or 'auto' to pick it from the files' versions")
+	format := fs.String("format", "text", "report format: text, json or junit")
+	asJSON := fs.Bool("json", false, "the same as --format json")
+	out := fs.StringP("output", "o", "", "write the report to this file (default: standard output)")
+	allowExtra := fs.Bool("allow-extra", false, "list files that match no entry without failing")
+	utc := fs.Bool("utc", false, "read loose files' modification times as UTC rather than as local wall-clock time (how extractors write a cabinet's zoneless times)")
+	strictDates := fs.Bool("strict-dates", false, "fail loose files' dates even when the folder's times are evidently those of an extraction that dropped them (msiextract)")
+	workers := fs.Int("workers", 0, "files and packages read at once (default: the number of CPUs)")
+	return func(ctx *context, args []string) error {
+		if err := needArgs(args, 1, -1); err != nil {
+			return err
+		}
+		if *ref == "" {
+			return usagef("--manifest is required (e.g. --manifest kb977203)")
+		}
+		if *asJSON {
+			*format = "json"
+		}
+		var write func(io.Writer, []*verify.Report) error
+		switch *format {
+		case "text":
+			write = verify.WriteText
+		case "json":
+			write = verify.WriteJSON
+		case "junit":
+			write = verify.WriteJUnit
+		default:
+			return usagef("--format %q: use text, json or junit", *format)
+		}
+		if *workers < 0 {
+			return usagef("--workers must be positive")
+		}
+		m, err := manifest.Load(*ref)
+		if err != nil {
+			return envError{fmt.Errorf("manifest %s: %w", *ref, err)}
+		}
+		if !strings.EqualFold(*variant, verify.Auto) {
+			if _, err := m.Variant(*variant); err != nil {
+				return usagef("%v", err)
+			}
+		}
+		o := verify.Options{Variant: *variant, Workers: *workers, AllowExtra: *allowExtra, StrictDates: *strictDates}
+		if *utc {
+			o.Location = time.UTC
+		}
+		var reports []*verify.Report
+		for _, path := range args {
+			bar := newVerifyBar(ctx, path)
+			if bar != nil {
+				o.Progress = bar.update
+			}
+			r, err := verify.Verify(m, path, o)
+			bar.done()
+			if err != nil {
+				return verifyError(err)
+			}
+			reports = append(reports, r)
+		}
+		var b bytes.Buffer
+		if err := write(&b, reports); err != nil {
+			return err
+		}
+		if err := writeOutput(ctx, b.Bytes(), *out); err != nil {
+			return err
+		}
+		failed := 0
+		for _, r := range reports {
+			if !r.OK() {
+				failed++
+			}
+		}
+		if failed > 0 {
+			msg := ""
+			if *out != "" && *out != "-" {
+				msg = fmt.Sprintf("%d of %d sources failed verification (report in %s)", failed, len(reports), *out)
+			}
+			return exitCodeError{code: exitBad, msg: msg}
+		}
+		return nil
+	}
+}
+
+// verifyError maps what stopped a verification to an exit code: a path
+// that cannot be read is an environment error (2); a damaged package or
+// files that fit no variant are bad input (1).
+func verifyError(err error) error {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, verify.ErrSource), errors.Is(err, manifest.ErrNoMatch), errors.Is(err, manifest.ErrAmbiguous):
+		return err
+	case errors.As(err, &pe):
+		return envError{err}
+	}
+	return err
+}
+
+// writeOutput writes the report to out ("" or "-" for stdout) through a
+// temporary file, so that a failure leaves no partial report under out's
+// name.
+func writeOutput(ctx *context, b []byte, out string) error {
+	if out == "" || out == "-" {
+		_, err := ctx.stdout.Write(b)
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".msikit-report-*")
+	if err != nil {
+		return envError{err}
+	}
+	_, werr := tmp.Write(b)
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), out)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return envError{werr}
+	}
+	return nil
+}
+
+// verifyBar draws progress on a terminal, at most ten times a second.
+type verifyBar struct {
+	ctx  *context
+	path string
+	last time.Time
+}
+
+// newVerifyBar returns nil when stderr is not a terminal: no bar then.
+func newVerifyBar(ctx *context, path string) *verifyBar {
+	if !isTerminal(ctx.stderr) {
+		return nil
+	}
+	return &verifyBar{ctx: ctx, path: path}
+}
+
+func (b *verifyBar) update(done, total int64) {
+	if now := time.Now(); now.Sub(b.last) >= 100*time.Millisecond || done == total {
+		b.last = now
+		pct := 100
+		if total > 0 {
+			pct = int(done * 100 / total)
+		}
+		fmt.Fprintf(b.ctx.stderr, "\rverifying %s: %3d%%  %d/%d MiB", b.path, pct, done>>20, total>>20)
+	}
+}
+
+func (b *verifyBar) done() {
+	if b != nil && !b.last.IsZero() {
+		fmt.Fprint(b.ctx.stderr, "\r\033[K")
+	}
+}
