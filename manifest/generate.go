@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/msikit/msikit/internal/capbuf"
 	"hash"
 	"io"
 	"io/fs"
@@ -30,25 +31,6 @@ type GenerateOptions struct {
 // maxPEBuffer bounds the bytes of one file Describe holds in memory to
 // read its PE headers and version resource.
 const maxPEBuffer = 64 << 20
-
-// capped keeps what is written to it up to max bytes, then drops it all
-// and remembers that it did.
-type capped struct {
-	buf  bytes.Buffer
-	max  int
-	over bool
-}
-
-func (c *capped) Write(b []byte) (int, error) {
-	if !c.over && c.buf.Len()+len(b) > c.max {
-		c.over = true
-		c.buf = bytes.Buffer{}
-	}
-	if !c.over {
-		c.buf.Write(b)
-	}
-	return len(b), nil
-}
 
 // FromDir describes the regular files under dir, in path order, as a
 // manifest of one variant: each file's path, size, modification time (to
@@ -186,7 +168,7 @@ func describeStream(e *Entry, r io.Reader, hashes bool) error {
 		return err
 	}
 	isPE := n == 2 && string(head[:]) == "MZ"
-	pe := &capped{max: maxPEBuffer}
+	pe := capbuf.New(maxPEBuffer)
 	if isPE {
 		sinks = append(sinks, pe)
 	}
@@ -203,8 +185,8 @@ func describeStream(e *Entry, r io.Reader, hashes bool) error {
 	switch {
 	case !isPE:
 		e.Version, e.Platform = NA, NA
-	case !pe.over:
-		e.Version, e.Platform = peFacts(bytes.NewReader(pe.buf.Bytes()), int64(pe.buf.Len()))
+	case !pe.Over():
+		e.Version, e.Platform = peFacts(bytes.NewReader(pe.Bytes()), int64(len(pe.Bytes())))
 	}
 	return nil
 }

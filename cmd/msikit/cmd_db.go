@@ -204,6 +204,12 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	if err != nil {
 		return envError{err}
 	}
+	// CreateTemp makes the file private; what we write is ordinary.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return envError{err}
+	}
 	tmp := f.Name()
 	w := bufio.NewWriter(f)
 	err = write(w)
@@ -218,6 +224,10 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return envError{err}
+		}
 	}
 	return err
 }

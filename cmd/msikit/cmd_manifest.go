@@ -41,23 +41,7 @@ func writeManifest(ctx *context, m *manifest.Manifest, out string) error {
 		_, err := ctx.stdout.Write(b.Bytes())
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".msikit-manifest-*")
-	if err != nil {
-		return envError{err}
-	}
-	_, werr := tmp.Write(b.Bytes())
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), out)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return envError{werr}
-	}
-	return nil
+	return writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err })
 }
 
 var kbInName = regexp.MustCompile(`(?i)kb ?(\d{5,8})`)

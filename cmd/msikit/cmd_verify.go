@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -131,22 +129,7 @@ func writeOutput(ctx *context, b []byte, out string) error {
 		_, err := ctx.stdout.Write(b)
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".msikit-report-*")
-	if err != nil {
-		return envError{err}
-	}
-	_, werr := tmp.Write(b)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), out)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return envError{werr}
-	}
-	return nil
+	return writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 // verifyBar draws progress on a terminal, at most ten times a second.

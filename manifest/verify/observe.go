@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/msikit/msikit/internal/capbuf"
 	"hash"
 	"io"
 	"strconv"
@@ -59,9 +60,9 @@ func observeStream(f *File, r io.Reader, sha bool) error {
 		return err
 	}
 	isPE := n == 2 && string(head[:]) == "MZ"
-	var buf *capped
+	var buf *capbuf.Buffer
 	if isPE {
-		buf = &capped{max: maxPEBuffer}
+		buf = capbuf.New(maxPEBuffer)
 		sinks = append(sinks, buf)
 	}
 	w := io.MultiWriter(sinks...)
@@ -78,10 +79,10 @@ func observeStream(f *File, r io.Reader, sha bool) error {
 	switch {
 	case !isPE:
 		f.Version, f.Platform = manifest.NA, manifest.NA
-	case buf.over:
+	case buf.Over():
 		f.VersionError = fmt.Sprintf("a PE image of %d bytes is larger than the %d MiB read in memory", f.Size, maxPEBuffer>>20)
 	default:
-		readPE(f, bytes.NewReader(buf.buf.Bytes()), f.Size)
+		readPE(f, bytes.NewReader(buf.Bytes()), f.Size)
 	}
 	return nil
 }
@@ -182,25 +183,6 @@ func leadingVersion(s string) (string, bool) {
 		return "", false
 	}
 	return n, true
-}
-
-// capped keeps what is written to it up to max bytes, then drops it and
-// remembers that it did.
-type capped struct {
-	buf  bytes.Buffer
-	max  int
-	over bool
-}
-
-func (c *capped) Write(b []byte) (int, error) {
-	if !c.over && c.buf.Len()+len(b) > c.max {
-		c.over = true
-		c.buf = bytes.Buffer{}
-	}
-	if !c.over {
-		c.buf.Write(b)
-	}
-	return len(b), nil
 }
 
 func appendLang(l []uint16, lang uint16) []uint16 {
