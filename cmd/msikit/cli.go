@@ -146,7 +146,12 @@ func printGroupHelp(w io.Writer, c *command, path string) {
 	kids := append([]*command(nil), c.children...)
 	sort.Slice(kids, func(i, j int) bool { return kids[i].name < kids[j].name })
 	for _, k := range kids {
-		fmt.Fprintf(w, "  %-12s %s\n", k.name, k.summary)
+		// The first sentence only: a command's own --help has the rest.
+		line, _, _ := strings.Cut(k.summary, "\n")
+		if i := strings.Index(line, ". "); i > 0 {
+			line = line[:i+1]
+		}
+		fmt.Fprintf(w, "  %-12s %s\n", k.name, line)
 	}
 	fmt.Fprintf(w, "\nRun '%s COMMAND --help' for a command's flags.\n", path)
 	fmt.Fprint(w, exitCodesHelp)
