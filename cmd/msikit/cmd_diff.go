@@ -13,7 +13,7 @@ import (
 func init() {
 	register(&command{
 		name: "diff", usage: "A.msi B.msi [--json] [--exit-code]",
-		summary: "Show how B differs from A: tables added and dropped, columns added, rows inserted (+),\n" +
+		summary: "Show how B differs from A: tables, rows and cells.\nTables added and dropped, columns added, rows inserted (+),\n" +
 			"updated (~, the cells that differ) and deleted (-), matched by primary key; binary cells\n" +
 			"and other streams by content; summary information properties and code page.\n" +
 			"Exits 0 whether or not they differ (unless --exit-code).\n\n" +
