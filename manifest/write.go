@@ -135,6 +135,17 @@ type (
 	}
 )
 
+func (e *Entry) toJSON() jsonEntry {
+	date, clock := e.dateTime()
+	return jsonEntry{
+		Name: e.Name, Path: e.Path, Version: e.Version, Size: e.Size, Date: date, Time: clock,
+		Platform: e.Platform, SHA256: e.SHA256, MD5: e.MD5,
+	}
+}
+
+// MarshalJSON writes an entry with the keys of the YAML format.
+func (e Entry) MarshalJSON() ([]byte, error) { return json.Marshal(e.toJSON()) }
+
 // MarshalJSON writes the manifest with the keys of the YAML format,
 // variants as a list; Parse reads the result back.
 func (m Manifest) MarshalJSON() ([]byte, error) {
@@ -142,12 +153,7 @@ func (m Manifest) MarshalJSON() ([]byte, error) {
 	for _, v := range m.Variants {
 		jv := jsonVariant{Name: v.Name, Description: v.Description, Entries: []jsonEntry{}}
 		for i := range v.Entries {
-			e := &v.Entries[i]
-			date, clock := e.dateTime()
-			jv.Entries = append(jv.Entries, jsonEntry{
-				Name: e.Name, Path: e.Path, Version: e.Version, Size: e.Size, Date: date, Time: clock,
-				Platform: e.Platform, SHA256: e.SHA256, MD5: e.MD5,
-			})
+			jv.Entries = append(jv.Entries, v.Entries[i].toJSON())
 		}
 		out.Variants = append(out.Variants, jv)
 	}

@@ -42,22 +42,12 @@ type (
 		ExtraFails bool `json:"extra_fails"`
 	}
 	jsonResult struct {
-		Entry      jsonEntry      `json:"entry"`
+		Entry      manifest.Entry `json:"entry"` // as the manifest's JSON writes it
 		Status     Status         `json:"status"`
 		File       *jsonFile      `json:"file"`
 		Mismatches []jsonMismatch `json:"mismatches"`
 	}
-	jsonEntry struct {
-		Name     string `json:"name"`
-		Path     string `json:"path,omitempty"`
-		Version  string `json:"version,omitempty"`
-		Size     int64  `json:"size"`
-		Date     string `json:"date,omitempty"`
-		Time     string `json:"time,omitempty"`
-		Platform string `json:"platform,omitempty"`
-		SHA256   string `json:"sha256,omitempty"`
-		MD5      string `json:"md5,omitempty"`
-	}
+
 	jsonFile struct {
 		Path      string   `json:"path"`
 		Container string   `json:"container,omitempty"`
@@ -106,7 +96,7 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 			src.Scores = append(src.Scores, jsonScore{sc.Variant, sc.Exact, sc.Build})
 		}
 		for _, res := range r.Results {
-			jr := jsonResult{Entry: entryJSON(&res.Entry), Status: res.Status, Mismatches: mismatchesJSON(res.Mismatches)}
+			jr := jsonResult{Entry: res.Entry, Status: res.Status, Mismatches: mismatchesJSON(res.Mismatches)}
 			if res.File != nil {
 				f := fileJSON(res.File)
 				jr.File = &f
@@ -122,21 +112,6 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
-}
-
-func entryJSON(e *manifest.Entry) jsonEntry {
-	j := jsonEntry{Name: e.Name, Path: e.Path, Version: e.Version, Size: e.Size, Platform: e.Platform, SHA256: e.SHA256, MD5: e.MD5}
-	if !e.Modified.IsZero() {
-		j.Date = e.Modified.Format("2006-01-02")
-		switch {
-		case e.Precision >= manifest.Day:
-		case e.Precision >= time.Minute:
-			j.Time = e.Modified.Format("15:04")
-		default:
-			j.Time = e.Modified.Format("15:04:05")
-		}
-	}
-	return j
 }
 
 func fileJSON(f *File) jsonFile {
