@@ -184,3 +184,42 @@ func TestExtractRecursive(t *testing.T) {
 	assert.Len(t, got, 5, "three files and the two inside inner.cab")
 	assert.Equal(t, "not wanted", got["msikit Hello/inner.cab.extracted/other.txt"])
 }
+
+// TestExtractRecursiveEXEWrapper: a self-extracting wrapper (an EXE with a
+// cabinet inside) among a package's files is opened by --recursive.
+func TestExtractRecursiveEXEWrapper(t *testing.T) {
+	testutil.Tool(t, "gcab")
+	testutil.Tool(t, "msibuild")
+	work := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(work, "CCMCertFix.exe"), []byte("MZ the utility"), 0o644))
+	cmd := exec.Command("gcab", "-c", "-z", filepath.Join(work, "inner.cab"), "CCMCertFix.exe")
+	cmd.Dir = work
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	inner, err := os.ReadFile(filepath.Join(work, "inner.cab"))
+	require.NoError(t, err)
+	// An EXE stub, then the cabinet at an odd offset, then a trailer.
+	wrapper := append(append([]byte("MZ\x90\x00 stub of a self-extractor "), inner...), []byte(" trailer")...)
+	require.NoError(t, os.WriteFile(filepath.Join(work, "data.bin"), wrapper, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "readme.txt"), fixture(t, "readme.txt"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "guide.txt"), fixture(t, "guide.txt"), 0o644))
+	cmd = exec.Command("gcab", "-c", "-z", filepath.Join(work, "outer.cab"), "readme.txt", "data.bin", "guide.txt")
+	cmd.Dir = work
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	pkg := filepath.Join(work, "wrapped.msi")
+	b, err := os.ReadFile(hello)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(pkg, b, 0o644))
+	for _, args := range [][]string{
+		{pkg, "-a", "hello.cab", filepath.Join(work, "outer.cab")},
+		{pkg, "-q", fmt.Sprintf("UPDATE File SET FileName='hotfix.exe', FileSize=%d WHERE File='data.bin'", len(wrapper))},
+	} {
+		msg, err := exec.Command("msibuild", args...).CombinedOutput()
+		require.NoError(t, err, "msibuild: %s", msg)
+	}
+	dir := t.TempDir()
+	code, _, errOut := msikit(t, "extract", "-q", "-r", pkg, "-o", dir, "--only", "CCMCertFix.exe")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, map[string]string{"msikit Hello/hotfix.exe": string(wrapper), "msikit Hello/hotfix.exe.extracted/CCMCertFix.exe": "MZ the utility"}, readTree(t, dir))
+}
