@@ -335,7 +335,7 @@ func TestSummaryWriterReadByMsiinfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := bytes.Index(file, old)
-	if at < 0 || bytes.Index(file[at+1:], old) >= 0 {
+	if at < 0 || bytes.Contains(file[at+1:], old) {
 		t.Skip("the summary stream is not stored contiguously once")
 	}
 	s, err := ParseSummaryInfo(old)

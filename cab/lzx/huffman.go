@@ -13,7 +13,7 @@ const (
 var (
 	errOversubscribed = errors.New("over-subscribed Huffman code")
 	errIncomplete     = errors.New("incomplete Huffman code")
-	errEmptyTree      = errors.New("Huffman code has no symbols")
+	errEmptyTree      = errors.New("empty Huffman code")
 )
 
 // huffman is a canonical Huffman decoding table in the style of zlib's: a

@@ -170,9 +170,8 @@ func readDynamicHeader(r *bitReader) (lit, dist *huff, complete bool, err error)
 	return lit, dist, litOK && distOK, nil
 }
 
-// Length and distance bases and extra bits (RFC 1951, 3.2.5).
+// Length and distance extra bits (RFC 1951, 3.2.5).
 var (
-	lenBase  = [29]int{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258}
 	lenExtra = [29]int{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
 	dstExtra = [30]int{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
 )

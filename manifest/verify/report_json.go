@@ -128,7 +128,7 @@ func fileJSON(f *File) jsonFile {
 func mismatchesJSON(ms []Mismatch) []jsonMismatch {
 	out := make([]jsonMismatch, len(ms))
 	for i, m := range ms {
-		out[i] = jsonMismatch{Field: m.Field, Column: m.Column, Expected: m.Expected, Found: m.Found, Message: m.Message}
+		out[i] = jsonMismatch(m)
 	}
 	return out
 }
