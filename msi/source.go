@@ -65,7 +65,7 @@ func cabinetPath(name string) (string, error) {
 // spoolLimit is the largest embedded cabinet held in memory; larger ones
 // are copied to a temporary file, so memory stays flat whatever their
 // size (the compound file can only be read sequentially at a fair cost).
-const spoolLimit = 64 << 20
+const spoolLimit = 16 << 20
 
 // readerAtCloser is a random-access copy of a stream.
 type readerAtCloser interface {
