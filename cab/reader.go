@@ -2,8 +2,6 @@ package cab
 
 import (
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 )
@@ -106,28 +104,11 @@ func NewPartReader(p *Part, opts ...Option) (*ReadCloser, error) {
 
 // Open opens the single cabinet at path (see NewReader).
 func Open(path string, opts ...Option) (*ReadCloser, error) {
-	f, err := os.Open(path)
+	p, err := openFilePart(path)
 	if err != nil {
 		return nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	o := buildOptions(opts)
-	c, err := openCabinet(f, fi.Size(), o)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	c.name = filepath.Base(path)
-	rc := &ReadCloser{closers: []io.Closer{f}}
-	if err := rc.Reader.init([]*cabinet{c}, o); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return rc, nil
+	return NewPartReader(p, opts...)
 }
 
 // DecodedBytes returns how many uncompressed bytes the Reader's decoders

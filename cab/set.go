@@ -158,6 +158,23 @@ type PartOpener func(name string) (*Part, error)
 // same directory. Given any part, it reads the whole set; a missing part
 // is an error wrapping ErrMissingPart that names it.
 func OpenSet(path string, opts ...Option) (*ReadCloser, error) {
+	first, err := openFilePart(path)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	open := func(name string) (*Part, error) {
+		p, err := findPart(dir, name)
+		if err != nil {
+			return nil, err
+		}
+		return openFilePart(p)
+	}
+	return NewSetReader(first, open, opts...)
+}
+
+// openFilePart opens a cabinet file as a Part that closes the file.
+func openFilePart(path string) (*Part, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -167,24 +184,7 @@ func OpenSet(path string, opts ...Option) (*ReadCloser, error) {
 		f.Close()
 		return nil, err
 	}
-	dir := filepath.Dir(path)
-	open := func(name string) (*Part, error) {
-		p, err := findPart(dir, name)
-		if err != nil {
-			return nil, err
-		}
-		g, err := os.Open(p)
-		if err != nil {
-			return nil, err
-		}
-		gi, err := g.Stat()
-		if err != nil {
-			g.Close()
-			return nil, err
-		}
-		return &Part{R: g, Size: gi.Size(), Name: filepath.Base(p), Closer: g}, nil
-	}
-	return NewSetReader(&Part{R: f, Size: fi.Size(), Name: filepath.Base(path), Closer: f}, open, opts...)
+	return &Part{R: f, Size: fi.Size(), Name: filepath.Base(path), Closer: f}, nil
 }
 
 // NewSetReader reads the cabinet p and the other parts of its spanned
