@@ -92,7 +92,8 @@ func (p *Package) Tables() ([]string, error) {
 	return append([]string(nil), cat.names...), nil
 }
 
-// HasTable reports whether the database has the named table.
+// HasTable reports whether the database has the named table. It is false
+// also when the table catalog cannot be read: Tables returns that error.
 func (p *Package) HasTable(name string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -102,6 +103,22 @@ func (p *Package) HasTable(name string) bool {
 	}
 	_, ok := cat.columns[name]
 	return ok && contains(cat.names, name)
+}
+
+// optionalTable decodes a table the package may lack: nil and no error when
+// _Tables does not list it, but an error when the catalog is damaged, so
+// that a damaged package is never taken for one without files.
+func (p *Package) optionalTable(name string) (*Table, error) {
+	p.mu.Lock()
+	cat, err := p.catalogLocked()
+	p.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := cat.columns[name]; !ok || !contains(cat.names, name) {
+		return nil, nil
+	}
+	return p.Table(name)
 }
 
 func contains(list []string, s string) bool {

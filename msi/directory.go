@@ -112,12 +112,12 @@ var installFolders = map[string]string{
 // a name that would leave the root is an error naming the row.
 func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
 	ds := &Directories{rows: map[string]Directory{}, paths: map[string]string{}, layout: layout, short: short}
-	if !p.HasTable("Directory") {
-		return ds, nil // a package without files (a patch, a merge module's shell)
-	}
-	t, err := p.Table("Directory")
+	t, err := p.optionalTable("Directory")
 	if err != nil {
 		return nil, err
+	}
+	if t == nil {
+		return ds, nil // a package without files (a patch, a merge module's shell)
 	}
 	for _, r := range t.Rows {
 		d := parseDefaultDir(r.String("DefaultDir"))
@@ -145,7 +145,7 @@ func (ds *Directories) name(d Directory) (string, error) {
 		return "", nil // a root: the output directory itself
 	}
 	if ds.layout == LayoutInstall {
-		if n, ok := installFolders[d.Key]; ok {
+		if n, ok := installFolders[moduleKey(d.Key)]; ok {
 			return n, nil
 		}
 	}
@@ -228,4 +228,27 @@ func (ds *Directories) Path(key string) (string, bool) {
 func (ds *Directories) Get(key string) (Directory, bool) {
 	d, ok := ds.rows[key]
 	return d, ok
+}
+
+// moduleKey strips the module GUID a merge module appends to its keys
+// ("ProgramFilesFolder.0756702C_04A2_4D75_8783_62F4515C6150"): merged
+// into a product, a module's system folder is the product's.
+func moduleKey(key string) string {
+	i := strings.LastIndexByte(key, '.')
+	if i < 0 || len(key)-i-1 != 36 {
+		return key
+	}
+	for j, c := range key[i+1:] {
+		switch j {
+		case 8, 13, 18, 23:
+			if c != '_' {
+				return key
+			}
+		default:
+			if !strings.ContainsRune("0123456789ABCDEFabcdef", c) {
+				return key
+			}
+		}
+	}
+	return key[:i]
 }

@@ -3,10 +3,15 @@ package msi
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"path"
 	"sort"
 	"strings"
 )
+
+// MergeModuleCabinet is the stream in which a merge module (.msm) keeps
+// its files, one cabinet member per File key.
+const MergeModuleCabinet = "MergeModule.CABinet"
 
 // File attribute bits that decide where a file's bytes are.
 const (
@@ -22,10 +27,16 @@ type Media struct {
 	Cabinet      string // as stored: "#name" for an embedded one
 	VolumeLabel  string
 	Source       string
+
+	module bool // the merge module's cabinet, not a row
 }
 
 // Embedded reports a cabinet stored as a stream of the package.
 func (m *Media) Embedded() bool { return strings.HasPrefix(m.Cabinet, "#") }
+
+// MergeModule reports the disk MediaList makes up for a merge module:
+// its MergeModule.CABinet stream, which holds every file.
+func (m *Media) MergeModule() bool { return m.module }
 
 // CabinetName is the cabinet's stream or file name, without the "#".
 func (m *Media) CabinetName() string { return strings.TrimPrefix(m.Cabinet, "#") }
@@ -77,8 +88,9 @@ type FileOptions struct {
 // tables and returns every file, in sequence order, with its place in
 // the layout and the source of its bytes.
 func (p *Package) FileList(o FileOptions) ([]*File, error) {
-	if !p.HasTable("File") {
-		return nil, nil
+	t, err := p.optionalTable("File")
+	if err != nil || t == nil {
+		return nil, err
 	}
 	short, compressedDefault := false, false
 	if s, err := p.SummaryInfo(); err == nil {
@@ -96,11 +108,11 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 		}
 	}
 	compDir := map[string]string{}
-	if p.HasTable("Component") {
-		components, err := p.Table("Component")
-		if err != nil {
-			return nil, err
-		}
+	components, err := p.optionalTable("Component")
+	if err != nil {
+		return nil, err
+	}
+	if components != nil {
 		for _, r := range components.Rows {
 			compDir[r.String("Component")] = r.String("Directory_")
 		}
@@ -109,11 +121,8 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	module := len(media) == 1 && media[0].module
 	hashes, err := p.fileHashes()
-	if err != nil {
-		return nil, err
-	}
-	t, err := p.Table("File")
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +178,10 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 			f.Compressed = true
 		}
 		f.Media = mediaFor(media, f.Sequence)
-		if f.Media != nil && f.Media.Cabinet == "" {
+		switch {
+		case module:
+			f.Compressed = true // whatever the attributes say
+		case f.Media != nil && f.Media.Cabinet == "":
 			f.Compressed = false // a disk without a cabinet holds files as they are
 		}
 		f.Hash = hashes[f.Key]
@@ -205,14 +217,20 @@ func dedupePaths(files []*File) {
 	}
 }
 
-// MediaList reads the Media table, ordered by LastSequence.
+// MediaList reads the Media table, ordered by LastSequence. For a merge
+// module, which has none, it is one disk: the MergeModule.CABinet stream.
 func (p *Package) MediaList() ([]*Media, error) {
-	if !p.HasTable("Media") {
-		return nil, nil
-	}
-	t, err := p.Table("Media")
+	t, err := p.optionalTable("Media")
 	if err != nil {
 		return nil, err
+	}
+	if t == nil {
+		if p.HasStream(MergeModuleCabinet) {
+			// A merge module has no Media table: every file is in its one
+			// cabinet stream, named by File key.
+			return []*Media{{DiskID: 1, LastSequence: math.MaxInt32, Cabinet: "#" + MergeModuleCabinet, module: true}}, nil
+		}
+		return nil, nil
 	}
 	var out []*Media
 	for _, r := range t.Rows {
@@ -241,12 +259,9 @@ func mediaFor(media []*Media, seq int) *Media {
 // four little-endian 32-bit words.
 func (p *Package) fileHashes() (map[string]*[16]byte, error) {
 	out := map[string]*[16]byte{}
-	if !p.HasTable("MsiFileHash") {
-		return out, nil
-	}
-	t, err := p.Table("MsiFileHash")
-	if err != nil {
-		return nil, err
+	t, err := p.optionalTable("MsiFileHash")
+	if err != nil || t == nil {
+		return out, err
 	}
 	for _, r := range t.Rows {
 		var h [16]byte

@@ -27,16 +27,9 @@ func (p *Package) Needs(files []*File) []Need {
 			key := strings.ToLower(f.Media.Cabinet)
 			i, ok := cabs[key]
 			if !ok {
-				n := Need{Name: f.Media.CabinetName(), DiskID: f.Media.DiskID}
+				n := Need{Name: f.Media.CabinetName(), DiskID: f.Media.DiskID, Kind: "external cabinet", Present: p.HasCabinet(f.Media)}
 				if f.Media.Embedded() {
 					n.Kind = "embedded cabinet"
-					_, n.Present = p.embeddedStream(n.Name)
-				} else {
-					n.Kind = "external cabinet"
-					if rel, err := cabinetPath(n.Name); err == nil {
-						_, err = findFold(p.source, rel)
-						n.Present = err == nil
-					}
 				}
 				i = len(out)
 				cabs[key] = i
@@ -52,4 +45,23 @@ func (p *Package) Needs(files []*File) []Need {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
 	return out
+}
+
+// HasCabinet reports whether the cabinet of a Media row is there: the
+// stream of an embedded one, the file beside the package of an external
+// one, both found ignoring case as Windows finds them.
+func (p *Package) HasCabinet(m *Media) bool {
+	if m.Cabinet == "" {
+		return false
+	}
+	if m.Embedded() {
+		_, ok := p.embeddedStream(m.CabinetName())
+		return ok
+	}
+	rel, err := cabinetPath(m.CabinetName())
+	if err != nil {
+		return false
+	}
+	_, err = findFold(p.source, rel)
+	return err == nil
 }

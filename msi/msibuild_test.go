@@ -16,7 +16,8 @@ import (
 )
 
 // buildWithMsibuild imports .idt files into a new package with msitools'
-// msibuild and returns its path.
+// msibuild and returns its path. A name starting with "@" is added as a
+// stream of that name instead.
 func buildWithMsibuild(t *testing.T, files map[string]string) string {
 	t.Helper()
 	testutil.Tool(t, "msibuild")
@@ -25,10 +26,14 @@ func buildWithMsibuild(t *testing.T, files map[string]string) string {
 	out := filepath.Join(dir, "built.msi")
 	args = append(args, out)
 	for name, content := range files {
-		p := filepath.Join(dir, name)
+		stream, isStream := strings.CutPrefix(name, "@")
+		p := filepath.Join(dir, strings.TrimPrefix(name, "@"))
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-		if strings.HasSuffix(name, ".idt") {
+		switch {
+		case isStream:
+			args = append(args, "-a", stream, p)
+		case strings.HasSuffix(name, ".idt"):
 			args = append(args, "-i", p)
 		}
 	}

@@ -271,11 +271,8 @@ func targetOf(s *SummaryInfo) TransformTarget {
 }
 
 func (p *Package) patchMetadata() ([]PatchMetadata, error) {
-	if !p.HasTable("MsiPatchMetadata") {
-		return nil, nil
-	}
-	t, err := p.Table("MsiPatchMetadata")
-	if err != nil {
+	t, err := p.optionalTable("MsiPatchMetadata")
+	if err != nil || t == nil {
 		return nil, err
 	}
 	out := make([]PatchMetadata, 0, len(t.Rows))
@@ -286,11 +283,8 @@ func (p *Package) patchMetadata() ([]PatchMetadata, error) {
 }
 
 func (p *Package) patchSequences() ([]PatchSequence, error) {
-	if !p.HasTable("MsiPatchSequence") {
-		return nil, nil
-	}
-	t, err := p.Table("MsiPatchSequence")
-	if err != nil {
+	t, err := p.optionalTable("MsiPatchSequence")
+	if err != nil || t == nil {
 		return nil, err
 	}
 	out := make([]PatchSequence, 0, len(t.Rows))

@@ -114,12 +114,12 @@ type ProductInfo struct {
 // summary information.
 func (p *Package) ProductInfo() (ProductInfo, error) {
 	var pi ProductInfo
-	if !p.HasTable("Property") {
-		return pi, p.errorf("table Property", ErrNotFound)
-	}
-	t, err := p.Table("Property")
+	t, err := p.optionalTable("Property")
 	if err != nil {
 		return pi, err
+	}
+	if t == nil {
+		return pi, p.errorf("table Property", ErrNotFound)
 	}
 	var s *SummaryInfo
 	if p.HasStream(summaryStream) {

@@ -94,7 +94,8 @@ type mediaJSON struct {
 	LastSequence int32  `json:"last_sequence"`
 	Cabinet      string `json:"cabinet,omitempty"`
 	Embedded     bool   `json:"embedded"`
-	Present      *bool  `json:"present,omitempty"` // embedded cabinets only: whether the stream exists
+	Present      *bool  `json:"present,omitempty"`      // embedded cabinets only: whether the stream exists
+	MergeModule  bool   `json:"merge_module,omitempty"` // a merge module's MergeModule.CABinet, which holds every file
 	VolumeLabel  string `json:"volume_label,omitempty"`
 	DiskPrompt   string `json:"disk_prompt,omitempty"`
 }
@@ -128,22 +129,17 @@ func buildInfo(p *msi.Package) (*infoReport, error) {
 		}
 		rep.Files = len(t.Rows)
 	}
-	if p.HasTable("Media") {
-		t, err := p.Table("Media")
-		if err != nil {
-			return nil, err
+	media, err := p.MediaList()
+	if err != nil {
+		return nil, err
+	}
+	for _, md := range media {
+		m := mediaJSON{DiskID: int32(md.DiskID), LastSequence: int32(md.LastSequence), Cabinet: md.Cabinet, VolumeLabel: md.VolumeLabel, DiskPrompt: md.DiskPrompt, Embedded: md.Embedded(), MergeModule: md.MergeModule()}
+		if m.Embedded {
+			present := p.HasCabinet(md)
+			m.Present = &present
 		}
-		for _, r := range t.Rows {
-			disk, _ := r.Int("DiskId")
-			last, _ := r.Int("LastSequence")
-			m := mediaJSON{DiskID: disk, LastSequence: last, Cabinet: r.String("Cabinet"), VolumeLabel: r.String("VolumeLabel"), DiskPrompt: r.String("DiskPrompt")}
-			if name, ok := strings.CutPrefix(m.Cabinet, "#"); ok {
-				m.Embedded = true
-				present := p.HasStream(name)
-				m.Present = &present
-			}
-			rep.Media = append(rep.Media, m)
-		}
+		rep.Media = append(rep.Media, m)
 	}
 	return rep, nil
 }
@@ -247,6 +243,10 @@ func printInfo(w io.Writer, r *infoReport) error {
 			cab = "(no cabinet: uncompressed files)"
 		} else {
 			cab += " (" + where + ")"
+		}
+		if m.MergeModule {
+			row("Media", "%s, every file (a merge module has no Media table)", cab)
+			continue
 		}
 		row(fmt.Sprintf("Media %d", m.DiskID), "last sequence %d, %s", m.LastSequence, cab)
 	}
