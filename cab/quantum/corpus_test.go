@@ -14,9 +14,11 @@ import (
 	"github.com/msikit/msikit/cab/internal/cabtest"
 )
 
-// quantumFolders returns the Quantum folders of a corpus cabinet.
-func quantumFolders(t *testing.T, path string) []cabtest.Folder {
+// quantumFolder returns the path of a cabinet in the corpus folder corpus,
+// and its one Quantum folder, which must have the given typeCompress.
+func quantumFolder(t *testing.T, corpus, name string, typeCompress uint16) (string, cabtest.Folder) {
 	t.Helper()
+	path := filepath.Join(corpusDir(t, corpus), name)
 	folders, err := cabtest.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +29,10 @@ func quantumFolders(t *testing.T, path string) []cabtest.Folder {
 			q = append(q, f)
 		}
 	}
-	return q
+	if len(q) != 1 || q[0].TypeCompress != typeCompress {
+		t.Fatalf("%s: want one Quantum folder of type %#04x, got %+v", name, typeCompress, q)
+	}
+	return path, q[0]
 }
 
 func newFolderDecoder(t *testing.T, f cabtest.Folder) *Decoder {
@@ -42,12 +47,10 @@ func newFolderDecoder(t *testing.T, f cabtest.Folder) *Decoder {
 // mszip_lzx_qtm.cab holds the one Quantum stream in the corpus written by
 // Microsoft's own compressor: folder #2, Quantum level 2, window 18.
 func TestCorpusMixed(t *testing.T) {
-	path := filepath.Join(corpusDir(t, "libmspack-cabd"), "mszip_lzx_qtm.cab")
-	folders := quantumFolders(t, path)
-	if len(folders) != 1 || folders[0].TypeCompress != 0x1222 || len(folders[0].Files) != 1 {
-		t.Fatalf("want one Quantum:2:18 folder with one file, got %+v", folders)
+	path, f := quantumFolder(t, "libmspack-cabd", "mszip_lzx_qtm.cab", 0x1222)
+	if len(f.Files) != 1 {
+		t.Fatalf("want one file in the Quantum folder, got %+v", f.Files)
 	}
-	f := folders[0]
 	out, err := cabtest.DecodeFolder(newFolderDecoder(t, f), f)
 	if err != nil {
 		t.Fatal(err)
@@ -86,12 +89,7 @@ func TestCorpusMixed(t *testing.T) {
 // one block is plain text labelled Quantum:0:12; cabextract fails the file
 // ("error in CAB data format"), and so must we, at once.
 func TestCorpusInfiniteLoopCVE(t *testing.T) {
-	path := filepath.Join(corpusDir(t, "libmspack-cabd"), "cve-2014-9556-qtm-infinite-loop.cab")
-	folders := quantumFolders(t, path)
-	if len(folders) != 1 || folders[0].TypeCompress != 0x0C02 {
-		t.Fatalf("want one Quantum:0:12 folder, got %+v", folders)
-	}
-	f := folders[0]
+	_, f := quantumFolder(t, "libmspack-cabd", "cve-2014-9556-qtm-infinite-loop.cab", 0x0C02)
 	d := newFolderDecoder(t, f)
 	done := make(chan error, 1)
 	go func() {
@@ -105,5 +103,29 @@ func TestCorpusInfiniteLoopCVE(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("decoder still running after 10s")
+	}
+}
+
+// cve-2010-2801-qtm-flush.cab crashed old cabextract in the code that
+// writes out the window. Its folder is 524159 zero bytes in 16 blocks; the
+// last block holds 32639, and its last match runs on for 129 bytes more, to
+// the end of the frame and of the 256 KiB window. cabextract extracts it
+// (MD5 42e8928e055cded6e5f32491a281ce92, that of the zeros), and so must we.
+func TestCorpusFlushCVE(t *testing.T) {
+	_, f := quantumFolder(t, "libmspack-cabextract", "cve-2010-2801-qtm-flush.cab", 0x1222)
+	if len(f.Blocks) != 16 || f.Blocks[15].USize != 32639 {
+		t.Fatalf("want 16 blocks, the last of 32639 bytes; got %d", len(f.Blocks))
+	}
+	out, err := cabtest.DecodeFolder(newFolderDecoder(t, f), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := f.Files[0]
+	if file.Name != "zeroes" || file.Offset != 0 || file.Size != 524159 || len(out) != file.Size {
+		t.Fatalf("file %+v, %d bytes decoded; want zeroes, 524159 bytes at 0", file, len(out))
+	}
+	if zeros := make([]byte, len(out)); !bytes.Equal(out, zeros) {
+		i := mismatch(out, zeros)
+		t.Fatalf("byte %d of zeroes is %#x", i, out[i])
 	}
 }

@@ -87,8 +87,9 @@ func (d *Decoder) Reset() {
 //
 // Each block is taken to be one frame, as cabinet writers produce them: a
 // block of 32768 bytes completes its frame and must not read past its
-// payload; a shorter block is the folder's last. Malformed input gives an
-// error wrapping ErrCorrupt.
+// payload; a shorter block is the folder's last, and its last match may run
+// past its end, up to the frame's. Malformed input gives an error wrapping
+// ErrCorrupt.
 func (d *Decoder) Decompress(dst, src []byte) error {
 	if d.err != nil {
 		return d.err
@@ -138,9 +139,15 @@ func (d *Decoder) decompress(dst, src []byte) error {
 			return fmt.Errorf("%w: match offset %d at byte %d reaches before the start of the folder",
 				ErrCorrupt, offset, out)
 		}
+		if out+length > frameSize {
+			return fmt.Errorf("%w: %d-byte match at byte %d runs past the %d-byte frame",
+				ErrCorrupt, length, out, frameSize)
+		}
 		if length > len(dst)-out {
-			return fmt.Errorf("%w: %d-byte match at byte %d runs past the %d-byte block",
-				ErrCorrupt, length, out, len(dst))
+			if err := d.checkOverrun(len(dst), out, length); err != nil {
+				return err
+			}
+			length = len(dst) - out
 		}
 		d.copyMatch(dst, out, offset, length)
 		out += length
@@ -152,6 +159,29 @@ func (d *Decoder) decompress(dst, src []byte) error {
 	// next frame resynchronises on; a frame that reads into it is corrupt.
 	if len(dst) == frameSize && ac.br.consumed() > len(src)*8 {
 		return fmt.Errorf("%w: frame reads past its %d bytes of input", ErrCorrupt, len(src))
+	}
+	return nil
+}
+
+// checkOverrun decides on a match at byte out of a block of size bytes that
+// runs past the block's end. The frame, not the block, bounds a match: the
+// folder's last block is usually shorter than a frame, and its last match may
+// run on into the rest of the frame, which holds nothing the folder declares,
+// so its bytes are dropped. libmspack decodes these, and cabextract extracts
+// such folders; 7-Zip calls them a data error.
+//
+// libmspack writes its output from the window, and when a match runs over
+// the end of the window it writes out everything up to that end before
+// finishing the match. If the folder's data ends before the window does,
+// that is more than was asked for, and it fails the folder instead. With a
+// window smaller than a frame, that end can fall inside the dropped part of
+// the match; such a folder is refused here too, so that what extracts
+// agrees with cabextract.
+func (d *Decoder) checkOverrun(size, out, length int) error {
+	toWindowEnd := d.window - (d.next+out)%d.window
+	if length > toWindowEnd && toWindowEnd > size-out {
+		return fmt.Errorf("%w: %d-byte match at byte %d of the %d-byte block wraps the window past the block's end",
+			ErrCorrupt, length, out, size)
 	}
 	return nil
 }

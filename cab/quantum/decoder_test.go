@@ -101,10 +101,14 @@ func TestHostile(t *testing.T) {
 		{"match at the first byte", 12, 3, frameFor(12, func(te *testEncoder) {
 			te.match(3, 1)
 		}), "before the start of the folder"},
-		{"match past the block", 15, 6, frameFor(15, func(te *testEncoder) {
-			te.literal('a')
-			te.match(10, 1)
-		}), "runs past"},
+		{"match past the frame", 15, frameSize, frameFor(15, func(te *testEncoder) {
+			fillFrame(te, frameSize-2)
+			te.match(3, 1)
+		}), "runs past the 32768-byte frame"},
+		{"match wrapping the window past the block", 10, 1000, frameFor(10, func(te *testEncoder) {
+			fillFrame(te, 990)
+			te.match(50, 1)
+		}), "wraps the window past the block's end"},
 		{"block larger than a frame", 15, frameSize + 1, fullBlock, "exceeds"},
 		{"truncated frame", 15, frameSize, fullBlock[:len(fullBlock)/2], ""},
 		{"frame reading its trailer", 15, frameSize, fullBlock[:len(fullBlock)-3], ""},

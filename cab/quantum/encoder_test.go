@@ -158,7 +158,13 @@ type testEncoder struct {
 	// shortenProb the chance of cutting a long match to 3 or 4 bytes.
 	skipProb, shortenProb float64
 	chain                 int // hash chain steps per position
+
+	// matches lists the matches of the last compress, in order.
+	matches []codedMatch
 }
+
+// codedMatch is a match the encoder coded at folder offset at.
+type codedMatch struct{ at, length, offset int }
 
 func newTestEncoder(windowBits int, seed uint64) *testEncoder {
 	d, err := NewDecoder(windowBits)
@@ -195,6 +201,7 @@ func (te *testEncoder) compress(data []byte) [][]byte {
 		}
 	}
 	var blocks [][]byte
+	te.matches = te.matches[:0]
 	for start := 0; start < len(data); start += frameSize {
 		end := min(start+frameSize, len(data))
 		te.ac.start()
@@ -227,6 +234,7 @@ func (te *testEncoder) compress(data []byte) [][]byte {
 				continue
 			}
 			te.match(length, offset)
+			te.matches = append(te.matches, codedMatch{p, length, offset})
 			for i := 0; i < length; i++ {
 				insert(p + i)
 			}

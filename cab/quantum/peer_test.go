@@ -2,6 +2,7 @@ package quantum
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,9 +18,26 @@ type peer struct {
 	args func(cab, dir string) []string
 }
 
-var peers = []peer{
-	{"cabextract", func(cab, dir string) []string { return []string{"-q", "-d", dir, cab} }},
-	{"7z", func(cab, dir string) []string { return []string{"x", "-y", "-bd", "-o" + dir, cab} }},
+var (
+	cabextract = peer{"cabextract", func(cab, dir string) []string { return []string{"-q", "-d", dir, cab} }}
+	sevenZip   = peer{"7z", func(cab, dir string) []string { return []string{"x", "-y", "-bd", "-o" + dir, cab} }}
+	peers      = []peer{cabextract, sevenZip}
+)
+
+// extractWith has peer p extract a cabinet holding blocks as a Quantum folder
+// of size bytes, and returns the file it writes, or its complaint.
+func extractWith(t *testing.T, p peer, windowBits int, blocks [][]byte, size int) ([]byte, error) {
+	t.Helper()
+	dir := t.TempDir()
+	cab := filepath.Join(dir, "t.cab")
+	if err := os.WriteFile(cab, buildCab(windowBits, 4, "data.bin", blocks, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if msg, err := exec.Command(p.name, p.args(cab, out)...).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%s: %v\n%s", p.name, err, msg)
+	}
+	return os.ReadFile(filepath.Join(out, "data.bin"))
 }
 
 func TestPeersDecodeTestEncoder(t *testing.T) {
@@ -34,17 +52,7 @@ func TestPeersDecodeTestEncoder(t *testing.T) {
 				}
 				t.Run(c.String(), func(t *testing.T) {
 					t.Parallel()
-					blocks := c.encoded().blocks
-					dir := t.TempDir()
-					cab := filepath.Join(dir, "t.cab")
-					if err := os.WriteFile(cab, buildCab(c.windowBits, 4, "data.bin", blocks, len(c.data)), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					out := filepath.Join(dir, "out")
-					if msg, err := exec.Command(p.name, p.args(cab, out)...).CombinedOutput(); err != nil {
-						t.Fatalf("%s: %v\n%s", p.name, err, msg)
-					}
-					got, err := os.ReadFile(filepath.Join(out, "data.bin"))
+					got, err := extractWith(t, p, c.windowBits, c.encoded().blocks, len(c.data))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -94,17 +102,9 @@ func TestFinalFrameReadsTrailer(t *testing.T) {
 			continue
 		}
 		peeked++
-		dir := t.TempDir()
-		cab := filepath.Join(dir, "t.cab")
-		if err := os.WriteFile(cab, buildCab(c.windowBits, 1, "data.bin", cut, len(c.data)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if msg, err := exec.Command("cabextract", "-q", "-d", dir, cab).CombinedOutput(); err != nil {
-			t.Fatalf("%v: cabextract: %v\n%s", c, err, msg)
-		}
-		want, err := os.ReadFile(filepath.Join(dir, "data.bin"))
+		want, err := extractWith(t, cabextract, c.windowBits, cut, len(c.data))
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%v: %v", c, err)
 		}
 		if !bytes.Equal(got, want) {
 			t.Fatalf("%v: we decode %d bytes, cabextract %d, differing at byte %d",
