@@ -7,7 +7,6 @@ import (
 	"errors"
 	"github.com/msikit/msikit/internal/testutil"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +15,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/msikit/msikit/internal/safepath"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // corpusDir returns the shared corpus, skipping the test when it is absent.
@@ -30,7 +31,10 @@ type manifestEntry struct {
 	members   []member // from the `cabextract -t` output, in order
 }
 
-type member struct{ name, md5 string }
+type member struct {
+	name, md5 string
+	utf       bool // the name has the UTF-8 attribute (ours only)
+}
 
 var (
 	sectionRE = regexp.MustCompile("^## `(.+\\.cab)`$")
@@ -79,7 +83,7 @@ func readManifests(t testing.TB, corpus string) []*manifestEntry {
 			}
 			if inTest {
 				if m := memberRE.FindStringSubmatch(line); m != nil {
-					cur.members = append(cur.members, member{m[1], m[2]})
+					cur.members = append(cur.members, member{name: m[1], md5: m[2]})
 				}
 			}
 		}
@@ -124,7 +128,7 @@ func readAll(t testing.TB, path string, opts ...Option) ([]member, error) {
 			return out, err
 		}
 		for _, f := range r.File {
-			out = append(out, member{f.Name, sums[f]})
+			out = append(out, member{f.Name, sums[f], f.Attributes&AttrNameIsUTF != 0})
 		}
 	}
 	return out, nil
@@ -148,20 +152,22 @@ func TestCorpusMatchesManifest(t *testing.T) {
 			if len(got) != len(e.members) {
 				t.Fatalf("%d members, cabextract has %d", len(got), len(e.members))
 			}
+			stored := storedPaths(t, filepath.Join(e.dir, e.name), got)
 			for i, m := range e.members {
 				if got[i].md5 != m.md5 {
 					t.Errorf("member %d %q: md5 %s, cabextract %s", i, got[i].name, got[i].md5, m.md5)
 				}
-				// cabextract prints names without a UTF-8 flag as raw
-				// bytes (the encoding-* cabinets); those are checked
-				// against their .txt lists in TestEncodings.
-				if strings.HasPrefix(e.name, "encoding-") {
-					continue
-				}
 				// cabextract keeps '\' in flagged-UTF-8 names; we treat it
 				// as a separator everywhere.
 				want := strings.ReplaceAll(m.name, "\\", "/")
-				if g := safepath.Clean(got[i].name); g != want {
+				g := safepath.Clean(got[i].name)
+				if stored[i] != "" {
+					// Without -e cabextract lists the stored bytes, which
+					// the MANIFEST shows with U+FFFD for what is not
+					// UTF-8: compare ours in the same form.
+					g = showBytes(stored[i])
+				}
+				if g != want {
 					t.Errorf("member %d: name %q, cabextract %q", i, g, want)
 				}
 			}
@@ -179,55 +185,127 @@ func TestCorpusAgainstCabextract(t *testing.T) {
 	if _, err := exec.LookPath("cabextract"); err != nil {
 		t.Skip("cabextract not installed")
 	}
+	def := buildOptions(nil)
 	for _, e := range readManifests(t, corpus) {
 		if !e.testOK {
 			continue
 		}
 		t.Run(filepath.Base(e.dir)+"/"+e.name, func(t *testing.T) {
 			path := filepath.Join(e.dir, e.name)
-			tmp := t.TempDir()
-			out, err := exec.Command("cabextract", "-q", "-d", tmp, path).CombinedOutput()
-			if err != nil {
-				t.Fatalf("cabextract: %v\n%s", err, out)
-			}
-			theirs := map[string]string{}
-			filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
-				if err == nil && d.Type().IsRegular() {
-					b, _ := os.ReadFile(p)
-					rel, _ := filepath.Rel(tmp, p)
-					sum := md5.Sum(b)
-					theirs[strings.ReplaceAll(rel, "\\", "/")] = hex.EncodeToString(sum[:])
-				}
-				return nil
-			})
+			theirs := cabextractTree(t, path)
 			got, err := readAll(t, path)
 			if err != nil {
 				t.Fatal(err)
 			}
+			stored := storedPaths(t, path, got)
 			ours := map[string]string{}
-			for _, m := range got {
-				ours[safepath.Clean(m.name)] = m.md5 // later duplicates win, as on disk
-			}
-			if strings.HasPrefix(e.name, "encoding-") {
-				// cabextract writes the raw codepage bytes as names: only
-				// the contents compare.
-				if len(ours) != len(theirs) {
-					t.Fatalf("%d files, cabextract wrote %d", len(ours), len(theirs))
+			for i, m := range got {
+				p := safepath.Clean(m.name)
+				if stored[i] != "" {
+					// Without -e cabextract names the file with the
+					// stored bytes; read as our default code page, they
+					// must give our name.
+					if d := safepath.Clean(def.decodeName([]byte(stored[i]), false)); d != p {
+						t.Errorf("member %d: name %q, cabextract's bytes %q read as ours %q", i, p, stored[i], d)
+					}
+					p = stored[i]
 				}
-				return
+				ours[p] = m.md5 // later duplicates win, as on disk
 			}
 			// Every path (with cabextract's literal '\' read as a
 			// separator, as we do) and every content must agree.
-			for p, sum := range theirs {
-				if ours[p] != sum {
-					t.Errorf("%s: ours %q, cabextract %s", p, ours[p], sum)
-				}
-			}
-			if len(ours) != len(theirs) {
-				t.Errorf("%d paths, cabextract wrote %d", len(ours), len(theirs))
-			}
+			compareTrees(t, ours, theirs)
 		})
 	}
+}
+
+// compareTrees compares our files with cabextract's, each a map from a
+// slash-separated path to the MD5 of the content.
+func compareTrees(t *testing.T, ours, theirs map[string]string) {
+	t.Helper()
+	for p, sum := range theirs {
+		if ours[p] != sum {
+			t.Errorf("%q: ours %q, cabextract %s", p, ours[p], sum)
+		}
+	}
+	if len(ours) != len(theirs) {
+		t.Errorf("%d paths, cabextract wrote %d", len(ours), len(theirs))
+	}
+}
+
+// cabextractTree extracts the cabinet with cabextract, given extra
+// arguments (-e CHARSET), into a temporary directory and returns what it
+// wrote: each file's slash-separated path and the MD5 of its content.
+func cabextractTree(t *testing.T, path string, args ...string) map[string]string {
+	t.Helper()
+	tmp := t.TempDir()
+	out, err := exec.Command("cabextract", append(append(args[:len(args):len(args)], "-q", "-d", tmp), path)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("cabextract %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return testutil.TreeMD5(t, tmp)
+}
+
+// storedPaths gives, for each member whose name has no UTF-8 attribute
+// and bytes beyond ASCII, the path cabextract without -e makes of it: the
+// stored bytes, made safe as we make names safe. The cabinet is read
+// again with ISO-8859-1, which maps each byte to the rune of the same
+// value, so that the bytes can be taken back. Other members get "".
+func storedPaths(t *testing.T, path string, got []member) []string {
+	t.Helper()
+	out := make([]string, len(got))
+	var raw []member
+	for i, m := range got {
+		if m.utf || isASCII(m.name) {
+			continue
+		}
+		if raw == nil {
+			var err error
+			if raw, err = readAll(t, path, Codepage(charmap.ISO8859_1)); err != nil || len(raw) != len(got) {
+				t.Fatalf("reading as ISO-8859-1: %d members, %v", len(raw), err)
+			}
+		}
+		var b []byte
+		for _, r := range safepath.Clean(raw[i].name) {
+			b = append(b, byte(r))
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// showBytes shows bytes that may not be UTF-8 as the corpus MANIFESTs do:
+// valid UTF-8 as it is, and each maximal part of an invalid sequence (the
+// longest start of a well-formed one, or a single byte) as one U+FFFD.
+func showBytes(s string) string {
+	var sb strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if r != utf8.RuneError || n > 1 {
+			sb.WriteString(s[:n])
+			s = s[n:]
+			continue
+		}
+		// A start of a well-formed sequence is not yet a full rune.
+		for k := min(len(s), utf8.UTFMax-1); k > 1; k-- {
+			if !utf8.FullRuneInString(s[:k]) {
+				n = k
+				break
+			}
+		}
+		sb.WriteRune(utf8.RuneError)
+		s = s[n:]
+	}
+	return sb.String()
 }
 
 // TestCorruptCorpus checks that every cabinet cabextract rejects gives an

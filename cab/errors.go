@@ -24,4 +24,6 @@ var (
 	// ErrMissingPart reports a spanned set whose other cabinet (named in
 	// the message) is needed but was not found or not opened.
 	ErrMissingPart = errors.New("cabinet set is incomplete")
+	// ErrEncoding reports a character set name NameEncoding does not know.
+	ErrEncoding = errors.New("unknown character set")
 )

@@ -82,3 +82,23 @@ func Example_walkDir() {
 	// docs/readme.txt false
 	// hello.txt false
 }
+
+func ExampleNameEncoding() {
+	// The name in this cabinet is stored in code page 932 (Shift_JIS),
+	// without the UTF-8 attribute, as Japanese Windows stores it. Read
+	// as the default Windows-1252 it would be "•\‚¾‚æ\Š¿Žš.txt".
+	enc, err := cab.NameEncoding("CP932")
+	if err != nil {
+		log.Fatal(err)
+	}
+	rc, err := cab.Open("testdata/cp932.cab", enc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rc.Close()
+	for _, f := range rc.File {
+		fmt.Println(f.Name, f.Path())
+	}
+	// Output:
+	// 表だよ\漢字.txt 表だよ/漢字.txt
+}

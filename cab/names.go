@@ -3,14 +3,16 @@ package cab
 import (
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
 )
 
 // AttrNameIsUTF is the attribute bit saying the stored name is UTF-8.
 const AttrNameIsUTF = 0x80
 
 // decodeName turns stored name bytes into UTF-8: as UTF-8 (each invalid
-// byte becoming U+FFFD) when utf is set, otherwise through the configured
-// single-byte codepage.
+// byte becoming U+FFFD) when utf is set or UTF-8 is the configured
+// character set, otherwise through the configured code page.
 func (o *options) decodeName(b []byte, utf bool) string {
 	ascii := true
 	for _, c := range b {
@@ -22,7 +24,7 @@ func (o *options) decodeName(b []byte, utf bool) string {
 	if ascii {
 		return string(b)
 	}
-	if utf {
+	if utf || o.codepage == unicode.UTF8 {
 		return decodeUTF8(b)
 	}
 	s, err := o.codepage.NewDecoder().Bytes(b)

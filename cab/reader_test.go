@@ -12,8 +12,6 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"golang.org/x/text/encoding/charmap"
 )
 
 func corpusFile(t *testing.T, rel string) string {
@@ -179,42 +177,6 @@ func TestBadFolderTypeResets(t *testing.T) {
 	var fe *FileError
 	if !errors.As(err, &fe) || fe.File != rc.File[1] {
 		t.Errorf("Extract error %v, want one for file 2", err)
-	}
-}
-
-func TestEncodings(t *testing.T) {
-	for _, tc := range []struct {
-		cab, txt string
-		enc      *charmap.Charmap
-		opts     []Option
-	}{
-		{"encoding-latin1.cab", "encoding-latin1.txt", charmap.ISO8859_1, nil},
-		{"encoding-koi8.cab", "encoding-koi8.txt", charmap.KOI8R, []Option{Codepage(charmap.KOI8R)}},
-	} {
-		raw, err := os.ReadFile(corpusFile(t, "libmspack-cabextract/"+tc.txt))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want []string
-		for _, l := range strings.Split(string(raw), "\n") {
-			if l == "" || strings.HasPrefix(l, "#") {
-				continue
-			}
-			s, _ := tc.enc.NewDecoder().String(l)
-			want = append(want, s)
-		}
-		rc, err := Open(corpusFile(t, "libmspack-cabextract/"+tc.cab), tc.opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, f := range rc.File {
-			got = append(got, f.Name)
-		}
-		rc.Close()
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("%s: names\n%q\nwant\n%q", tc.cab, got, want)
-		}
 	}
 }
 

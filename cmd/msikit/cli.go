@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/msikit/msikit/cab"
 	"github.com/spf13/pflag"
 )
 
@@ -30,12 +31,13 @@ type command struct {
 	setup func(fs *pflag.FlagSet) func(ctx *context, args []string) error
 }
 
-// context carries what every command needs: its output streams and the
-// JSON flag most listing commands share.
+// context carries what every command needs: its output streams, the
+// command's name for messages, and how it reads cabinets.
 type context struct {
-	stdout io.Writer
-	stderr io.Writer
-	path   string // "msikit cab list", for messages
+	stdout  io.Writer
+	stderr  io.Writer
+	path    string       // "msikit cab list", for messages
+	cabOpts []cab.Option // how cabinets are read (--encoding)
 }
 
 // usageError marks an error as a usage mistake (exit 2).

@@ -11,13 +11,14 @@ import (
 
 func init() {
 	register(&command{
-		name: "admin", usage: "PKG -o DIR [--short-names] [--patch MSP]...",
+		name: "admin", usage: "PKG -o DIR [--short-names] [--patch MSP]... [--encoding NAME]",
 		summary: "Make the administrative image msiexec /a makes: the files in the source layout and an uncompressed copy of the package marked as an administrative image.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			out := fs.StringP("output", "o", "", "the image's directory (TARGETDIR)")
 			short := fs.Bool("short-names", false, "lay the image out with short (8.3) names, as msiexec /a SHORTFILENAMES=1 does")
 			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
+			enc := addEncodingFlag(fs)
 			patches := fs.StringArray("patch", nil, "apply this patch to the image, as msiexec /a PKG /p MSP does (repeatable; applied in patch-sequence order)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, 1); err != nil {
@@ -25,6 +26,9 @@ func init() {
 				}
 				if *out == "" {
 					return usagef("-o DIR is required")
+				}
+				if err := useEncoding(ctx, *enc); err != nil {
+					return err
 				}
 				return makeAdminImage(ctx, args[0], *out, *short, *overwrite, *quiet, *patches)
 			}

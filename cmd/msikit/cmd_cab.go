@@ -24,7 +24,7 @@ func init() {
 		summary: "List, extract, test and create cabinet (.cab) files.",
 		children: []*command{
 			{
-				name: "list", usage: "CAB... [--search] [--json]",
+				name: "list", usage: "CAB... [--search] [--encoding NAME] [--json]",
 				summary: "List the files of cabinets: size, date, folder, compression and name.\n" +
 					"A spanned set is listed whole from any of its parts.\n\n" +
 					"--json prints an array with one object per cabinet (or set):\n" +
@@ -35,9 +35,13 @@ func init() {
 					"uses, modified the DOS date and time as YYYY-MM-DDTHH:MM:SS (no zone).",
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 					search := fs.Bool("search", false, "find cabinets embedded anywhere in the files (self-extracting EXEs)")
+					enc := addEncodingFlag(fs)
 					asJSON := fs.Bool("json", false, "print JSON (shape above)")
 					return func(ctx *context, args []string) error {
 						if err := needArgs(args, 1, -1); err != nil {
+							return err
+						}
+						if err := useEncoding(ctx, *enc); err != nil {
 							return err
 						}
 						return cabList(ctx, args, *search, *asJSON)
@@ -45,7 +49,7 @@ func init() {
 				},
 			},
 			{
-				name: "extract", usage: "CAB [-o DIR] [--only GLOB]... [--search] [--overwrite] [-q]",
+				name: "extract", usage: "CAB [-o DIR] [--only GLOB]... [--search] [--encoding NAME] [--overwrite] [-q]",
 				summary: "Extract the files of a cabinet, or of the whole spanned set it is part of.\n" +
 					"Directories come from the stored names, made safe: nothing is written outside DIR.\n" +
 					"Modification times come from the cabinet. Existing files are kept unless --overwrite.",
@@ -53,10 +57,14 @@ func init() {
 					out := fs.StringP("output", "o", ".", "output directory")
 					only := fs.StringArray("only", nil, "extract only files whose path or base name matches this glob (repeatable)")
 					search := fs.Bool("search", false, "find cabinets embedded anywhere in the file (self-extracting EXEs)")
+					enc := addEncodingFlag(fs)
 					overwrite := fs.Bool("overwrite", false, "replace existing files")
 					quiet := fs.BoolP("quiet", "q", false, "do not list the files extracted")
 					return func(ctx *context, args []string) error {
 						if err := needArgs(args, 1, 1); err != nil {
+							return err
+						}
+						if err := useEncoding(ctx, *enc); err != nil {
 							return err
 						}
 						for _, g := range *only {
@@ -71,15 +79,19 @@ func init() {
 				},
 			},
 			{
-				name: "test", usage: "CAB [--md5] [--search] [--json]",
+				name: "test", usage: "CAB [--md5] [--search] [--encoding NAME] [--json]",
 				summary: "Decode every file of a cabinet (or its whole set) and verify every checksum.\n" +
 					"--json prints an array of {cabinet, name, size, ok, md5, error}.",
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 					sum := fs.Bool("md5", false, "print each file's MD5, as cabextract -t does")
 					search := fs.Bool("search", false, "find cabinets embedded anywhere in the file (self-extracting EXEs)")
+					enc := addEncodingFlag(fs)
 					asJSON := fs.Bool("json", false, "print JSON (shape above)")
 					return func(ctx *context, args []string) error {
 						if err := needArgs(args, 1, 1); err != nil {
+							return err
+						}
+						if err := useEncoding(ctx, *enc); err != nil {
 							return err
 						}
 						return cabTest(ctx, args[0], *search, *sum, *asJSON)
@@ -97,16 +109,16 @@ func init() {
 // wholly inside it can still be read, as cabextract does.
 func openCabs(ctx *context, name string, search bool) ([]*cab.Reader, func(), error) {
 	if search {
-		rs, cl, err := cab.SearchFile(name)
+		rs, cl, err := cab.SearchFile(name, ctx.cabOpts...)
 		if err != nil {
 			return nil, nil, fileErr(name, err)
 		}
 		return rs, func() { cl.Close() }, nil
 	}
-	rc, err := cab.OpenSet(name)
+	rc, err := cab.OpenSet(name, ctx.cabOpts...)
 	if errors.Is(err, cab.ErrMissingPart) {
 		fmt.Fprintf(ctx.stderr, "%s: warning: %s: %v\n", ctx.path, name, err)
-		rc, err = cab.Open(name)
+		rc, err = cab.Open(name, ctx.cabOpts...)
 	}
 	if err != nil {
 		return nil, nil, fileErr(name, err)

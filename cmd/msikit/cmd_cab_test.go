@@ -2,15 +2,14 @@ package main
 
 import (
 	"bytes"
-	"crypto/md5"
-	"encoding/hex"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/msikit/msikit/internal/testutil"
 )
 
 func corpusPath(t *testing.T, rel string) string {
@@ -39,19 +38,7 @@ func runCLI(args ...string) (stdout, stderr string, code int) {
 }
 
 // tree maps each regular file under dir to its MD5.
-func tree(t *testing.T, dir string) map[string]string {
-	m := map[string]string{}
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			b, _ := os.ReadFile(p)
-			rel, _ := filepath.Rel(dir, p)
-			s := md5.Sum(b)
-			m[strings.ReplaceAll(rel, "\\", "/")] = hex.EncodeToString(s[:])
-		}
-		return nil
-	})
-	return m
-}
+func tree(t *testing.T, dir string) map[string]string { return testutil.TreeMD5(t, dir) }
 
 // TestCabExtractMatchesCabextract compares `msikit cab extract` with
 // `cabextract -d` on cabinets of every kind, the split set from a middle

@@ -20,7 +20,7 @@ import (
 
 func init() {
 	register(&command{
-		name: "extract", usage: "PKG [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive]",
+		name: "extract", usage: "PKG [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--encoding NAME]",
 		summary: "Extract a package's files, laid out as msiexec /a lays them out (the source tree under TARGETDIR) unless asked otherwise.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout")
@@ -29,12 +29,16 @@ func init() {
 			recursive := fs.BoolP("recursive", "r", false, "also extract packages and cabinets found inside (MSI, MSP, CAB, EXE with an embedded cabinet) into NAME.extracted/ beside them")
 			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
+			enc := addEncodingFlag(fs)
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, 1); err != nil {
 					return err
 				}
 				opts, err := lo.options()
 				if err != nil {
+					return err
+				}
+				if err := useEncoding(ctx, *enc); err != nil {
 					return err
 				}
 				for _, g := range *only {
@@ -121,7 +125,7 @@ func (x *extractor) run(pkg, outDir string) error {
 	prog := newProgress(x.ctx, len(sel), total, x.quiet)
 	var mu sync.Mutex
 	var written []string
-	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers()}, func(c msi.FileContent) error {
+	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
 		rel, n, err := dir.WriteFile(c.File.Path, msi.SizeChecked(c.Reader, c.File.Size), safepath.WriteOptions{
 			ModTime: c.Modified, Overwrite: x.overwrite,
 		})

@@ -135,6 +135,34 @@ func TestFilesAndMedia(t *testing.T) {
 
 // TestExtractRecursive: a utility two levels down (in a cabinet that is a
 // file of the package) comes out with one command.
+// helloWith makes a copy of the hello package whose data.bin is the file
+// name holding data, with gcab and msibuild.
+func helloWith(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	testutil.Tool(t, "msibuild")
+	testutil.Tool(t, "gcab")
+	work := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(work, "data.bin"), data, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "readme.txt"), fixture(t, "readme.txt"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(work, "guide.txt"), fixture(t, "guide.txt"), 0o644))
+	cmd := exec.Command("gcab", "-c", "-z", filepath.Join(work, "outer.cab"), "readme.txt", "data.bin", "guide.txt")
+	cmd.Dir = work
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "gcab: %s", out)
+	pkg := filepath.Join(work, "package.msi")
+	b, err := os.ReadFile(hello)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(pkg, b, 0o644))
+	for _, args := range [][]string{
+		{pkg, "-a", "hello.cab", filepath.Join(work, "outer.cab")},
+		{pkg, "-q", fmt.Sprintf("UPDATE File SET FileName='%s', FileSize=%d WHERE File='data.bin'", name, len(data))},
+	} {
+		msg, err := exec.Command("msibuild", args...).CombinedOutput()
+		require.NoError(t, err, "msibuild: %s", msg)
+	}
+	return pkg
+}
+
 func TestExtractRecursive(t *testing.T) {
 	testutil.Tool(t, "msibuild")
 	testutil.Tool(t, "gcab")
@@ -153,21 +181,7 @@ func TestExtractRecursive(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(work, "CCMCertFix.exe"), []byte("MZ utility"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(work, "other.txt"), []byte("not wanted"), 0o644))
 	inner := gcab(work, filepath.Join(work, "inner.cab"), "CCMCertFix.exe", "other.txt")
-	require.NoError(t, os.WriteFile(filepath.Join(work, "data.bin"), inner, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(work, "readme.txt"), fixture(t, "readme.txt"), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(work, "guide.txt"), fixture(t, "guide.txt"), 0o644))
-	gcab(work, filepath.Join(work, "outer.cab"), "readme.txt", "data.bin", "guide.txt")
-	pkg := filepath.Join(work, "nested.msi")
-	b, err := os.ReadFile(hello)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(pkg, b, 0o644))
-	for _, args := range [][]string{
-		{pkg, "-a", "hello.cab", filepath.Join(work, "outer.cab")},
-		{pkg, "-q", fmt.Sprintf("UPDATE File SET FileName='inner.cab', FileSize=%d WHERE File='data.bin'", len(inner))},
-	} {
-		msg, err := exec.Command("msibuild", args...).CombinedOutput()
-		require.NoError(t, err, "msibuild: %s", msg)
-	}
+	pkg := helloWith(t, "inner.cab", inner)
 
 	out := t.TempDir()
 	code, _, errOut := msikit(t, "extract", "-q", "-r", pkg, "-o", out, "--only", "ccmcertfix.exe")
@@ -200,24 +214,7 @@ func TestExtractRecursiveEXEWrapper(t *testing.T) {
 	require.NoError(t, err)
 	// An EXE stub, then the cabinet at an odd offset, then a trailer.
 	wrapper := append(append([]byte("MZ\x90\x00 stub of a self-extractor "), inner...), []byte(" trailer")...)
-	require.NoError(t, os.WriteFile(filepath.Join(work, "data.bin"), wrapper, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(work, "readme.txt"), fixture(t, "readme.txt"), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(work, "guide.txt"), fixture(t, "guide.txt"), 0o644))
-	cmd = exec.Command("gcab", "-c", "-z", filepath.Join(work, "outer.cab"), "readme.txt", "data.bin", "guide.txt")
-	cmd.Dir = work
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	pkg := filepath.Join(work, "wrapped.msi")
-	b, err := os.ReadFile(hello)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(pkg, b, 0o644))
-	for _, args := range [][]string{
-		{pkg, "-a", "hello.cab", filepath.Join(work, "outer.cab")},
-		{pkg, "-q", fmt.Sprintf("UPDATE File SET FileName='hotfix.exe', FileSize=%d WHERE File='data.bin'", len(wrapper))},
-	} {
-		msg, err := exec.Command("msibuild", args...).CombinedOutput()
-		require.NoError(t, err, "msibuild: %s", msg)
-	}
+	pkg := helloWith(t, "hotfix.exe", wrapper)
 	dir := t.TempDir()
 	code, _, errOut := msikit(t, "extract", "-q", "-r", pkg, "-o", dir, "--only", "CCMCertFix.exe")
 	require.Equal(t, 0, code, errOut)

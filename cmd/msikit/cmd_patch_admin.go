@@ -37,7 +37,7 @@ func applyAdminPatches(ctx *context, db *msi.Database, out string, paths []strin
 	}
 	defer dir.Close()
 	for _, pt := range patches {
-		res, err := pt.ApplyAdmin(db, o)
+		res, err := pt.ApplyAdmin(db, o, ctx.cabOpts...)
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func applyAdminPatches(ctx *context, db *msi.Database, out string, paths []strin
 				named = append(named, f)
 			}
 		}
-		err = pt.ReadFiles(named, nil, func(f *msi.PatchFile, r io.Reader) error {
+		err = pt.ReadFiles(named, ctx.cabOpts, func(f *msi.PatchFile, r io.Reader) error {
 			rel, _, err := dir.WriteFile(f.Path, msi.SizeChecked(r, f.Size), safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: true})
 			if err == nil && !quiet {
 				fmt.Fprintf(ctx.stdout, "  patching %s\n", rel)

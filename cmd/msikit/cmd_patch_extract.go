@@ -67,7 +67,7 @@ func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, outD
 		return envError{fmt.Errorf("output directory: %w", err)}
 	}
 	defer dir.Close()
-	err = pt.ReadFiles(sel, nil, func(f *msi.PatchFile, r io.Reader) error {
+	err = pt.ReadFiles(sel, ctx.cabOpts, func(f *msi.PatchFile, r io.Reader) error {
 		size := f.Size
 		if !f.Named && f.Member != nil {
 			size = f.Member.Size

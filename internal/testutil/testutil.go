@@ -3,6 +3,8 @@
 package testutil
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -109,3 +111,28 @@ func CorpusFiles(t testing.TB, exts ...string) []string {
 
 // PackageExts are the extensions of Windows Installer packages.
 var PackageExts = []string{".msi", ".msm", ".msp", ".mst"}
+
+// TreeMD5 maps each regular file under dir, by its slash-separated path
+// (a backslash in a name, as cabextract writes from a flagged-UTF-8 name,
+// read as a separator too), to the MD5 of its content.
+func TreeMD5(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		sum := md5.Sum(b)
+		out[strings.ReplaceAll(filepath.ToSlash(rel), "\\", "/")] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
