@@ -72,9 +72,12 @@ func NewReader(r io.ReaderAt, size int64, opts ...Option) (*Reader, error) {
 // first one found.
 func openCabinet(r io.ReaderAt, size int64, o *options) (*cabinet, error) {
 	if o.search {
-		cabs, err := search(r, size, o, 1)
+		cabs, truncs, err := search(r, size, o, 1)
 		if err != nil {
 			return nil, err
+		}
+		if len(cabs) == 0 {
+			return nil, joinTruncated(truncs)
 		}
 		return cabs[0], nil
 	}

@@ -2,6 +2,7 @@ package cab
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,25 +18,28 @@ const searchChunk = 64 << 10
 // cabinet, and the scan resumes after the end of each cabinet found. Each
 // cabinet is returned as its own Reader. It is an error wrapping
 // ErrNoCabinet if there is none.
+//
+// A file cut short is reported, not passed over: when a cabinet found
+// runs past the end of the file (its header declares more bytes than
+// remain, or its data blocks do), or when the file is a WiX Burn bundle
+// whose .wixburn section lists a container that the file does not wholly
+// hold (cut off inside it, or exactly where it starts), Search returns the
+// cabinets it found together with an error joining one *TruncatedError
+// (wrapping ErrTruncated) per cabinet or container cut short. The files
+// wholly present, in a cut cabinet too, can still be read, as cabextract
+// reads what it can.
 func Search(r io.ReaderAt, size int64, opts ...Option) ([]*Reader, error) {
-	o := buildOptions(opts)
-	cabs, err := search(r, size, o, 0)
+	rs, truncs, err := searchReaders(r, size, opts)
 	if err != nil {
 		return nil, err
 	}
-	var out []*Reader
-	for _, c := range cabs {
-		rd := new(Reader)
-		if err := rd.init([]*cabinet{c}, o); err != nil {
-			return nil, err
-		}
-		out = append(out, rd)
-	}
-	return out, nil
+	return rs, joinTruncated(truncs)
 }
 
-// SearchFile runs Search on the file at path. The Readers stay valid until
-// the returned Closer is closed.
+// SearchFile runs Search on the file at path, naming the file in the
+// errors it reports. The Readers stay valid until the returned Closer is
+// closed; when cabinets are found and truncation reported, the Readers
+// and the Closer come with the error.
 func SearchFile(path string, opts ...Option) ([]*Reader, io.Closer, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -46,26 +50,67 @@ func SearchFile(path string, opts ...Option) ([]*Reader, io.Closer, error) {
 		f.Close()
 		return nil, nil, err
 	}
-	rs, err := Search(f, fi.Size(), opts...)
+	rs, truncs, err := searchReaders(f, fi.Size(), opts)
 	if err != nil {
 		f.Close()
 		return nil, nil, err
 	}
+	name := filepath.Base(path)
 	for _, r := range rs {
-		r.name = filepath.Base(path)
+		r.name = name
 		for _, c := range r.cabs {
 			c.name = r.name
 		}
 	}
-	return rs, f, nil
+	for _, t := range truncs {
+		t.Name = name
+	}
+	if len(rs) == 0 {
+		f.Close()
+		return nil, nil, joinTruncated(truncs)
+	}
+	return rs, f, joinTruncated(truncs)
+}
+
+func searchReaders(r io.ReaderAt, size int64, opts []Option) ([]*Reader, []*TruncatedError, error) {
+	o := buildOptions(opts)
+	cabs, truncs, err := search(r, size, o, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []*Reader
+	for _, c := range cabs {
+		rd := new(Reader)
+		if err := rd.init([]*cabinet{c}, o); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, rd)
+	}
+	return out, truncs, nil
+}
+
+func joinTruncated(truncs []*TruncatedError) error {
+	errs := make([]error, len(truncs))
+	for i, t := range truncs {
+		errs[i] = t
+	}
+	return errors.Join(errs...)
 }
 
 // search scans r for cabinets, stopping after limit of them (no limit
-// when 0).
-func search(r io.ReaderAt, size int64, o *options, limit int) ([]*cabinet, error) {
+// when 0). Without a limit it also reports the cabinets and Burn
+// containers the file cuts short; only when there are none of those
+// either is finding no cabinet an error.
+func search(r io.ReaderAt, size int64, o *options, limit int) ([]*cabinet, []*TruncatedError, error) {
 	var found []*cabinet
+	var truncs []*TruncatedError
 	buf := make([]byte, searchChunk+3)
 	var firstErr error
+	// In a compound file (an MSI) a cabinet stream's sectors need not be
+	// contiguous, so a cabinet seen in the raw bytes may run past the end
+	// of the file, or into other data, without anything being cut off.
+	ends := !compoundFile(r, size)
+scan:
 	for base := int64(0); base < size; {
 		n := int64(len(buf))
 		if size-base < n {
@@ -73,7 +118,7 @@ func search(r io.ReaderAt, size int64, o *options, limit int) ([]*cabinet, error
 		}
 		chunk := buf[:n]
 		if err := readFull(r, chunk, base); err != nil {
-			return nil, fmt.Errorf("%w: reading at offset %d: %v", ErrFormat, base, err)
+			return nil, nil, fmt.Errorf("%w: reading at offset %d: %v", ErrFormat, base, err)
 		}
 		next := base + searchChunk // chunks overlap by 3 bytes for signatures across them
 		for i := 0; ; {
@@ -84,7 +129,15 @@ func search(r io.ReaderAt, size int64, o *options, limit int) ([]*cabinet, error
 			off := base + int64(i+j)
 			c, err := parseCabinet(r, off, size, o)
 			if err == nil {
-				err = plausible(c, size)
+				err = plausible(c, size, ends)
+			} else if ends {
+				if t := cutHeader(r, off, size); t != nil {
+					// A real cabinet whose tables the end of the file
+					// cuts off: nothing of it can be read, and it takes
+					// up the rest of the file.
+					truncs = append(truncs, t)
+					break scan
+				}
 			}
 			if err != nil {
 				if firstErr == nil {
@@ -95,7 +148,12 @@ func search(r io.ReaderAt, size int64, o *options, limit int) ([]*cabinet, error
 			}
 			found = append(found, c)
 			if limit > 0 && len(found) >= limit {
-				return found, nil
+				return found, nil, nil
+			}
+			if ends {
+				if t := cutCabinet(c, size); t != nil {
+					truncs = append(truncs, t)
+				}
 			}
 			// Resume after this cabinet, as cabextract does, so that the
 			// contents of a stored cabinet are not found again.
@@ -108,26 +166,42 @@ func search(r io.ReaderAt, size int64, o *options, limit int) ([]*cabinet, error
 		}
 		base = next
 	}
-	if len(found) == 0 {
-		if firstErr != nil {
-			return nil, fmt.Errorf("%w: no cabinet found (first candidate %v)", ErrNoCabinet, firstErr)
-		}
-		return nil, fmt.Errorf("%w: no cabinet found", ErrNoCabinet)
+	if limit == 0 && ends {
+		truncs = append(truncs, missingContainers(r, size, truncs)...)
 	}
-	return found, nil
+	if len(found) == 0 && len(truncs) == 0 {
+		if firstErr != nil {
+			return nil, nil, fmt.Errorf("%w: no cabinet found (first candidate %v)", ErrNoCabinet, firstErr)
+		}
+		return nil, nil, fmt.Errorf("%w: no cabinet found", ErrNoCabinet)
+	}
+	return found, truncs, nil
 }
 
 // plausible applies cabextract's tests to a cabinet found by searching,
 // where a stray "MSCF" in other data must not pass for a cabinet: the file
 // entries lie inside the cabinet, and the cabinet ends no more than 32
-// bytes after the end of the file.
-func plausible(c *cabinet, size int64) error {
+// bytes after the end of the file, unless the file's end is its end (not
+// a compound file's) and the header is so clearly a cabinet writer's (see
+// genuineHeader) that running further means the file was cut short.
+func plausible(c *cabinet, size int64, ends bool) error {
 	h := &c.hdr
 	if c.coffFiles >= int64(h.Size) {
 		return fmt.Errorf("%w: file entries at %d lie beyond the cabinet's %d bytes", ErrFormat, c.coffFiles, h.Size)
 	}
 	if h.Offset+int64(h.Size) >= size+32 {
-		return fmt.Errorf("%w: the cabinet's %d bytes run past the end of the file", ErrFormat, h.Size)
+		var b [headerSize]byte
+		if !ends || readFull(c.ra, b[:], h.Offset) != nil || !genuineHeader(b[:]) {
+			return fmt.Errorf("%w: the cabinet's %d bytes run past the end of the file", ErrFormat, h.Size)
+		}
 	}
 	return nil
+}
+
+// compoundFile reports whether r holds a compound file (CFB), by its
+// signature.
+func compoundFile(r io.ReaderAt, size int64) bool {
+	var b [8]byte
+	return size >= int64(len(b)) && readFull(r, b[:], 0) == nil &&
+		string(b[:]) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
 }

@@ -32,7 +32,8 @@ func init() {
 					"   folders: [{index, compression, blocks}],\n" +
 					"   files: [{name, path, size, modified, attributes, folder, offset, compression}]}\n" +
 					"name is the stored name (backslash separated), path the relative path extraction\n" +
-					"uses, modified the DOS date and time as YYYY-MM-DDTHH:MM:SS (no zone).",
+					"uses, modified the DOS date and time as YYYY-MM-DDTHH:MM:SS (no zone).\n" +
+					searchCutNote,
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 					search := fs.Bool("search", false, "find cabinets embedded anywhere in the files (self-extracting EXEs)")
 					enc := addEncodingFlag(fs)
@@ -52,7 +53,8 @@ func init() {
 				name: "extract", usage: "CAB [-o DIR] [--only GLOB]... [--search] [--encoding NAME] [--overwrite] [-q]",
 				summary: "Extract the files of a cabinet, or of the whole spanned set it is part of.\n" +
 					"Directories come from the stored names, made safe: nothing is written outside DIR.\n" +
-					"Modification times come from the cabinet. Existing files are kept unless --overwrite.",
+					"Modification times come from the cabinet. Existing files are kept unless --overwrite.\n" +
+					searchCutNote,
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 					out := fs.StringP("output", "o", ".", "output directory")
 					only := fs.StringArray("only", nil, "extract only files whose path or base name matches this glob (repeatable)")
@@ -81,7 +83,8 @@ func init() {
 			{
 				name: "test", usage: "CAB [--md5] [--search] [--encoding NAME] [--json]",
 				summary: "Decode every file of a cabinet (or its whole set) and verify every checksum.\n" +
-					"--json prints an array of {cabinet, name, size, ok, md5, error}.",
+					"--json prints an array of {cabinet, name, size, ok, md5, error}.\n" +
+					searchCutNote,
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 					sum := fs.Bool("md5", false, "print each file's MD5, as cabextract -t does")
 					search := fs.Bool("search", false, "find cabinets embedded anywhere in the file (self-extracting EXEs)")
@@ -103,17 +106,34 @@ func init() {
 	})
 }
 
+// searchCutNote is the help text on files cut short, for the commands
+// that take --search.
+const searchCutNote = "With --search, a file cut short (a cabinet running past its end, or a WiX Burn\n" +
+	"bundle whose .wixburn section lists a container the file does not hold) is reported\n" +
+	"on stderr with the offset and the bytes missing, and the command exits 1 after\n" +
+	"doing what it can with the cabinets found."
+
 // openCabs opens name as the whole set it belongs to or, with search,
 // every cabinet embedded in it. When a part of the set is missing, it
 // falls back to the single cabinet, after a warning, so that the files
 // wholly inside it can still be read, as cabextract does.
-func openCabs(ctx *context, name string, search bool) ([]*cab.Reader, func(), error) {
+//
+// With search, a file cut short (a cabinet running past its end, a Burn
+// bundle's container missing) is reported on stderr, one line for each
+// cabinet or container, and the cabinets found are still returned, with
+// cut non-nil: the caller does its work on them and then fails with it.
+func openCabs(ctx *context, name string, search bool) (rs []*cab.Reader, closeFn func(), cut, err error) {
 	if search {
 		rs, cl, err := cab.SearchFile(name, ctx.cabOpts...)
-		if err != nil {
-			return nil, nil, fileErr(name, err)
+		if errors.Is(err, cab.ErrTruncated) {
+			cut = reportTruncated(ctx, name, err)
+			if len(rs) == 0 {
+				return nil, nil, nil, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
+			}
+		} else if err != nil {
+			return nil, nil, nil, fileErr(name, err)
 		}
-		return rs, func() { cl.Close() }, nil
+		return rs, func() { cl.Close() }, cut, nil
 	}
 	rc, err := cab.OpenSet(name, ctx.cabOpts...)
 	if errors.Is(err, cab.ErrMissingPart) {
@@ -121,9 +141,29 @@ func openCabs(ctx *context, name string, search bool) ([]*cab.Reader, func(), er
 		rc, err = cab.Open(name, ctx.cabOpts...)
 	}
 	if err != nil {
-		return nil, nil, fileErr(name, err)
+		return nil, nil, nil, fileErr(name, err)
 	}
-	return []*cab.Reader{&rc.Reader}, func() { rc.Close() }, nil
+	return []*cab.Reader{&rc.Reader}, func() { rc.Close() }, nil, nil
+}
+
+// reportTruncated prints each cabinet or container that a search found
+// cut short, naming the file as the user gave it, and returns the
+// summary a command ends with.
+func reportTruncated(ctx *context, name string, err error) error {
+	n := 0
+	for _, e := range unjoin(err) {
+		var te *cab.TruncatedError
+		if errors.As(e, &te) {
+			te.Name = ""
+		}
+		n++
+		fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(e.Error()))
+	}
+	what := "a cabinet or container is cut short"
+	if n > 1 {
+		what = fmt.Sprintf("%d cabinets or containers are cut short", n)
+	}
+	return fmt.Errorf("the file is truncated: %s", what)
 }
 
 // fileErr names the file in an error, unless it is an error from the
@@ -177,7 +217,7 @@ func cabList(ctx *context, names []string, search, asJSON bool) error {
 	defer w.Flush()
 	var failed []error
 	for _, name := range names {
-		rs, closeFn, err := openCabs(ctx, name, search)
+		rs, closeFn, cut, err := openCabs(ctx, name, search)
 		if err != nil {
 			if len(names) == 1 {
 				return err
@@ -185,6 +225,9 @@ func cabList(ctx *context, names []string, search, asJSON bool) error {
 			fmt.Fprintf(ctx.stderr, "%s: %v\n", ctx.path, err)
 			failed = append(failed, err)
 			continue
+		}
+		if cut != nil {
+			failed = append(failed, fmt.Errorf("%s: %w", name, cut))
 		}
 		for _, r := range rs {
 			jc := jsonCabinet{Cabinet: name, Offset: r.Offset, SetID: r.SetID, Index: r.Index,
@@ -223,8 +266,12 @@ func cabList(ctx *context, names []string, search, asJSON bool) error {
 			return err
 		}
 	}
+	if len(failed) == 1 && len(names) == 1 {
+		w.Flush()
+		return exitCodeError{code: exitBad, msg: failed[0].Error()}
+	}
 	if len(failed) > 0 {
-		return exitCodeError{code: exitBad, msg: fmt.Sprintf("%d of %d cabinets could not be read", len(failed), len(names))}
+		return exitCodeError{code: exitBad, msg: fmt.Sprintf("%d of %d cabinets could not be read whole", len(failed), len(names))}
 	}
 	return nil
 }
@@ -248,7 +295,7 @@ func selected(f *cab.File, globs []string) bool {
 func workers() int { return min(runtime.GOMAXPROCS(0), 4) }
 
 func cabExtract(ctx *context, name string, o extractOpts) error {
-	rs, closeFn, err := openCabs(ctx, name, o.search)
+	rs, closeFn, cut, err := openCabs(ctx, name, o.search)
 	if err != nil {
 		return err
 	}
@@ -273,6 +320,9 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 		files = append(files, sel)
 	}
 	if len(o.only) > 0 && total == 0 {
+		if cut != nil {
+			return exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
+		}
 		if o.allowNone {
 			return nil
 		}
@@ -323,6 +373,9 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 	}
 	out.Flush()
 	if len(errs) == 0 {
+		if cut != nil {
+			return exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
+		}
 		return nil
 	}
 	var n int
@@ -332,7 +385,12 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 			fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(e.Error()))
 		}
 	}
-	return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", name, n, total)}
+	msg := fmt.Sprintf("%d of %d files not extracted", n, total)
+	if cut != nil {
+		msg = cut.Error() + "; " + msg
+	}
+	msg = name + ": " + msg
+	return exitCodeError{code: exitBad, msg: msg}
 }
 
 func unjoin(err error) []error {
@@ -355,7 +413,7 @@ type jsonTest struct {
 }
 
 func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
-	rs, closeFn, err := openCabs(ctx, name, search)
+	rs, closeFn, cut, err := openCabs(ctx, name, search)
 	if err != nil {
 		return err
 	}
@@ -428,7 +486,15 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 				break
 			}
 		}
-		return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files failed; first: %s", name, failed, len(results), first)}
+		msg := fmt.Sprintf("%d of %d files failed; first: %s", failed, len(results), first)
+		if cut != nil {
+			msg = cut.Error() + "; " + msg
+		}
+		msg = name + ": " + msg
+		return exitCodeError{code: exitBad, msg: msg}
+	}
+	if cut != nil {
+		return exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
 	}
 	return nil
 }
