@@ -26,6 +26,12 @@ type Database struct {
 	tables   []*Table
 	streams  map[string]*dbStream
 	storages []*dbStorage
+	// emptyStreams names the tables saved with a zero-length stream
+	// while they have no rows: those the package held so. Windows
+	// Installer and msibuild write no stream for an empty table; a few
+	// packages (putty-0.68-installer.msi) hold empty streams, and a
+	// rewrite keeps them.
+	emptyStreams map[string]bool
 }
 
 // dbStream is a stream's bytes, held or read from a source when saved.
@@ -114,6 +120,7 @@ func (db *Database) DropTable(name string) bool {
 				}
 			}
 			db.tables = append(db.tables[:i], db.tables[i+1:]...)
+			delete(db.emptyStreams, name)
 			return true
 		}
 	}
@@ -286,6 +293,11 @@ func (db *Database) DeleteStorage(name string) bool {
 // Database reads the whole package into a Database: every table, and the
 // streams and sub-storages as references to the package (read again when
 // the database is saved, so the package must stay open until then).
+//
+// It holds the package as Windows reads it: of two directory entries
+// Windows takes for one name, only the one Windows reads is kept, so a
+// saved copy drops the other (Warnings lists them). A table that has no
+// rows keeps the zero-length stream the package gave it, if any.
 func (p *Package) Database() (*Database, error) {
 	if p.kind == KindTransform {
 		return nil, p.errorf("", fmt.Errorf("%w: a transform holds changes to a database, not a database", ErrUnsupported))
@@ -320,6 +332,12 @@ func (p *Package) Database() (*Database, error) {
 			c.Rows[i] = Row{Table: c, Values: append([]Value(nil), r.Values...)}
 		}
 		db.tables = append(db.tables, c)
+		if len(t.Rows) == 0 && p.HasStream(TableMark+n) {
+			if db.emptyStreams == nil {
+				db.emptyStreams = map[string]bool{}
+			}
+			db.emptyStreams[n] = true
+		}
 	}
 	storages := map[string]*dbStorage{}
 	for _, e := range p.entries {

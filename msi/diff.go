@@ -34,7 +34,9 @@ type StreamChange struct {
 	OldSize, NewSize int64
 }
 
-// SummaryChange is a summary information property that differs, as text.
+// SummaryChange is a summary information property that differs, as text:
+// strings decoded from the summary's code page, times in UTC as
+// "2006/01/02 15:04:05".
 type SummaryChange struct {
 	PID      int
 	Old, New string
@@ -286,11 +288,14 @@ func (d *Delta) diffStreams() error {
 	return nil
 }
 
+// diffSummary compares the summary properties as text, strings decoded
+// from each summary's code page as info shows them, so that a change
+// reads as text, not as the code page's bytes.
 func (d *Delta) diffSummary() {
 	rows := func(s *SummaryInfo) map[int]string {
 		out := map[int]string{}
 		if s != nil {
-			for _, r := range s.IDTRows() {
+			for _, r := range s.textRows() {
 				out[r.PID] = r.Value
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -79,7 +80,21 @@ func TestCorpusAgainstMsiinfo(t *testing.T) {
 				streams = append(streams, s.Name)
 			}
 			sort.Strings(streams)
-			assert.Equal(t, lines(theirStreams), streams, "streams")
+			// msiinfo lists every entry the compound file holds; we list
+			// the ones Windows reads, once each, and report the entries
+			// a duplicate name shadows (putty-0.68-installer.msi).
+			var theirs []string
+			for _, n := range lines(theirStreams) {
+				if len(theirs) > 0 && theirs[len(theirs)-1] == n {
+					shown := strings.ReplaceAll(n, "\x05", `\x05`)
+					assert.True(t, slices.ContainsFunc(p.Warnings(), func(w string) bool {
+						return strings.HasPrefix(w, "stream "+shown+" appears twice")
+					}), "msiinfo lists %q twice: a warning says which is read", n)
+					continue
+				}
+				theirs = append(theirs, n)
+			}
+			assert.Equal(t, theirs, streams, "streams")
 
 			for _, table := range lines(theirTables) {
 				want, err := msiinfo(t, "export", path, table)

@@ -24,15 +24,16 @@ type Package struct {
 	kind   Kind
 	clsid  string
 
-	mu      sync.Mutex
-	entries []*entry          // every stream and storage, in directory order
-	byPath  map[string]*entry // decoded path ("storage/stream") to entry
-	pool    *StringPool       // the root database's string pool
-	catalog *catalog          // _Tables and _Columns, read on first use
-	tables  map[string]*Table // decoded tables, cached
-	poolErr error
-	ra      io.ReaderAt
-	source  fs.FS // the package's directory: external cabinets, uncompressed files
+	mu       sync.Mutex
+	entries  []*entry          // every stream and storage Windows reads, in directory order
+	warnings []string          // what is not read as it stands: see Warnings
+	byPath   map[string]*entry // decoded path ("storage/stream") to entry
+	pool     *StringPool       // the root database's string pool
+	catalog  *catalog          // _Tables and _Columns, read on first use
+	tables   map[string]*Table // decoded tables, cached
+	poolErr  error
+	ra       io.ReaderAt
+	source   fs.FS // the package's directory: external cabinets, uncompressed files
 }
 
 // entry is one compound-file directory entry with its decoded name.
@@ -141,6 +142,10 @@ func newPackage(r io.ReaderAt, size int64, name string) (p *Package, err error) 
 	p.clsid = strings.ToUpper(doc.File[0].ID())
 	p.kind = kindOf(p.clsid)
 	p.byPath = map[string]*entry{}
+	sh := resolveShadowed(r, size, doc.File)
+	p.warnings = sh.warnings
+	built := make([]*entry, len(doc.File))
+	storagePath := map[uint32]string{0: ""} // by directory entry number
 	for i, f := range doc.File {
 		if i == 0 {
 			continue // the root storage
@@ -150,18 +155,38 @@ func newPackage(r io.ReaderAt, size int64, name string) (p *Package, err error) 
 			continue // unnamed or unused entry
 		}
 		e.name = DecodeStreamName(e.raw)
-		parts := make([]string, len(f.Path))
-		for i, s := range f.Path {
-			parts[i] = DecodeStreamName(s)
+		if sh.placed != nil {
+			// The parent's own decoded name: mscfb's Path loses a
+			// storage name's leading control character.
+			e.storage = storagePath[sh.placed[i].parent]
+			storagePath[sh.placed[i].id] = e.path()
+		} else {
+			parts := make([]string, len(f.Path))
+			for i, s := range f.Path {
+				parts[i] = DecodeStreamName(s)
+			}
+			e.storage = strings.Join(parts, "/")
 		}
-		e.storage = strings.Join(parts, "/")
 		if e.isDir {
 			e.size = 0
 		} else if e.size > size {
 			return nil, p.errorf("stream "+quoteName(e.path()), formatErr("size %d exceeds the file size %d", e.size, size))
 		}
+		built[i] = e
+		if _, shadowed := sh.by[i]; shadowed {
+			continue
+		}
 		p.entries = append(p.entries, e)
 		p.byPath[e.path()] = e
+	}
+	// A shadowed name that differs from the one read (in case only)
+	// opens, in Windows, the entry read.
+	for k, w := range sh.by {
+		if w > 0 && built[k] != nil && built[w] != nil {
+			if _, ok := p.byPath[built[k].path()]; !ok {
+				p.byPath[built[k].path()] = built[w]
+			}
+		}
 	}
 	return p, nil
 }
@@ -221,7 +246,8 @@ func (s StreamInfo) Path() string {
 }
 
 // Entries lists every stream and storage, table streams included, in the
-// compound file's directory order.
+// compound file's directory order. An entry that another of the same name
+// shadows (Windows never reads it) is left out and reported by Warnings.
 func (p *Package) Entries() []StreamInfo {
 	out := make([]StreamInfo, 0, len(p.entries))
 	for _, e := range p.entries {

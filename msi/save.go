@@ -117,6 +117,12 @@ func appendCell(out []byte, t ColumnType, size int, v Value, id int) []byte {
 
 // Save writes the database as a compound file. The same database gives
 // the same bytes.
+//
+// A table with no rows gets no stream, as Windows Installer and msibuild
+// write it, unless the package it was loaded from held a zero-length
+// stream for it. A database loaded from a package holds no entry the
+// package shadowed (see Package.Warnings), so saving it drops them: the
+// copy holds what Windows reads, once.
 func (db *Database) Save(w io.Writer) error {
 	b, err := db.build()
 	if err != nil {
@@ -230,8 +236,8 @@ func (db *Database) build() (*cfb.Builder, error) {
 		return nil, err
 	}
 	for _, e := range tables {
-		if len(e.rows) == 0 {
-			continue
+		if len(e.rows) == 0 && !db.emptyStreams[e.name] {
+			continue // an empty table has no stream
 		}
 		if err := add(TableMark+e.name, encodeTable(e.cols, e.rows, pb, e.ids)); err != nil {
 			return nil, fmt.Errorf("table %s: %w", e.name, err)

@@ -487,7 +487,16 @@ type SummaryRow struct {
 func (s *SummaryInfo) IDTRows() []SummaryRow { return s.IDTRowsIn(time.UTC) }
 
 // IDTRowsIn is IDTRows with times printed in the time zone loc.
-func (s *SummaryInfo) IDTRowsIn(loc *time.Location) []SummaryRow {
+func (s *SummaryInfo) IDTRowsIn(loc *time.Location) []SummaryRow { return s.rows(loc, true) }
+
+// textRows is IDTRows with strings decoded from the summary code page,
+// as the fields hold them and info shows them: text to read, not the
+// bytes an IDT file holds.
+func (s *SummaryInfo) textRows() []SummaryRow { return s.rows(time.UTC, false) }
+
+// rows formats the exported properties; stored keeps strings as the code
+// page's bytes.
+func (s *SummaryInfo) rows(loc *time.Location, stored bool) []SummaryRow {
 	props, err := s.properties()
 	if err != nil {
 		// Only an out-of-range code page or time gets here; export what
@@ -501,7 +510,7 @@ func (s *SummaryInfo) IDTRowsIn(loc *time.Location) []SummaryRow {
 		if p.ID < 1 || p.ID > PIDSecurity || p.ID == PIDThumbnail || seen[p.ID] {
 			continue
 		}
-		text, ok := exportText(p, cp, loc)
+		text, ok := exportText(p, cp, loc, stored)
 		if !ok {
 			continue
 		}
@@ -512,8 +521,9 @@ func (s *SummaryInfo) IDTRowsIn(loc *time.Location) []SummaryRow {
 	return rows
 }
 
-// exportText formats one value as msiinfo prints it.
-func exportText(p oleps.Property, cp int, loc *time.Location) (string, bool) {
+// exportText formats one value as msiinfo prints it; a string as its
+// stored bytes when stored is set, else decoded.
+func exportText(p oleps.Property, cp int, loc *time.Location, stored bool) (string, bool) {
 	switch v := p.Value.(type) {
 	case int16:
 		if p.ID == PIDCodepage {
@@ -529,7 +539,7 @@ func exportText(p oleps.Property, cp int, loc *time.Location) (string, bool) {
 	case oleps.Filetime:
 		return v.Time().In(loc).Format("2006/01/02 15:04:05"), true
 	case string:
-		if p.Type == oleps.VTLPSTR || p.Type == oleps.VTBSTR {
+		if stored && (p.Type == oleps.VTLPSTR || p.Type == oleps.VTBSTR) {
 			if p.Raw != nil {
 				return string(p.Raw), true
 			}

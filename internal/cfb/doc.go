@@ -36,5 +36,8 @@
 // each set of siblings becomes a red-black tree of fixed shape (split at
 // the median, black except a partial deepest level, which is red). Times are zero unless set with Storage.SetTimes.
 //
-// Reading compound files is left to github.com/richardlehane/mscfb.
+// Reading compound files is left to github.com/richardlehane/mscfb,
+// except the directory's sibling trees, which mscfb walks but does not
+// expose: ReadDirectory reads them and Lookup searches one as Windows
+// does, to tell which of two entries with one name Windows opens.
 package cfb

@@ -26,4 +26,7 @@ var (
 	ErrVersion = errors.New("unsupported compound file version")
 	// ErrCLSID means a class ID string that is not a GUID.
 	ErrCLSID = errors.New("invalid CLSID")
+	// ErrDamaged means ReadDirectory met a file whose structure is
+	// broken: a sector outside the file, a chain that loops.
+	ErrDamaged = errors.New("damaged compound file")
 )
