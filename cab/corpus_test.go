@@ -183,7 +183,7 @@ func TestCorpusMatchesManifest(t *testing.T) {
 func TestCorpusAgainstCabextract(t *testing.T) {
 	corpus := corpusDir(t)
 	if _, err := exec.LookPath("cabextract"); err != nil {
-		t.Skip("cabextract not installed")
+		testutil.Skip(t, "cabextract not installed")
 	}
 	def := buildOptions(nil)
 	for _, e := range readManifests(t, corpus) {

@@ -2,6 +2,7 @@ package cab
 
 import (
 	"bytes"
+	"github.com/msikit/msikit/internal/testutil"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -53,7 +54,7 @@ func writeTree(t testing.TB, dir string) map[string][]byte {
 // compares with the source files, with `gcab -x` and with `7z l`.
 func TestGcabRoundTrip(t *testing.T) {
 	if _, err := exec.LookPath("gcab"); err != nil {
-		t.Skip("gcab not installed")
+		testutil.Skip(t, "gcab not installed")
 	}
 	src := t.TempDir()
 	files := writeTree(t, src)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/msikit/msikit/internal/testutil"
 	"io"
 	"os"
 	"os/exec"
@@ -238,7 +239,7 @@ func TestCorpusEncodings(t *testing.T) {
 				}
 			}
 			if _, err := exec.LookPath("cabextract"); err != nil {
-				t.Skip("cabextract not installed: not compared with cabextract -e")
+				testutil.Skip(t, "cabextract not installed: not compared with cabextract -e")
 			}
 			for _, cs := range tc.peers {
 				compareWithCabextractE(t, path, cs)

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"github.com/msikit/msikit/internal/testutil"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ func corpusFile(t *testing.T, rel string) string {
 	t.Helper()
 	p := filepath.Join(corpusDir(t), rel)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus file missing: %v", err)
+		testutil.Skip(t, "corpus file missing: %v", err)
 	}
 	return p
 }

@@ -13,24 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// cutReaderAt claims the whole file but fails past cut, as a download
-// stopped short looks once its header and allocation tables are in.
-type cutReaderAt struct {
-	r   io.ReaderAt
-	cut int64
-}
-
-func (c cutReaderAt) ReadAt(b []byte, off int64) (int, error) {
-	if off >= c.cut {
-		return 0, io.ErrUnexpectedEOF
-	}
-	if off+int64(len(b)) > c.cut {
-		n, _ := c.r.ReadAt(b[:c.cut-off], off)
-		return n, io.ErrUnexpectedEOF
-	}
-	return c.r.ReadAt(b, off)
-}
-
 // TestDamagedStreamsAreErrors opens a package whose header and
 // allocation tables are whole but whose streams cannot be read: every
 // entry point that reads tables says so, none reports an empty package.

@@ -1,5 +1,7 @@
 package msi
 
+import "fmt"
+
 // Names of the streams that hold the database's structure.
 const (
 	streamStringPool = TableMark + "_StringPool"
@@ -55,9 +57,17 @@ func (p *Package) Codepage() (int, error) {
 	return sp.Codepage, nil
 }
 
+// errTransformTables is what reading a transform's tables as a
+// database's gives: its _Tables and _Columns list changes (a dropped
+// table is a row with no name), which Transform decodes.
+var errTransformTables = fmt.Errorf("%w: a transform holds changes to a database's tables, not rows of its own (Transform reads them)", ErrUnsupported)
+
 func (p *Package) catalogLocked() (*catalog, error) {
 	if p.catalog != nil {
 		return p.catalog, nil
+	}
+	if p.kind == KindTransform {
+		return nil, p.errorf("", errTransformTables)
 	}
 	pool, err := p.poolLocked()
 	if err != nil {
@@ -81,8 +91,23 @@ func (p *Package) catalogLocked() (*catalog, error) {
 
 // Tables lists the database's tables in the order _Tables stores them.
 // The system tables (_Tables, _Columns, _Streams, _Storages) are not
-// listed, as Windows Installer does not list them.
+// listed, as Windows Installer does not list them. For a transform, it
+// lists the tables the transform adds, changes or drops, by name (see
+// Transform for what it does to each).
 func (p *Package) Tables() ([]string, error) {
+	if p.kind == KindTransform {
+		t, err := p.Transform()
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, n := range t.Tables() {
+			if n != tablesTable && n != columnsTable {
+				out = append(out, n)
+			}
+		}
+		return out, nil
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	cat, err := p.catalogLocked()
@@ -109,6 +134,9 @@ func (p *Package) HasTable(name string) bool {
 // _Tables does not list it, but an error when the catalog is damaged, so
 // that a damaged package is never taken for one without files.
 func (p *Package) optionalTable(name string) (*Table, error) {
+	if p.kind == KindTransform {
+		return nil, nil // its tables hold changes: it has no files, media or directories
+	}
 	p.mu.Lock()
 	cat, err := p.catalogLocked()
 	p.mu.Unlock()

@@ -35,6 +35,10 @@ type Directory struct {
 	// ("" for ".", the parent's own directory).
 	TargetShort, TargetLong string
 	SourceShort, SourceLong string
+
+	// orphan marks a directory made up for a Directory_Parent that names
+	// no row: see Directories.
+	orphan bool
 }
 
 // splitShortLong splits "short|long"; a single name is both.
@@ -74,6 +78,7 @@ type Directories struct {
 	paths  map[string]string
 	layout Layout
 	short  bool
+	notes  []string // the choices made for rows Windows would resolve at install time
 }
 
 // maxDirectoryDepth bounds parent chains; a longer one is a cycle or
@@ -131,16 +136,46 @@ func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
 		ds.rows[d.Key] = d
 		ds.order = append(ds.order, d.Key)
 	}
+	ds.adoptOrphans()
 	for _, k := range ds.order {
 		if _, err := ds.resolve(k, 0); err != nil {
 			return nil, p.errorf("table Directory", err)
 		}
 	}
+	p.note(ds.notes...)
 	return ds, nil
+}
+
+// adoptOrphans gives a home to the directories whose parent is not in
+// the table. Real packages have them: the parent is a property that
+// AppSearch or a custom action sets at install time
+// (IVINETSTANDARDROOTDIR in the IVI shared components), which no
+// extraction can know. Such a tree goes under a folder named by the
+// parent's key at the root, in every layout: what lessmsi does, and
+// what keeps the files apart from TARGETDIR's own tree. Each choice is
+// noted once.
+func (ds *Directories) adoptOrphans() {
+	for _, k := range ds.order {
+		parent := ds.rows[k].Parent
+		if parent == "" {
+			continue
+		}
+		if _, ok := ds.rows[parent]; ok {
+			continue
+		}
+		ds.rows[parent] = Directory{Key: parent, orphan: true}
+		ds.notes = append(ds.notes, fmt.Sprintf("directory %s: its parent %s is not in the Directory table (a property set at install time); its files go under %s/ at the root, as lessmsi lays them out", k, parent, parent))
+	}
 }
 
 // name is the directory's own path component(s) in the layout.
 func (ds *Directories) name(d Directory) (string, error) {
+	if d.orphan {
+		if err := checkName(d.Key); err != nil {
+			return "", formatErr("directory %s, a parent named by the Directory table, %v", d.Key, err)
+		}
+		return d.Key, nil
+	}
 	if d.Parent == "" {
 		return "", nil // a root: the output directory itself
 	}
@@ -201,9 +236,6 @@ func (ds *Directories) resolve(key string, depth int) (string, error) {
 	}
 	parent := ""
 	if d.Parent != "" {
-		if _, ok := ds.rows[d.Parent]; !ok {
-			return "", formatErr("directory %s: its parent %s does not exist", key, d.Parent)
-		}
 		parent, err = ds.resolve(d.Parent, depth+1)
 		if err != nil {
 			return "", err

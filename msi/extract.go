@@ -19,6 +19,10 @@ type FileContent struct {
 	File     *File
 	Modified time.Time // from the cabinet, or the source file's time
 	Reader   io.Reader
+	// Size is how many bytes the file must have: the File table's size,
+	// except for an uncompressed source file whose size differs from it,
+	// delivered as it is (as msiexec /a copies it) unless Strict.
+	Size int64
 }
 
 // ReadOptions tunes ReadFiles.
@@ -28,6 +32,11 @@ type ReadOptions struct {
 	// CabinetOptions are passed to the cabinet reader (checksum
 	// verification off for salvage, say).
 	CabinetOptions []cab.Option
+	// Strict refuses an uncompressed source file whose size differs from
+	// the File table (ErrSize). Otherwise it is delivered, and Warnings
+	// says so: Windows Installer copies such files (Microsoft's own
+	// instmsi.msi has four).
+	Strict bool
 }
 
 // Reading reports what ReadFiles did.
@@ -116,7 +125,7 @@ func (p *Package) ReadFiles(files []*File, o ReadOptions, fn func(FileContent) e
 		rc.Close()
 	}
 	for _, f := range loose {
-		if err := p.readLoose(f, fn); err != nil {
+		if err := p.readLoose(f, o.Strict, fn); err != nil {
 			fail(f, err)
 		}
 	}
@@ -155,13 +164,13 @@ func (p *Package) readCabinet(rc *cab.ReadCloser, want []*File, o ReadOptions, f
 				return err
 			}
 			for _, f := range fs {
-				if err := fn(FileContent{File: f, Modified: cf.Modified, Reader: strings.NewReader(string(b))}); err != nil {
+				if err := fn(FileContent{File: f, Modified: cf.Modified, Reader: strings.NewReader(string(b)), Size: f.Size}); err != nil {
 					return err
 				}
 			}
 			return nil
 		}
-		return fn(FileContent{File: fs[0], Modified: cf.Modified, Reader: content})
+		return fn(FileContent{File: fs[0], Modified: cf.Modified, Reader: content, Size: fs[0].Size})
 	})
 	for _, e := range unjoin(err) {
 		var fe *cab.FileError
@@ -250,7 +259,7 @@ func (p *Package) openCabinet(m *Media, opts []cab.Option) (rc *cab.ReadCloser, 
 }
 
 // readLoose reads an uncompressed file from the source directory.
-func (p *Package) readLoose(f *File, fn func(FileContent) error) error {
+func (p *Package) readLoose(f *File, strict bool, fn func(FileContent) error) error {
 	found, err := findFold(p.source, f.SourcePath)
 	if err != nil {
 		return fmt.Errorf("uncompressed source file %w", err)
@@ -260,9 +269,17 @@ func (p *Package) readLoose(f *File, fn func(FileContent) error) error {
 		return err
 	}
 	defer r.Close()
-	var mod time.Time
-	if fi, err := r.Stat(); err == nil {
-		mod = fi.ModTime()
+	fi, err := r.Stat()
+	if err != nil {
+		return err
 	}
-	return fn(FileContent{File: f, Modified: mod, Reader: r})
+	size := f.Size
+	if fi.Size() != f.Size {
+		if strict {
+			return fmt.Errorf("%w: the source file %s has %d bytes, the table says %d", ErrSize, found, fi.Size(), f.Size)
+		}
+		size = fi.Size()
+		p.note(fmt.Sprintf("file %s: the source file %s has %d bytes, the File table says %d; copied as it is, as msiexec /a copies it", f.Key, found, fi.Size(), f.Size))
+	}
+	return fn(FileContent{File: f, Modified: fi.ModTime(), Reader: r, Size: size})
 }

@@ -147,7 +147,7 @@ func TestTwoMedia(t *testing.T) {
 }
 
 // TestHostileTables: names that climb out of the root, drives, cycles and
-// dangling references are refused with an error naming the row.
+// dangling components are refused with an error naming the row.
 func TestHostileTables(t *testing.T) {
 	cases := []struct {
 		query, want string
@@ -157,7 +157,7 @@ func TestHostileTables(t *testing.T) {
 		{"UPDATE Directory SET DefaultDir='doc:C:' WHERE Directory='DocDir'", "names a drive"},
 		{"UPDATE Directory SET DefaultDir='a\\b' WHERE Directory='DocDir'", "path separator"},
 		{"UPDATE Directory SET Directory_Parent='DocDir' WHERE Directory='INSTALLDIR'", "cycle"},
-		{"UPDATE Directory SET Directory_Parent='Nowhere' WHERE Directory='DocDir'", "parent Nowhere does not exist"},
+		{"UPDATE Directory SET Directory_Parent='..' WHERE Directory='DocDir'", "directory .., a parent named by the Directory table, names a parent directory"},
 		{"UPDATE File SET FileName='..' WHERE File='guide.txt'", "file guide.txt"},
 		{"UPDATE File SET FileName='x|../../etc/passwd' WHERE File='guide.txt'", "file guide.txt"},
 		{"UPDATE File SET FileName='/etc/passwd' WHERE File='guide.txt'", "path separator"},
@@ -186,7 +186,9 @@ func lessmsiListing(t *testing.T, csvPath string) map[string]int64 {
 	require.NoError(t, err)
 	out := map[string]int64{}
 	for _, r := range rows[1:] {
-		p := strings.TrimPrefix(strings.ReplaceAll(r[0], "\\", "/"), "/SourceDir/")
+		// lessmsi puts a tree whose parent directory is missing beside
+		// SourceDir; msikit, whose output directory is SourceDir, in it.
+		p := strings.TrimPrefix(strings.TrimPrefix(strings.ReplaceAll(r[0], "\\", "/"), "/SourceDir"), "/")
 		n, err := strconv.ParseInt(r[1], 10, 64)
 		require.NoError(t, err)
 		out[p] = n
@@ -217,7 +219,7 @@ func listing(t *testing.T, pkg string, o msi.FileOptions) map[string]int64 {
 // directory, while the source layout keeps them apart, as a source image
 // must.
 func TestLessmsiListings(t *testing.T) {
-	for _, name := range []string{"NUnit-2.5.2.9222.msi", "msi_with_external_cab.msi", "vcredist.msi"} {
+	for _, name := range []string{"NUnit-2.5.2.9222.msi", "msi_with_external_cab.msi", "vcredist.msi", "IviNetSharedComponents32_Fx20_1.3.0.msi"} {
 		pkg := testutil.Corpus(t, "lessmsi", name)
 		want := lessmsiListing(t, pkg+".expected.csv")
 		assert.Equal(t, want, listing(t, pkg, msi.FileOptions{Layout: msi.LayoutTarget}), "%s, target layout", name)
@@ -339,4 +341,65 @@ func TestTruncatedSpannedSet(t *testing.T) {
 	}
 	sort.Strings(names)
 	assert.Equal(t, []string{"MSVBVM60.DLL", "OLEPRO32.DLL"}, names)
+}
+
+// TestOrphanDirectory: a Directory row whose parent is no row (a property
+// set at install time) is laid out under a folder named by the parent's
+// key, in every layout, and the choice is said once.
+func TestOrphanDirectory(t *testing.T) {
+	_, pkg := modified(t, "UPDATE Directory SET Directory_Parent='SETBYACTION' WHERE Directory='DocDir'")
+	for _, layout := range []msi.Layout{msi.LayoutAdmin, msi.LayoutTarget, msi.LayoutInstall} {
+		p, err := msi.Open(pkg)
+		require.NoError(t, err)
+		files, err := p.FileList(msi.FileOptions{Layout: layout})
+		require.NoError(t, err, "layout %d", layout)
+		paths := map[string]string{}
+		for _, f := range files {
+			paths[f.Key] = f.Path
+		}
+		assert.Equal(t, "SETBYACTION/doc/guide.txt", paths["guide.txt"], "layout %d", layout)
+		assert.NotContains(t, paths["readme.txt"], "SETBYACTION", "the rest of the tree stays where it was")
+		warnings := p.Warnings()
+		p.Close()
+		require.Len(t, warnings, 1)
+		assert.Equal(t, "directory DocDir: its parent SETBYACTION is not in the Directory table (a property set at install time); its files go under SETBYACTION/ at the root, as lessmsi lays them out", warnings[0])
+	}
+}
+
+// TestSourceFileSizeMismatch: an uncompressed source file whose size is
+// not the File table's is copied as it is (as msiexec /a copies it) and
+// the difference is said; Strict refuses it instead.
+func TestSourceFileSizeMismatch(t *testing.T) {
+	dir, pkg := modified(t, "UPDATE File SET Attributes=8192, FileSize=99 WHERE File='guide.txt'")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "msikit Hello", "doc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "msikit Hello", "doc", "guide.txt"), fixtureSource(t, "guide.txt"), 0o644))
+	p, err := msi.Open(pkg)
+	require.NoError(t, err)
+	defer p.Close()
+	files, err := p.FileList(msi.FileOptions{})
+	require.NoError(t, err)
+
+	sizes := map[string]int64{}
+	got := map[string]string{}
+	_, err = p.ReadFiles(files, msi.ReadOptions{}, func(c msi.FileContent) error {
+		b, err := io.ReadAll(msi.SizeChecked(c.Reader, c.Size))
+		sizes[c.File.Key], got[c.File.Key] = c.Size, string(b)
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, string(fixtureSource(t, "guide.txt")), got["guide.txt"])
+	assert.Equal(t, int64(len(fixtureSource(t, "guide.txt"))), sizes["guide.txt"])
+	assert.Equal(t, int64(20), sizes["readme.txt"], "files in the cabinet keep the table's size")
+	assert.Equal(t, []string{"file guide.txt: the source file msikit Hello/doc/guide.txt has 24 bytes, the File table says 99; copied as it is, as msiexec /a copies it"}, p.Warnings())
+
+	delivered := 0
+	_, err = p.ReadFiles(files, msi.ReadOptions{Strict: true}, func(c msi.FileContent) error {
+		delivered++
+		_, err := io.Copy(io.Discard, c.Reader)
+		return err
+	})
+	require.ErrorIs(t, err, msi.ErrSize)
+	assert.Contains(t, err.Error(), "guide.txt")
+	assert.Contains(t, err.Error(), "has 24 bytes, the table says 99")
+	assert.Equal(t, 2, delivered, "the files in the cabinet are still delivered")
 }

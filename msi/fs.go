@@ -93,7 +93,7 @@ func (pfs *packageFS) Open(name string) (fs.File, error) {
 	pr, pw := io.Pipe()
 	go func() {
 		_, err := pfs.p.ReadFiles([]*File{f}, ReadOptions{}, func(c FileContent) error {
-			_, err := io.Copy(pw, SizeChecked(c.Reader, f.Size))
+			_, err := io.Copy(pw, SizeChecked(c.Reader, c.Size))
 			return err
 		})
 		pw.CloseWithError(err)

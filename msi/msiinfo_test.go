@@ -71,7 +71,20 @@ func TestCorpusAgainstMsiinfo(t *testing.T) {
 			require.NoError(t, err)
 			ours = append(ours, msi.SummaryInformationTable, msi.ForceCodepageTable)
 			sort.Strings(ours)
-			assert.Equal(t, lines(theirTables), ours, "tables")
+			transform := p.Kind() == msi.KindTransform
+			if transform {
+				// msiinfo reads a transform's _Tables as a database's,
+				// so a dropped table shows as a row with no name; we
+				// list the tables the transform touches. What msiinfo
+				// names must be among them.
+				for _, n := range lines(theirTables) {
+					if n != "" {
+						assert.Contains(t, ours, n, "tables")
+					}
+				}
+			} else {
+				assert.Equal(t, lines(theirTables), ours, "tables")
+			}
 
 			theirStreams, err := msiinfo(t, "streams", path)
 			require.NoError(t, err)
@@ -97,6 +110,9 @@ func TestCorpusAgainstMsiinfo(t *testing.T) {
 			assert.Equal(t, theirs, streams, "streams")
 
 			for _, table := range lines(theirTables) {
+				if transform && table != msi.SummaryInformationTable && table != msi.ForceCodepageTable {
+					continue // msiinfo's rows are the transform's records read as a database's
+				}
 				want, err := msiinfo(t, "export", path, table)
 				if err != nil {
 					t.Logf("msiinfo export %s %s fails (%v): not compared", name, table, err)
@@ -133,7 +149,7 @@ func TestExportEscapesControlCharacters(t *testing.T) {
 	assert.Contains(t, rows, "GREETING\ttab\x10and line\x19break")
 
 	if _, err := exec.LookPath("msiinfo"); err != nil {
-		t.Skip("msiinfo not installed: skipping the comparison with it")
+		testutil.Skip(t, "msiinfo not installed: skipping the comparison with it")
 	}
 	abs, err := filepath.Abs("../fixtures/hello.msi")
 	require.NoError(t, err)

@@ -304,9 +304,10 @@ func (p *Package) readStreamLocked(path string) (b []byte, err error) {
 	if e.size > maxInMemoryStream {
 		return nil, p.errorf("stream "+quoteName(path), fmt.Errorf("%w: %d bytes is too large to read whole", ErrUnsupported, e.size))
 	}
+	what := "stream " + quoteName(path)
 	defer func() {
 		if v := recover(); v != nil {
-			b, err = nil, p.errorf("stream "+quoteName(path), formatErr("damaged sector chain (%v)", v))
+			b, err = nil, p.errorf(what, formatErr("damaged sector chain (%v)", v))
 		}
 	}()
 	b = make([]byte, e.size)
@@ -314,10 +315,11 @@ func (p *Package) readStreamLocked(path string) (b []byte, err error) {
 		return b, nil
 	}
 	if _, err := e.f.Seek(0, io.SeekStart); err != nil {
-		return nil, p.errorf("stream "+quoteName(path), fmt.Errorf("%w: %v", ErrFormat, err))
+		return nil, p.errorf(what, fmt.Errorf("%w: %v", ErrFormat, err))
 	}
-	if _, err := io.ReadFull(e.f, b); err != nil {
-		return nil, p.errorf("stream "+quoteName(path), fmt.Errorf("%w: %v", ErrFormat, err))
+	// streamReader words a short or damaged chain for the user.
+	if _, err := io.ReadFull(&streamReader{p: p, f: e.f, size: e.size, what: what}, b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -3,6 +3,7 @@ package msi_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/msikit/msikit/internal/testutil"
 	"math/rand"
 	"os/exec"
 	"path/filepath"
@@ -173,7 +174,7 @@ func FuzzDatabaseRoundTrip(f *testing.F) {
 // exports them as we do.
 func TestWrittenDatabaseReadByMsiinfo(t *testing.T) {
 	if _, err := exec.LookPath("msiinfo"); err != nil {
-		t.Skip("msiinfo not installed: skipping the comparison with it")
+		testutil.Skip(t, "msiinfo not installed: skipping the comparison with it")
 	}
 	rng := rand.New(rand.NewSource(11))
 	db := randomDatabase(rng, 4, 30)

@@ -21,16 +21,6 @@ import (
 // shadowed storage) are left out of Entries, reads and rewrites, and each
 // is reported by Warnings.
 
-// Warnings lists, in plain sentences, what the package holds that is not
-// read as it stands and the choice made: among them directory entries
-// shadowed by another of the same name, each naming the entry read and
-// the one ignored.
-func (p *Package) Warnings() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.warnings...)
-}
-
 // placed is where mscfb's File k sits in the directory: its entry number
 // and its parent storage's.
 type placed struct {

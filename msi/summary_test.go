@@ -49,7 +49,7 @@ func sumStream(path string) ([]byte, error) {
 func needMsiinfo(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("msiinfo"); err != nil {
-		t.Skip("msiinfo (msitools) not installed")
+		testutil.Skip(t, "msiinfo (msitools) not installed")
 	}
 }
 

@@ -51,7 +51,7 @@ func TestWixlBuiltPackage(t *testing.T) {
 	assert.True(t, s.WordCountFlags().Compressed)
 
 	if _, err := exec.LookPath("msiinfo"); err != nil {
-		t.Skip("msiinfo not installed: skipping the export comparison")
+		testutil.Skip(t, "msiinfo not installed: skipping the export comparison")
 	}
 	tables, err := p.Tables()
 	require.NoError(t, err)

@@ -25,7 +25,7 @@ func corpusFile(t testing.TB, rel string) string {
 	t.Helper()
 	p := filepath.Join(corpusDir(t), filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus file %s absent: %v", rel, err)
+		testutil.Skip(t, "corpus file %s absent: %v", rel, err)
 	}
 	return p
 }
@@ -152,7 +152,7 @@ func TestE8Bytes(t *testing.T) {
 // TestCabextract compares every member with what cabextract writes.
 func TestCabextract(t *testing.T) {
 	if _, err := exec.LookPath("cabextract"); err != nil {
-		t.Skip("cabextract not installed: skipping peer comparison")
+		testutil.Skip(t, "cabextract not installed: skipping peer comparison")
 	}
 	for _, rel := range []string{
 		"lessmsi/vcredis1.cab",

@@ -2,6 +2,7 @@ package lzx_test
 
 import (
 	"bytes"
+	"github.com/msikit/msikit/internal/testutil"
 	"io"
 	"os"
 	"os/exec"
@@ -19,7 +20,7 @@ import (
 // every member with what cabextract extracts from the same stream.
 func TestMSICabinets(t *testing.T) {
 	if _, err := exec.LookPath("cabextract"); err != nil {
-		t.Skip("cabextract not installed: skipping peer comparison")
+		testutil.Skip(t, "cabextract not installed: skipping peer comparison")
 	}
 	f, err := os.Open(corpusFile(t, "lessmsi/vcredist.msi"))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +71,7 @@ func TestCorpusMixed(t *testing.T) {
 	}
 
 	if _, err := exec.LookPath("cabextract"); err != nil {
-		t.Skip("cabextract not installed; checked against the manifest's MD5 only")
+		testutil.Skip(t, "cabextract not installed; checked against the manifest's MD5 only")
 	}
 	dir := t.TempDir()
 	if msg, err := exec.Command("cabextract", "-q", "-d", dir, "-F", "qtm.txt", path).CombinedOutput(); err != nil {

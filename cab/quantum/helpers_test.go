@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/msikit/msikit/internal/testutil"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -36,7 +37,7 @@ func corpusDir(t testing.TB, dir string) string {
 	t.Helper()
 	p, err := findCorpus(dir)
 	if err != nil {
-		t.Skipf("shared corpus %s not available: %v", dir, err)
+		testutil.Skip(t, "shared corpus %s not available: %v", dir, err)
 	}
 	return p
 }

@@ -3,6 +3,7 @@ package quantum
 import (
 	"bytes"
 	"fmt"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,7 +45,7 @@ func TestPeersDecodeTestEncoder(t *testing.T) {
 	for _, p := range peers {
 		t.Run(p.name, func(t *testing.T) {
 			if _, err := exec.LookPath(p.name); err != nil {
-				t.Skipf("%s not installed", p.name)
+				testutil.Skip(t, "%s not installed", p.name)
 			}
 			for _, c := range roundTripCases() {
 				if testing.Short() && c.large() {
@@ -72,7 +73,7 @@ func TestPeersDecodeTestEncoder(t *testing.T) {
 // such frames; where we decode them, cabextract must decode the same bytes.
 func TestFinalFrameReadsTrailer(t *testing.T) {
 	if _, err := exec.LookPath("cabextract"); err != nil {
-		t.Skip("cabextract not installed")
+		testutil.Skip(t, "cabextract not installed")
 	}
 	peeked := 0
 	for _, c := range roundTripCases() {

@@ -19,6 +19,7 @@ func init() {
 			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
 			enc := addEncodingFlag(fs)
+			strict := fs.Bool("strict", false, "refuse an uncompressed source file whose size differs from the File table (by default it is copied, as msiexec /a does, with a warning)")
 			patches := fs.StringArray("patch", nil, "apply this patch to the image, as msiexec /a PKG /p MSP does (repeatable; applied in patch-sequence order)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, 1); err != nil {
@@ -30,18 +31,18 @@ func init() {
 				if err := useEncoding(ctx, *enc); err != nil {
 					return err
 				}
-				return makeAdminImage(ctx, args[0], *out, *short, *overwrite, *quiet, *patches)
+				return makeAdminImage(ctx, args[0], *out, *short, *overwrite, *quiet, *strict, *patches)
 			}
 		},
 	})
 }
 
-func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet bool, patches []string) error {
-	x := &extractor{ctx: ctx, opts: msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, overwrite: overwrite, quiet: quiet}
-	if err := x.run(pkg, out); err != nil {
-		return err
-	}
-	return withPackage(pkg, func(p *msi.Package) error {
+func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet, strict bool, patches []string) error {
+	x := &extractor{ctx: ctx, opts: msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, overwrite: overwrite, quiet: quiet, strict: strict}
+	return withPackage(ctx, pkg, func(p *msi.Package) error {
+		if err := x.extract(p, out); err != nil {
+			return err
+		}
 		db, err := p.AdminDatabase()
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/msikit/msikit/internal/testutil"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -98,7 +99,7 @@ func TestCabCreate(t *testing.T) {
 			}
 			checkTree(t, "msikit", ours, want)
 			if _, err := exec.LookPath("cabextract"); err != nil {
-				t.Skip("cabextract not installed")
+				testutil.Skip(t, "cabextract not installed")
 			}
 			theirs := t.TempDir()
 			if b, err := exec.Command("cabextract", "-q", "-d", theirs, cabPath).CombinedOutput(); err != nil {

@@ -26,7 +26,7 @@ func corpusPath(t *testing.T, rel string) string {
 	}
 	p := filepath.Join(dir, "..", "shared", "corpus", rel)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared corpus not found: %v", err)
+		testutil.Skip(t, "shared corpus not found: %v", err)
 	}
 	return p
 }
@@ -45,7 +45,7 @@ func tree(t *testing.T, dir string) map[string]string { return testutil.TreeMD5(
 // part included.
 func TestCabExtractMatchesCabextract(t *testing.T) {
 	if _, err := exec.LookPath("cabextract"); err != nil {
-		t.Skip("cabextract not installed")
+		testutil.Skip(t, "cabextract not installed")
 	}
 	for _, rel := range []string{
 		"libarchive/test_read_format_cab_1.cab", "libarchive/test_read_format_cab_2.cab",

@@ -22,7 +22,7 @@ func init() {
 				if err := needArgs(args, 1, 1); err != nil {
 					return err
 				}
-				return withPackage(args[0], func(p *msi.Package) error { return listTables(ctx, p, *asJSON) })
+				return withPackage(ctx, args[0], func(p *msi.Package) error { return listTables(ctx, p, *asJSON) })
 			}
 		},
 	})
@@ -39,12 +39,12 @@ func init() {
 					if *out == "" {
 						return usagef("--all needs -o DIR")
 					}
-					return withPackage(args[0], func(p *msi.Package) error { return exportAll(ctx, p, *out) })
+					return withPackage(ctx, args[0], func(p *msi.Package) error { return exportAll(ctx, p, *out) })
 				}
 				if err := needArgs(args, 2, 2); err != nil {
 					return err
 				}
-				return withPackage(args[0], func(p *msi.Package) error {
+				return withPackage(ctx, args[0], func(p *msi.Package) error {
 					w := bufio.NewWriter(ctx.stdout)
 					if err := exportTable(w, p, args[1]); err != nil {
 						return err
@@ -65,7 +65,7 @@ func init() {
 				if err := needArgs(args, 1, 1); err != nil {
 					return err
 				}
-				return withPackage(args[0], func(p *msi.Package) error {
+				return withPackage(ctx, args[0], func(p *msi.Package) error {
 					if *extract != "" {
 						if *out == "" {
 							return usagef("--extract needs -o FILE")
@@ -79,18 +79,31 @@ func init() {
 	})
 }
 
-// withPackage opens a package, runs f, and closes it.
-func withPackage(path string, f func(*msi.Package) error) error {
-	p, err := msi.Open(path)
+// withPackage opens a package, runs f, says what the package warned of
+// (choices made where Windows would decide at install time, entries it
+// ignores), and closes it.
+func withPackage(ctx *context, path string, f func(*msi.Package) error) error {
+	p, err := openPackage(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: %v", path, pe.Err)
-		}
 		return err
 	}
 	defer p.Close()
-	return f(p)
+	err = f(p)
+	for _, w := range p.Warnings() {
+		fmt.Fprintf(ctx.stderr, "%s: warning: %s: %s\n", ctx.path, p.Name(), w)
+	}
+	return err
+}
+
+// openPackage opens a package; a file that cannot be opened is named
+// once in the error.
+func openPackage(path string) (*msi.Package, error) {
+	p, err := msi.Open(path)
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("%s: %v", path, pe.Err)
+	}
+	return p, err
 }
 
 // pseudoTables are what msiinfo lists before the real tables: the summary
@@ -101,6 +114,9 @@ type tableJSON struct {
 	Name    string       `json:"name"`
 	Columns []columnJSON `json:"columns,omitempty"`
 	Rows    int          `json:"rows"`
+	// Change, for a transform, says what it does to the table; Rows then
+	// counts the rows it inserts, updates or deletes.
+	Change string `json:"change,omitempty"`
 }
 
 type columnJSON struct {
@@ -111,6 +127,9 @@ type columnJSON struct {
 }
 
 func listTables(ctx *context, p *msi.Package, asJSON bool) error {
+	if p.Kind() == msi.KindTransform {
+		return listTransformTables(ctx, p, asJSON)
+	}
 	names, err := p.Tables()
 	if err != nil {
 		return err
@@ -137,11 +156,68 @@ func listTables(ctx *context, p *msi.Package, asJSON bool) error {
 	return writeJSON(ctx.stdout, out)
 }
 
-func exportTable(w io.Writer, p *msi.Package, name string) error { return p.WriteIDT(w, name) }
+// exportTable writes a table as .idt text; for a transform, whose
+// tables hold changes, what the transform does to that table.
+func exportTable(w io.Writer, p *msi.Package, name string) error {
+	if p.Kind() != msi.KindTransform || name == msi.SummaryInformationTable || name == msi.ForceCodepageTable {
+		return p.WriteIDT(w, name)
+	}
+	changes, err := transformChanges(p)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if c.Table == name {
+			printChanges(w, []msi.TableChange{c})
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: table %s: %w (the transform does not touch it)", p.Name(), name, msi.ErrNotFound)
+}
+
+// transformChanges decodes what a transform file does, table by table.
+func transformChanges(p *msi.Package) ([]msi.TableChange, error) {
+	t, err := p.Transform()
+	if err != nil {
+		return nil, err
+	}
+	return t.Changes(), nil
+}
+
+// listTransformTables lists the tables a transform touches and what it
+// does to each: a transform is read as one, never as a damaged database.
+func listTransformTables(ctx *context, p *msi.Package, asJSON bool) error {
+	changes, err := transformChanges(p)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		out := []tableJSON{}
+		for _, c := range changes {
+			tj := tableJSON{Name: c.Table, Rows: c.Rows(), Change: changeHeadline(c), Columns: []columnJSON{}}
+			for _, col := range c.Columns {
+				tj.Columns = append(tj.Columns, columnJSON{Name: col.Name, Type: col.Type.IDT(), Key: col.Type.Key(), Nullable: col.Type.Nullable()})
+			}
+			out = append(out, tj)
+		}
+		return writeJSON(ctx.stdout, out)
+	}
+	w := bufio.NewWriter(ctx.stdout)
+	for _, n := range pseudoTables {
+		fmt.Fprintln(w, n)
+	}
+	for _, c := range changes {
+		fmt.Fprintf(w, "%s\t%s\n", c.Table, changeHeadline(c))
+	}
+	return w.Flush()
+}
 
 // exportAll writes every table as DIR/TABLE.idt and each binary cell's
 // stream as DIR/TABLE/KEY.ibd, the layout msidb -e uses.
 func exportAll(ctx *context, p *msi.Package, dir string) error {
+	if p.Kind() == msi.KindTransform {
+		return fmt.Errorf("%s: a transform holds changes, not tables to export: `msikit tables` and `msikit export %s TABLE` say what it does to each table, `msikit transform apply` makes the changed database", p.Name(), p.Name())
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return envError{err}
 	}

@@ -227,33 +227,39 @@ func valueText(v msi.Value) string {
 }
 
 // printChanges lists table changes, one line per table and one per row.
+// changeHeadline says in one line what a change does to its table.
+func changeHeadline(c msi.TableChange) string {
+	var b strings.Builder
+	switch {
+	case c.Dropped && !c.Added:
+		return "dropped"
+	case c.Added:
+		var cols []string
+		for _, col := range c.Columns {
+			cols = append(cols, col.Name+" "+col.Type.IDT())
+		}
+		fmt.Fprintf(&b, "added (%s)", strings.Join(cols, ", "))
+	case len(c.NewColumns) > 0:
+		var cols []string
+		for _, col := range c.NewColumns {
+			cols = append(cols, col.Name+" "+col.Type.IDT())
+		}
+		fmt.Fprintf(&b, "columns added (%s),", strings.Join(cols, ", "))
+	}
+	if c.Err != nil {
+		fmt.Fprintf(&b, " rows not decoded: %v", c.Err)
+	} else {
+		fmt.Fprintf(&b, " %d inserted, %d updated, %d deleted", len(c.Inserted), len(c.Updated), len(c.Deleted))
+	}
+	return strings.TrimSpace(b.String())
+}
+
 func printChanges(w io.Writer, cs []msi.TableChange) {
 	for _, c := range cs {
-		switch {
-		case c.Dropped && !c.Added:
-			fmt.Fprintf(w, "table %s: dropped\n", c.Table)
-			continue
-		case c.Added:
-			var cols []string
-			for _, col := range c.Columns {
-				cols = append(cols, col.Name+" "+col.Type.IDT())
-			}
-			fmt.Fprintf(w, "table %s: added (%s)", c.Table, strings.Join(cols, ", "))
-		default:
-			fmt.Fprintf(w, "table %s:", c.Table)
-			if len(c.NewColumns) > 0 {
-				var cols []string
-				for _, col := range c.NewColumns {
-					cols = append(cols, col.Name+" "+col.Type.IDT())
-				}
-				fmt.Fprintf(w, " columns added (%s),", strings.Join(cols, ", "))
-			}
-		}
-		if c.Err != nil {
-			fmt.Fprintf(w, " rows not decoded: %v\n", c.Err)
+		fmt.Fprintf(w, "table %s: %s\n", c.Table, changeHeadline(c))
+		if c.Err != nil || c.Dropped && !c.Added {
 			continue
 		}
-		fmt.Fprintf(w, " %d inserted, %d updated, %d deleted\n", len(c.Inserted), len(c.Updated), len(c.Deleted))
 		for _, r := range c.Inserted {
 			var cells []string
 			for i, name := range r.Columns {

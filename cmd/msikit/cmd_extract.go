@@ -30,6 +30,7 @@ func init() {
 			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
 			enc := addEncodingFlag(fs)
+			strict := fs.Bool("strict", false, "refuse an uncompressed source file whose size differs from the File table (by default it is copied, as msiexec /a does, with a warning)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, 1); err != nil {
 					return err
@@ -46,7 +47,7 @@ func init() {
 						return usagef("bad --only pattern %q: %v", g, err)
 					}
 				}
-				x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive}
+				x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive, strict: *strict}
 				return x.run(args[0], *out)
 			}
 		},
@@ -60,6 +61,7 @@ type extractor struct {
 	overwrite bool
 	quiet     bool
 	recursive bool
+	strict    bool // refuse source files whose size differs from the File table
 	inner     bool // inside another package: matching no file is no error
 }
 
@@ -86,15 +88,10 @@ func matchOnly(globs []string, name, p string) bool {
 const maxNesting = 4
 
 func (x *extractor) run(pkg, outDir string) error {
-	p, err := msi.Open(pkg)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: %v", pkg, pe.Err)
-		}
-		return err
-	}
-	defer p.Close()
+	return withPackage(x.ctx, pkg, func(p *msi.Package) error { return x.extract(p, outDir) })
+}
+
+func (x *extractor) extract(p *msi.Package, outDir string) error {
 	files, err := p.FileList(x.opts)
 	if err != nil {
 		return err
@@ -125,8 +122,8 @@ func (x *extractor) run(pkg, outDir string) error {
 	prog := newProgress(x.ctx, len(sel), total, x.quiet)
 	var mu sync.Mutex
 	var written []string
-	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
-		rel, n, err := dir.WriteFile(c.File.Path, msi.SizeChecked(c.Reader, c.File.Size), safepath.WriteOptions{
+	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), Strict: x.strict, CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
+		rel, n, err := dir.WriteFile(c.File.Path, msi.SizeChecked(c.Reader, c.Size), safepath.WriteOptions{
 			ModTime: c.Modified, Overwrite: x.overwrite,
 		})
 		mu.Lock()
@@ -244,11 +241,14 @@ func sniff(file string) string {
 	case string(head[:4]) == "MSCF":
 		return "cabinet"
 	case string(head[:2]) == "MZ":
-		if rs, cl, err := cab.SearchFile(file); err == nil {
+		rs, cl, err := cab.SearchFile(file)
+		if cl != nil {
 			cl.Close()
-			if len(rs) > 0 {
-				return "embedded cabinet"
-			}
+		}
+		// A truncated wrapper is still opened: extracting it says what is
+		// missing rather than skipping it.
+		if len(rs) > 0 || errors.Is(err, cab.ErrTruncated) {
+			return "embedded cabinet"
 		}
 	}
 	return ""

@@ -25,7 +25,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				return withPackage(args[0], func(p *msi.Package) error {
+				return withPackage(ctx, args[0], func(p *msi.Package) error {
 					files, err := p.FileList(opts)
 					if err != nil {
 						return err

@@ -21,7 +21,7 @@ func init() {
 				if err := needArgs(args, 1, 1); err != nil {
 					return err
 				}
-				return withPackage(args[0], func(p *msi.Package) error {
+				return withPackage(ctx, args[0], func(p *msi.Package) error {
 					rep, err := buildInfo(p)
 					if err != nil {
 						return err

@@ -99,7 +99,7 @@ func setupGenerate(fs *pflag.FlagSet) func(*context, []string) error {
 		if st.IsDir() {
 			m, err = manifest.FromDir(args[0], o)
 		} else {
-			err = withPackage(args[0], func(p *msi.Package) error {
+			err = withPackage(ctx, args[0], func(p *msi.Package) error {
 				m, err = manifestFromPackage(p, o)
 				return err
 			})

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,7 +196,7 @@ func TestManifestGenerateReplica(t *testing.T) {
 	for _, sp := range []string{"SP1", "SP2"} {
 		pkg := filepath.Join("../../fixtures/kb977203", "SCCM2007-"+sp+"-KB977203-ENU.msi")
 		if _, err := os.Stat(pkg); err != nil {
-			t.Skipf("replica %s not built yet (fixtures/gen): %v", pkg, err)
+			testutil.Skip(t, "replica %s not built yet (fixtures/gen): %v", pkg, err)
 		}
 		code, out, errOut := msikit(t, "manifest", "generate", "--variant", sp, pkg)
 		require.Equal(t, 0, code, errOut)

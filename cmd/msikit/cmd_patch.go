@@ -342,7 +342,7 @@ func setupPatchCheck(fs *pflag.FlagSet) func(*context, []string) error {
 			return err
 		}
 		defer pt.Close()
-		return withPackage(args[1], func(p *msi.Package) error {
+		return withPackage(ctx, args[1], func(p *msi.Package) error {
 			pi, err := p.ProductInfo()
 			if err != nil {
 				return err

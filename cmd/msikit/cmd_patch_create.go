@@ -21,8 +21,8 @@ func setupPatchCreate(fs *pflag.FlagSet) func(*context, []string) error {
 		if *out == "" {
 			return usagef("-o PATCH.msp is required")
 		}
-		return withPackage(args[0], func(old *msi.Package) error {
-			return withPackage(args[1], func(new *msi.Package) error {
+		return withPackage(ctx, args[0], func(old *msi.Package) error {
+			return withPackage(ctx, args[1], func(new *msi.Package) error {
 				b, err := msi.CreatePatch(old, new, msi.PatchOptions{Name: *name, PatchCode: *code, Classification: *classification})
 				if err != nil {
 					return err

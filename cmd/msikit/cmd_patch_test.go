@@ -116,7 +116,7 @@ func TestAdminPatch(t *testing.T) {
 	assert.Equal(t, "0d85dd364dc05f3366d7fd25fd0c0ae8", md5File(t, filepath.Join(dir, "product.wxs")))
 	assert.Equal(t, "a515476bb0f449060dc29d917e848ee8", md5File(t, filepath.Join(dir, "patch.wxs")))
 	if _, err := exec.LookPath("msiinfo"); err != nil {
-		t.Skip("msiinfo not installed: skipping the check of the patched package with it")
+		testutil.Skip(t, "msiinfo not installed: skipping the check of the patched package with it")
 	}
 	exp, err := exec.Command("msiinfo", "export", filepath.Join(img, "RtmProduct__product.msi"), "File").Output()
 	require.NoError(t, err)

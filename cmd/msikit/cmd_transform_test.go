@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,7 +98,7 @@ func TestTransformCreateApplyDiff(t *testing.T) {
 
 	// msiinfo reads the patched package as we wrote it.
 	if _, err := exec.LookPath("msiinfo"); err != nil {
-		t.Skip("msiinfo not installed: skipping the check of the patched package with it")
+		testutil.Skip(t, "msiinfo not installed: skipping the check of the patched package with it")
 	}
 	cmd := exec.Command("msiinfo", "export", patched, "Property")
 	cmd.Dir = dir

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +16,7 @@ import (
 func replicaPath(t *testing.T, sp string) string {
 	p := "../../fixtures/kb977203/SCCM2007-" + sp + "-KB977203-ENU.msi"
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s absent (made by fixtures/gen): %v", p, err)
+		testutil.Skip(t, "%s absent (made by fixtures/gen): %v", p, err)
 	}
 	return p
 }

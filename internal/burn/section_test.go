@@ -5,6 +5,7 @@ import (
 	"debug/pe"
 	"encoding/hex"
 	"errors"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,7 +19,7 @@ func corpusFile(t *testing.T, rel string) string {
 	t.Helper()
 	p := filepath.Join("..", "..", "..", "shared", "corpus", rel)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared corpus not found: %v", err)
+		testutil.Skip(t, "shared corpus not found: %v", err)
 	}
 	return p
 }

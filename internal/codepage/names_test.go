@@ -3,6 +3,7 @@ package codepage
 import (
 	"bytes"
 	"errors"
+	"github.com/msikit/msikit/internal/testutil"
 	"os/exec"
 	"strings"
 	"testing"
@@ -79,7 +80,7 @@ func TestLookupUnknown(t *testing.T) {
 // single-byte sets, the case's text for the others.
 func TestLookupAgainstIconv(t *testing.T) {
 	if _, err := exec.LookPath("iconv"); err != nil {
-		t.Skip("iconv not installed")
+		testutil.Skip(t, "iconv not installed")
 	}
 	for _, tc := range lookupCases {
 		name := tc.names[0]

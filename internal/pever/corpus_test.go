@@ -117,7 +117,7 @@ func TestCorpusPackagesAgainst7z(t *testing.T) {
 	testutil.Tool(t, "7z")
 	testutil.Tool(t, "cabextract")
 	if testing.Short() {
-		t.Skip("short mode: skipping the scan of every corpus package")
+		testutil.Skip(t, "short mode: skipping the scan of every corpus package")
 	}
 	dir := t.TempDir()
 	var seen []string

@@ -5,6 +5,7 @@ package testutil
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,8 +38,11 @@ func ModuleRoot(t testing.TB) string {
 func Corpus(t testing.TB, elem ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{ModuleRoot(t), "..", "shared", "corpus"}, elem...)...)
+	if testing.Short() {
+		Skip(t, "-short: the shared corpus is not read")
+	}
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared corpus not present (%s): skipping", p)
+		Skip(t, "shared corpus not present (%s)", p)
 	}
 	return p
 }
@@ -49,7 +53,7 @@ func Seed(t testing.TB, name string) string {
 	t.Helper()
 	p := filepath.Join(ModuleRoot(t), "..", "shared", "seed", name)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared seed not present (%s): skipping", p)
+		Skip(t, "shared seed not present (%s)", p)
 	}
 	return p
 }
@@ -60,7 +64,7 @@ func Tool(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		t.Skipf("%s not installed: skipping the comparison with it (.ci/run installs it)", name)
+		Skip(t, "%s not installed: no comparison with it (.ci/run installs it)", name)
 	}
 	return p
 }
@@ -135,4 +139,19 @@ func TreeMD5(t testing.TB, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// Skip skips the test with a message and, when MSIKIT_SKIPLOG names a
+// file (make test sets it), appends the message there so that the
+// comparisons that did not run are summarised at the end.
+func Skip(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if log := os.Getenv("MSIKIT_SKIPLOG"); log != "" {
+		if f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fmt.Fprintf(f, "%s\t%s\n", t.Name(), msg)
+			f.Close()
+		}
+	}
+	t.Skip(msg)
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"github.com/msikit/msikit/internal/testutil"
 	"io"
 	"os"
 	"path/filepath"
@@ -193,7 +194,7 @@ func moduleRoot(t testing.TB) string {
 func replica(t *testing.T, sp string) string {
 	p := filepath.Join(moduleRoot(t), "fixtures", "kb977203", "SCCM2007-"+sp+"-KB977203-ENU.msi")
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s absent (made by fixtures/gen): %v", p, err)
+		testutil.Skip(t, "%s absent (made by fixtures/gen): %v", p, err)
 	}
 	return p
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/msikit/msikit/internal/testutil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -385,7 +386,7 @@ func parseJUnit(t *testing.T, b []byte) junitDoc {
 // changed file is still the only one named.
 func TestVerifyTamperedPeerTree(t *testing.T) {
 	if _, err := exec.LookPath("msiextract"); err != nil {
-		t.Skip("msiextract (msitools) not installed")
+		testutil.Skip(t, "msiextract (msitools) not installed")
 	}
 	m := kbManifest(t)
 	pkg := sharedKB(t, "SP2")
