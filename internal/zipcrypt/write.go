@@ -39,6 +39,8 @@ func Create(zw *zip.Writer, name string, modified time.Time, data, password []by
 	crc := crc32.ChecksumIEEE(data)
 	seed := sha256.Sum256(append([]byte(name+"\x00"), data...))
 	fh := &zip.FileHeader{Name: name, Modified: modified, Flags: flagEncrypted, CRC32: crc, UncompressedSize64: uint64(len(data))}
+	// CreateRaw writes the header's MS-DOS time fields as they are.
+	fh.ModifiedDate, fh.ModifiedTime = dosTime(modified)
 	var enc bytes.Buffer
 	switch m {
 	case Traditional:
@@ -79,4 +81,15 @@ func Create(zw *zip.Writer, name string, modified time.Time, data, password []by
 	}
 	_, err = out.Write(enc.Bytes())
 	return err
+}
+
+// dosTime is t in the MS-DOS date and time fields of a ZIP header (local
+// time as recorded, two-second resolution, years 1980 to 2107).
+func dosTime(t time.Time) (date, tm uint16) {
+	if t.Year() < 1980 {
+		t = time.Date(1980, 1, 1, 0, 0, 0, 0, t.Location())
+	}
+	date = uint16((t.Year()-1980)<<9 | int(t.Month())<<5 | t.Day())
+	tm = uint16(t.Hour()<<11 | t.Minute()<<5 | t.Second()/2)
+	return date, tm
 }

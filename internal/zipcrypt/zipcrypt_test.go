@@ -105,6 +105,9 @@ func TestCreate(t *testing.T) {
 		got, err := readEntries(t, path, []byte("KB977203-replica"))
 		require.NoError(t, err, "method %d", m)
 		assert.Equal(t, files, got)
+		zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		require.NoError(t, err)
+		assert.Equal(t, mod, zr.File[0].Modified.UTC(), "the entry's time")
 
 		// The same input gives the same bytes.
 		var again bytes.Buffer
