@@ -7,12 +7,14 @@ PKGS    := ./...
 # staticcheck, pinned, fetched through the module proxy by go run.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build test race demo fuzz bench lint clean
+.PHONY: all build test race demo fuzz bench lint man clean
 
 all: build
 
+# -buildvcs=auto: the commit goes into the binary (msikit --version) even
+# where GOFLAGS turns stamping off.
 build:
-	$(GO) build -o $(BIN) ./cmd/msikit
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/msikit
 
 # Every test; then which peer comparisons and corpus tests were skipped,
 # and why (tests record their skips in MSIKIT_SKIPLOG).
@@ -41,5 +43,10 @@ fuzz:
 bench: build
 	@bash scripts/bench.sh
 
+# The manual page, made from the command tree (generated, not committed).
+man: build
+	@mkdir -p man
+	$(BIN) man > man/msikit.1.tmp && mv man/msikit.1.tmp man/msikit.1
+
 clean:
-	rm -rf bin
+	rm -rf bin man

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+
+	"github.com/msikit/msikit/internal/infile"
 )
 
 // searchChunk is how much of the input is scanned at a time.
@@ -41,7 +42,7 @@ func Search(r io.ReaderAt, size int64, opts ...Option) ([]*Reader, error) {
 // closed; when cabinets are found and truncation reported, the Readers
 // and the Closer come with the error.
 func SearchFile(path string, opts ...Option) ([]*Reader, io.Closer, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}

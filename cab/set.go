@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/msikit/msikit/internal/infile"
 )
 
 // maxParts bounds the length of a spanned set, so that a loop of
@@ -175,7 +177,7 @@ func OpenSet(path string, opts ...Option) (*ReadCloser, error) {
 
 // openFilePart opens a cabinet file as a Part that closes the file.
 func openFilePart(path string) (*Part, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -11,11 +11,11 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/internal/pever"
 )
 
@@ -85,7 +85,7 @@ func newGenerated(path string, o GenerateOptions) (*Manifest, *Variant) {
 }
 
 func describeFile(p, rel string, hashes bool) (Entry, error) {
-	f, err := os.Open(p)
+	f, err := infile.Open(p)
 	if err != nil {
 		return Entry{}, err
 	}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/msikit/msikit/internal/infile"
 )
 
 // MaxInputSize bounds a manifest or KB table read by Parse and ImportKB;
@@ -39,7 +41,7 @@ func Parse(r io.Reader) (*Manifest, error) { return parse(r, "") }
 
 // ParseFile reads the manifest in the named file; errors carry its name.
 func ParseFile(name string) (*Manifest, error) {
-	f, err := os.Open(name)
+	f, err := infile.OpenStream(name)
 	if err != nil {
 		return nil, err
 	}
@@ -50,14 +52,21 @@ func ParseFile(name string) (*Manifest, error) {
 // Load returns the manifest a command line names: the file at ref if
 // there is one, else the built-in manifest of that name.
 func Load(ref string) (*Manifest, error) {
-	if st, err := os.Stat(ref); err == nil && st.Mode().IsRegular() {
+	st, err := infile.Stat(ref)
+	if err == nil && !st.IsDir() {
 		return ParseFile(ref)
 	}
-	m, err := Builtin(ref)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %q is neither a file nor a built-in manifest (built in: %s)", ErrNoManifest, ref, strings.Join(BuiltinNames(), ", "))
+	if m, berr := Builtin(ref); berr == nil {
+		return m, nil
 	}
-	return m, nil
+	switch {
+	case err == nil: // a directory
+		return nil, fmt.Errorf("%w: %w", ErrNoManifest, &infile.Error{Path: ref, Kind: infile.KindDir})
+	case strings.ContainsAny(ref, `/\`) || filepath.Ext(ref) != "":
+		// A path, not a name: say what is wrong with it.
+		return nil, fmt.Errorf("%w: %w", ErrNoManifest, err)
+	}
+	return nil, fmt.Errorf("%w: %q is neither a file nor a built-in manifest (built in: %s)", ErrNoManifest, ref, strings.Join(BuiltinNames(), ", "))
 }
 
 // readLimited reads all of r, refusing more than MaxInputSize bytes.

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
 
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -56,7 +56,7 @@ func (e *entry) path() string {
 
 // Open opens the package at path.
 func Open(path string) (*Package, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path) // never blocks on a FIFO; "-" is standard input in the CLI
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func Open(path string) (*Package, error) {
 		return nil, err
 	}
 	p.closer = f
-	p.source = os.DirFS(filepath.Dir(path))
+	p.source = infile.DirFS(filepath.Dir(path)) // a FIFO as a cabinet or source file is refused
 	return p, nil
 }
 

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/spf13/pflag"
 )
 
@@ -27,6 +27,7 @@ type command struct {
 	summary  string
 	usage    string // argument synopsis after the command path
 	children []*command
+	choices  []string // the values of its one argument, for completion
 	// setup declares the flags; run executes with the parsed flags.
 	setup func(fs *pflag.FlagSet) func(ctx *context, args []string) error
 }
@@ -59,46 +60,44 @@ var commands []*command
 func register(c *command) { commands = append(commands, c) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	root := &command{name: "msikit", children: commands}
-	return dispatch(root, args, &context{stdout: stdout, stderr: stderr, path: "msikit"})
+	defer infile.SetStdin(os.Stdin)() // "-" names standard input wherever a file is read
+	return dispatch(rootCommand(), args, &context{stdout: stdout, stderr: stderr, path: "msikit"})
 }
 
 func dispatch(c *command, args []string, ctx *context) int {
 	if c.children != nil {
-		if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" && c.child("help") == nil {
+			if len(args) > 1 && args[0] == "help" { // msikit cab help list
+				return report(ctx, showHelp(ctx, c, ctx.path, args[1:]))
+			}
 			w := ctx.stdout
 			code := exitOK
 			if len(args) == 0 {
 				w, code = ctx.stderr, exitUsage
 			}
-			printGroupHelp(w, c, ctx.path)
+			printGroupHelp(w, c, ctx.path, helpWidth(w))
 			return code
 		}
 		if args[0] == "--version" && c.name == "msikit" {
-			fmt.Fprintln(ctx.stdout, "msikit", version)
+			fmt.Fprintln(ctx.stdout, "msikit", readVersion())
 			return exitOK
 		}
-		for _, ch := range c.children {
-			if ch.name == args[0] {
-				sub := *ctx
-				sub.path = ctx.path + " " + ch.name
-				return dispatch(ch, args[1:], &sub)
-			}
+		if ch := c.child(args[0]); ch != nil {
+			sub := *ctx
+			sub.path = ctx.path + " " + ch.name
+			return dispatch(ch, args[1:], &sub)
 		}
 		fmt.Fprintf(ctx.stderr, "%s: unknown command %q (see '%s --help')\n", ctx.path, args[0], ctx.path)
 		return exitUsage
 	}
-	fs := pflag.NewFlagSet(ctx.path, pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
-	runFn := c.setup(fs)
+	fs, runFn := newFlagSet(c, ctx.path)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			printCommandHelp(ctx.stdout, c, fs, ctx.path)
-			return exitOK
-		}
 		fmt.Fprintf(ctx.stderr, "%s: %v (see '%s --help')\n", ctx.path, err, ctx.path)
 		return exitUsage
+	}
+	if helpAsked(fs) {
+		printCommandHelp(ctx.stdout, c, fs, ctx.path, helpWidth(ctx.stdout))
+		return exitOK
 	}
 	err := runFn(ctx, fs.Args())
 	return report(ctx, err)
@@ -139,37 +138,6 @@ type exitCodeError struct {
 func (e exitCodeError) Error() string { return e.msg }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", "; ") }
-
-func printGroupHelp(w io.Writer, c *command, path string) {
-	if c.name == "msikit" {
-		fmt.Fprintf(w, "msikit %s: Windows Installer packages (MSI, MSP, MST) and cabinets, without Windows.\n\n", version)
-	}
-	fmt.Fprintf(w, "Usage: %s COMMAND [flags] [args]\n\nCommands:\n", path)
-	kids := append([]*command(nil), c.children...)
-	sort.Slice(kids, func(i, j int) bool { return kids[i].name < kids[j].name })
-	for _, k := range kids {
-		// The first sentence only: a command's own --help has the rest.
-		line, _, _ := strings.Cut(k.summary, "\n")
-		if i := strings.Index(line, ". "); i > 0 {
-			line = line[:i+1]
-		}
-		fmt.Fprintf(w, "  %-12s %s\n", k.name, line)
-	}
-	fmt.Fprintf(w, "\nRun '%s COMMAND --help' for a command's flags.\n", path)
-	fmt.Fprint(w, exitCodesHelp)
-}
-
-const exitCodesHelp = `
-Exit codes: 0 success; 1 bad input or failed verification; 2 usage or environment error.
-`
-
-func printCommandHelp(w io.Writer, c *command, fs *pflag.FlagSet, path string) {
-	fmt.Fprintf(w, "Usage: %s %s\n\n%s\n", path, c.usage, c.summary)
-	if fs.HasFlags() {
-		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
-	}
-	fmt.Fprint(w, exitCodesHelp)
-}
 
 // writeJSON prints v as indented JSON, the shape every --json output has.
 func writeJSON(w io.Writer, v any) error {

@@ -31,6 +31,9 @@ func init() {
 				if err := useEncoding(ctx, *enc); err != nil {
 					return err
 				}
+				if err := checkInputs(*patches...); err != nil {
+					return err
+				}
 				return makeAdminImage(ctx, args[0], *out, *short, *overwrite, *quiet, *strict, *patches)
 			}
 		},

@@ -20,6 +20,9 @@ func init() {
 				if *out == "" {
 					return usagef("-o OUT.msi is required")
 				}
+				if err := checkSpecFile(args[0]); err != nil {
+					return err
+				}
 				if err := build.WriteFile(args[0], *out); err != nil {
 					return err
 				}

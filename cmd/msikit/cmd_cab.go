@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/spf13/pflag"
 )
@@ -73,6 +74,9 @@ func init() {
 							if _, err := path.Match(g, ""); err != nil {
 								return usagef("bad --only pattern %q: %v", g, err)
 							}
+						}
+						if err := checkInputs(args[0]); err != nil { // before DIR is made
+							return err
 						}
 						return cabExtract(ctx, args[0], extractOpts{
 							dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
@@ -167,11 +171,12 @@ func reportTruncated(ctx *context, name string, err error) error {
 }
 
 // fileErr names the file in an error, unless it is an error from the
-// operating system that already does.
+// operating system, or infile's, that already does. Either way the input
+// is bad (exit 1): missing, unreadable, not a regular file, or damaged.
 func fileErr(name string, err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return envError{err}
+	if errors.As(err, &pe) || errors.Is(err, infile.ErrNotRegular) {
+		return err
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/spf13/pflag"
 )
 
@@ -135,7 +136,7 @@ func collect(args []string, out string) ([]input, error) {
 	var files []input
 	add := func(path, name string, fi fs.FileInfo) error {
 		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s: not a regular file", path)
+			return &infile.Error{Path: path, Kind: infile.KindOf(fi.Mode()), Stream: true}
 		}
 		if outInfo != nil && os.SameFile(fi, outInfo) {
 			return nil
@@ -149,7 +150,7 @@ func collect(args []string, out string) ([]input, error) {
 	for _, arg := range args {
 		fi, err := os.Stat(arg)
 		if err != nil {
-			return nil, envError{err}
+			return nil, err // a missing input is bad input (1)
 		}
 		if !fi.IsDir() {
 			if err := add(arg, storedName(arg), fi); err != nil {
@@ -160,14 +161,14 @@ func collect(args []string, out string) ([]input, error) {
 		base := storedName(arg)
 		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return envError{err}
+				return err
 			}
 			if d.IsDir() {
 				return nil
 			}
 			fi, err := os.Stat(p) // follows a symbolic link to a file
 			if err != nil {
-				return envError{err}
+				return err
 			}
 			rel, err := filepath.Rel(arg, p)
 			if err != nil {
@@ -230,9 +231,9 @@ func addFile(w *cab.Writer, in input) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", in.path, err)
 	}
-	f, err := os.Open(in.path)
+	f, err := infile.Open(in.path) // a FIFO put in its place since collect is refused
 	if err != nil {
-		return 0, envError{err}
+		return 0, err
 	}
 	defer f.Close()
 	n, err := io.Copy(dst, f)

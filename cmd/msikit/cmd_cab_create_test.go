@@ -142,7 +142,7 @@ func TestCabCreateUsage(t *testing.T) {
 		{[]string{"cab", "create", "-o", filepath.Join(dir, "x.cab")}, 2, "missing argument"},
 		{[]string{"cab", "create", "-o", filepath.Join(dir, "x.cab"), "--compression", "lzx", f}, 2, "--compression"},
 		{[]string{"cab", "create", "-o", filepath.Join(dir, "x.cab"), "--max-size", "12Q", f}, 2, "--max-size"},
-		{[]string{"cab", "create", "-o", filepath.Join(dir, "x.cab"), filepath.Join(dir, "missing")}, 2, "no such file"},
+		{[]string{"cab", "create", "-o", filepath.Join(dir, "x.cab"), filepath.Join(dir, "missing")}, 1, "no such file"},
 		{[]string{"cab", "create", "-o", filepath.Join(dir, "nodir", "x.cab"), f}, 2, "output directory"},
 		{[]string{"cab", "create", "-o", filepath.Join(dir, "x.cab"), "--max-size", "50", f}, 1, "too large"},
 	} {

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/manifest"
 	"github.com/msikit/msikit/msi"
 	"github.com/spf13/pflag"
@@ -53,15 +53,11 @@ func setupImportKB(fs *pflag.FlagSet) func(*context, []string) error {
 		if err := needArgs(args, 1, 1); err != nil {
 			return err
 		}
-		var r io.Reader = os.Stdin
-		if args[0] != "-" {
-			f, err := os.Open(args[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			r = f
+		r, err := infile.OpenStream(args[0]) // "-" is standard input
+		if err != nil {
+			return err
 		}
+		defer r.Close()
 		m, err := manifest.ImportKB(r)
 		if err != nil {
 			return fileErrors(ctx, args[0], err)
@@ -91,7 +87,7 @@ func setupGenerate(fs *pflag.FlagSet) func(*context, []string) error {
 			return err
 		}
 		o := manifest.GenerateOptions{Name: *name, Variant: *variant, Hashes: !*noHashes}
-		st, err := os.Stat(args[0])
+		st, err := infile.Stat(args[0])
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func init() {
 					if err := writeJSON(ctx.stdout, out); err != nil {
 						return err
 					}
-				} else {
+				} else if len(out) > 0 {
 					tw := tabwriter.NewWriter(ctx.stdout, 0, 4, 2, ' ', 0)
 					fmt.Fprintln(tw, "FILE\tPLATFORM\tMACHINE\tVERSION\tSIZE")
 					for _, j := range out {

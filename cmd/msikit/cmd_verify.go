@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -59,7 +57,7 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 		}
 		m, err := manifest.Load(*ref)
 		if err != nil {
-			return envError{fmt.Errorf("manifest %s: %w", *ref, err)}
+			return fmt.Errorf("manifest %s: %w", *ref, err) // missing or unreadable input: 1
 		}
 		if !strings.EqualFold(*variant, verify.Auto) {
 			if _, err := m.Variant(*variant); err != nil {
@@ -79,7 +77,7 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 			r, err := verify.Verify(m, path, o)
 			bar.done()
 			if err != nil {
-				return verifyError(err)
+				return err // bad input (1): a path that cannot be read, a damaged package, no variant
 			}
 			reports = append(reports, r)
 		}
@@ -105,20 +103,6 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 		}
 		return nil
 	}
-}
-
-// verifyError maps what stopped a verification to an exit code: a path
-// that cannot be read is an environment error (2); a damaged package or
-// files that fit no variant are bad input (1).
-func verifyError(err error) error {
-	var pe *fs.PathError
-	switch {
-	case errors.Is(err, verify.ErrSource), errors.Is(err, manifest.ErrNoMatch), errors.Is(err, manifest.ErrAmbiguous):
-		return err
-	case errors.As(err, &pe):
-		return envError{err}
-	}
-	return err
 }
 
 // writeOutput writes the report to out ("" or "-" for stdout) through a

@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/msikit/msikit/internal/infile"
 )
 
 // File is an open PE image: the header facts a release engineer checks,
@@ -60,7 +61,7 @@ func (f *File) PE() *pe.File { return f.pe }
 
 // Open opens the named file and reads its PE headers. Close releases it.
 func Open(name string) (*File, error) {
-	fh, err := os.Open(name)
+	fh, err := infile.Open(name)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/manifest"
 	"github.com/msikit/msikit/msi"
 )
@@ -27,6 +27,7 @@ type collector struct {
 	mu          sync.Mutex
 	files       []*File
 	notes       []string
+	unopened    []error // packages and cabinets of a folder that could not be read
 	done, total int64
 }
 
@@ -73,7 +74,7 @@ var (
 
 // sniff says whether the file at path looks like a package or a cabinet.
 func sniff(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := infile.Open(path)
 	if err != nil {
 		return "", err
 	}
@@ -106,7 +107,7 @@ func (c *collector) single(path string, size int64) (string, error) {
 		return "", fmt.Errorf("%w: %s is neither a Windows Installer package nor a cabinet", ErrSource, path)
 	}
 	if err != nil {
-		return "", fmt.Errorf("%w: %s: %w", ErrSource, path, err)
+		return "", newSourceError(path, kind, err)
 	}
 	c.sorted()
 	return kind, nil
@@ -196,13 +197,16 @@ func (c *collector) item(it item) error {
 				return nil
 			}
 			c.note("%s: not opened as a %s (%v): checked as a file", it.rel, kind, err)
+			c.mu.Lock()
+			c.unopened = append(c.unopened, newSourceError(it.rel, kind, err))
+			c.mu.Unlock()
 		}
 	}
 	return c.loose(it)
 }
 
 func (c *collector) loose(it item) error {
-	fh, err := os.Open(it.path)
+	fh, err := infile.Open(it.path)
 	if err != nil {
 		return err
 	}

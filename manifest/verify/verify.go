@@ -3,13 +3,16 @@ package verify
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
+	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/manifest"
+	"github.com/msikit/msikit/msi"
 )
 
 // Sentinel errors, for errors.Is.
@@ -21,7 +24,43 @@ var (
 	// in the manifest, or detection found none or several (the error then
 	// also wraps manifest.ErrNoMatch or manifest.ErrAmbiguous).
 	ErrVariant = errors.New("cannot choose the variant")
+	// ErrDamaged means a package or cabinet could not be read because it
+	// is damaged: truncated, or its tables, streams or headers broken.
+	// Such an error given for the source also matches ErrSource.
+	ErrDamaged = errors.New("damaged")
 )
+
+// sourceError says why a package or cabinet could not be read, naming it
+// as given.
+type sourceError struct {
+	path, kind string
+	damaged    bool
+	err        error
+}
+
+func newSourceError(path, kind string, err error) *sourceError {
+	damaged := false
+	for _, e := range []error{msi.ErrFormat, msi.ErrSummaryInfo, cab.ErrFormat, cab.ErrNoCabinet, cab.ErrCorrupt,
+		cab.ErrChecksum, cab.ErrTruncated, cab.ErrMissingPart, io.ErrUnexpectedEOF} {
+		if errors.Is(err, e) {
+			damaged = true
+		}
+	}
+	return &sourceError{path: path, kind: kind, damaged: damaged, err: err}
+}
+
+func (e *sourceError) Error() string {
+	if e.damaged {
+		return fmt.Sprintf("%s: damaged %s: %v", e.path, e.kind, e.err)
+	}
+	return fmt.Sprintf("%s: cannot be read as a %s: %v", e.path, e.kind, e.err)
+}
+
+func (e *sourceError) Unwrap() error { return e.err }
+
+func (e *sourceError) Is(target error) bool {
+	return target == ErrSource || target == ErrDamaged && e.damaged
+}
 
 // Auto is the Options.Variant that asks for the variant to be detected
 // from the files' versions (manifest.DetectVariant).
@@ -76,7 +115,7 @@ func Verify(m *manifest.Manifest, path string, o Options) (*Report, error) {
 	} else if len(m.Variants) == 1 {
 		fixed = &m.Variants[0]
 	}
-	st, err := os.Stat(path)
+	st, err := infile.Stat(path)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +139,13 @@ func Verify(m *manifest.Manifest, path string, o Options) (*Report, error) {
 		}
 		name, scores, err := manifest.DetectVariant(m, facts)
 		if err != nil {
-			return nil, fmt.Errorf("%w for %s: %w (%s)", ErrVariant, path, err, scoreText(scores))
+			err = fmt.Errorf("%w for %s: %w (%s)", ErrVariant, path, err, scoreText(scores))
+			if len(c.unopened) > 0 {
+				// The facts a damaged package would have given are
+				// missing: say so, rather than only that none match.
+				err = fmt.Errorf("%w; %d of its packages and cabinets could not be read: %w", err, len(c.unopened), errors.Join(c.unopened...))
+			}
+			return nil, err
 		}
 		if v, err = m.Variant(name); err != nil {
 			return nil, err
