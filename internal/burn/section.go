@@ -10,6 +10,9 @@
 // one 32-bit size per container. Container 0 (the bootstrapper
 // application's) follows the stub; the attached containers follow the
 // engine, which is the stub, container 0 and the engine's own signature.
+//
+// ParseManifest reads the BurnManifest that container 0 holds as its
+// member "0"; package bundle opens a whole bundle with it.
 package burn
 
 import (
