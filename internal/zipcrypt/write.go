@@ -39,7 +39,9 @@ func Create(zw *zip.Writer, name string, modified time.Time, data, password []by
 	crc := crc32.ChecksumIEEE(data)
 	seed := sha256.Sum256(append([]byte(name+"\x00"), data...))
 	fh := &zip.FileHeader{Name: name, Modified: modified, Flags: flagEncrypted, CRC32: crc, UncompressedSize64: uint64(len(data))}
-	// CreateRaw writes the header's MS-DOS time fields as they are.
+	// CreateRaw writes the header's MS-DOS time fields as they are and
+	// does not derive them from Modified: they must be set here.
+	//lint:ignore SA1019 the deprecated fields are what CreateRaw writes
 	fh.ModifiedDate, fh.ModifiedTime = dosTime(modified)
 	var enc bytes.Buffer
 	switch m {
