@@ -23,12 +23,17 @@ func (e *FileError) Error() string { return e.File.Name + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
 // Extract delivers the bytes of files (every file when files is nil) to
-// fn. Each folder is decoded once, from its start, sequentially, and its
-// files are delivered in folder order, straight from the decoder's output
-// buffer: memory stays at one window and one block per folder being
-// decoded, whatever the sizes. Up to workers folders are decoded in
-// parallel (1 when workers < 1), and fn is then called concurrently for
-// files of different folders.
+// fn. Each folder is decoded once, from its start, and its files are
+// delivered in folder order, one after the other, from the decoder's
+// buffers: memory stays at a few buffers per folder being decoded,
+// whatever the sizes.
+//
+// With workers > 1, up to workers folders are extracted at once (fn is
+// then called concurrently for files of different folders), and each
+// folder is decoded ahead of delivery in other goroutines: the bytes of
+// the next files are ready while fn handles one, and an MSZIP folder is
+// decoded on up to workers cores. With workers <= 1 everything happens in
+// the calling goroutine.
 //
 // Extract carries on past errors. It returns nil, or the errors joined
 // (errors.Join), each a *FileError naming its file, in folder order. When
@@ -39,6 +44,7 @@ func (r *Reader) Extract(files []*File, workers int, fn ExtractFunc) error {
 	}
 	byFolder := make([][]*File, len(r.Folders))
 	var errs []error
+	nfolders := 0
 	for _, f := range files {
 		if f.r != r {
 			return fmt.Errorf("cab: Extract given a file of another Reader")
@@ -47,20 +53,28 @@ func (r *Reader) Extract(files []*File, workers int, fn ExtractFunc) error {
 			errs = append(errs, &FileError{f, err})
 			continue
 		}
+		if len(byFolder[f.Folder]) == 0 {
+			nfolders++
+		}
 		byFolder[f.Folder] = append(byFolder[f.Folder], f)
 	}
 	folderErrs := make([][]error, len(r.Folders))
-	if workers < 1 {
-		workers = 1
+	// The decoders of each folder: none (decode on the spot) for one
+	// worker; otherwise the workers shared among the folders extracted at
+	// once.
+	parallel, decoders := 1, 0
+	if workers > 1 {
+		parallel = max(1, min(workers, nfolders))
+		decoders = max(1, workers/parallel)
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < parallel; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				folderErrs[i] = r.extractFolder(r.Folders[i], byFolder[i], fn)
+				folderErrs[i] = r.extractFolder(r.Folders[i], byFolder[i], decoders, fn)
 			}
 		}()
 	}
@@ -77,9 +91,22 @@ func (r *Reader) Extract(files []*File, workers int, fn ExtractFunc) error {
 	return errors.Join(errs...)
 }
 
+// openStream starts decoding fo: on the spot with no decoders, otherwise
+// in a pipeline that stops at folder offset limit.
+func (r *Reader) openStream(fo *Folder, decoders int, limit int64) (decodedStream, error) {
+	if decoders < 1 {
+		return r.newStream(fo)
+	}
+	p, err := r.startPipeline(fo, limit, decoders)
+	if err != nil {
+		return nil, err
+	}
+	return &pipeStream{p: p}, nil
+}
+
 // extractFolder decodes fo once, handing each of files to fn in order of
 // offset.
-func (r *Reader) extractFolder(fo *Folder, files []*File, fn ExtractFunc) []error {
+func (r *Reader) extractFolder(fo *Folder, files []*File, decoders int, fn ExtractFunc) []error {
 	files = slices.Clone(files)
 	slices.SortStableFunc(files, func(a, b *File) int {
 		if a.Offset != b.Offset {
@@ -90,8 +117,18 @@ func (r *Reader) extractFolder(fo *Folder, files []*File, fn ExtractFunc) []erro
 		}
 		return 0
 	})
+	var limit int64
+	for _, f := range files {
+		limit = max(limit, f.Offset+f.Size)
+	}
 	var errs []error
-	var s *folderStream
+	var s decodedStream
+	var openErr error
+	defer func() {
+		if s != nil {
+			s.close()
+		}
+	}()
 	for _, f := range files {
 		if f.Size == 0 {
 			if err := fn(f, eofReader{}); err != nil {
@@ -99,17 +136,25 @@ func (r *Reader) extractFolder(fo *Folder, files []*File, fn ExtractFunc) []erro
 			}
 			continue
 		}
-		if s != nil && s.err != nil {
-			errs = append(errs, &FileError{f, s.err})
+		if openErr != nil {
+			errs = append(errs, &FileError{f, openErr})
 			continue
 		}
-		if s == nil || s.off > f.Offset {
+		if s != nil && s.failed() != nil {
+			errs = append(errs, &FileError{f, s.failed()})
+			continue
+		}
+		if s == nil || s.offset() > f.Offset {
 			// Files that overlap the previous one are rare (duplicated
 			// entries); they cost a restart of the folder.
+			if s != nil {
+				s.close()
+				s = nil
+			}
 			var err error
-			if s, err = r.newStream(fo); err != nil {
+			if s, err = r.openStream(fo, decoders, limit); err != nil {
 				errs = append(errs, &FileError{f, err})
-				s = &folderStream{err: err}
+				openErr, s = err, nil
 				continue
 			}
 		}
@@ -123,7 +168,7 @@ func (r *Reader) extractFolder(fo *Folder, files []*File, fn ExtractFunc) []erro
 		if ferr != nil {
 			errs = append(errs, &FileError{f, unwrapFileErr(ferr, f)})
 		}
-		if s.err == nil {
+		if s.failed() == nil {
 			if err := s.skipTo(end); err != nil && ferr == nil {
 				errs = append(errs, &FileError{f, err})
 			}

@@ -66,7 +66,7 @@ func (r *Reader) putStream(s *folderStream) {
 
 type fileReader struct {
 	f         *File
-	s         *folderStream
+	s         decodedStream
 	remaining int64
 	err       error
 }
@@ -100,7 +100,7 @@ func (fr *fileReader) WriteTo(w io.Writer) (int64, error) {
 	}
 	n, err := fr.s.writeTo(w, fr.remaining)
 	fr.remaining -= n
-	if err != nil && fr.s.err != nil {
+	if err != nil && fr.s.failed() != nil {
 		fr.err = &fileNameError{fr.f, err}
 		return n, fr.err
 	}
@@ -108,8 +108,8 @@ func (fr *fileReader) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (fr *fileReader) Close() error {
-	if fr.s != nil && fr.remaining == 0 && fr.s.err == nil {
-		fr.f.r.putStream(fr.s)
+	if s, ok := fr.s.(*folderStream); ok && fr.remaining == 0 && s.err == nil {
+		fr.f.r.putStream(s)
 	}
 	fr.s = nil
 	if fr.err == nil {

@@ -25,6 +25,23 @@ type folderStream struct {
 	err  error
 }
 
+// decodedStream is a folder's output delivered in order: decoded on the
+// spot (folderStream) or ahead by a pipeline (pipeStream).
+type decodedStream interface {
+	read(p []byte) (int, error)
+	skipTo(off int64) error
+	writeTo(w io.Writer, n int64) (int64, error)
+	// failed is the error that ended the folder, if any.
+	failed() error
+	// pos is the folder offset of the next byte.
+	offset() int64
+	close()
+}
+
+func (s *folderStream) failed() error { return s.err }
+func (s *folderStream) offset() int64 { return s.off }
+func (s *folderStream) close()        {}
+
 func (r *Reader) newStream(f *Folder) (*folderStream, error) {
 	dec, err := newDecompressor(f.Compression)
 	if err != nil {

@@ -8,11 +8,8 @@
 package mszip
 
 import (
-	"bytes"
-	"compress/flate"
 	"errors"
 	"fmt"
-	"io"
 )
 
 // ErrCorrupt is returned (wrapped) for any malformed compressed input.
@@ -27,12 +24,13 @@ const maxBlock = 32 << 10
 // Decoder decodes one cabinet folder, block by block. The history carries
 // over from one block to the next. A Decoder is not safe for concurrent use.
 type Decoder struct {
-	// hist holds the last historySize bytes of output; a fixed array so
-	// that priming the next block never allocates.
-	hist  [historySize]byte
+	z inflater
+	// buf is the history (its last nhist bytes before historySize), then
+	// room for one block and the decoder's slack.
+	buf   []byte
 	nhist int
-	src   bytes.Reader
-	fr    io.ReadCloser
+	// wide is the speculative output of a Run without its history.
+	wide []uint16
 }
 
 // NewDecoder returns a decoder positioned at the start of a folder.
@@ -41,59 +39,50 @@ func NewDecoder() *Decoder { return &Decoder{} }
 // Reset returns the decoder to its initial state, for the start of a folder.
 func (d *Decoder) Reset() { d.nhist = 0 }
 
+// checkBlock checks a block's size and signature.
+func checkBlock(n int, src []byte) error {
+	if n > maxBlock {
+		return fmt.Errorf("%w: block of %d bytes exceeds 32768", ErrCorrupt, n)
+	}
+	if len(src) < 2 || src[0] != 'C' || src[1] != 'K' {
+		return fmt.Errorf("%w: missing CK signature", ErrCorrupt)
+	}
+	return nil
+}
+
 // Decompress decodes one CFDATA block: src is its compressed payload and
 // dst, whose length is the block's uncompressed size (at most 32768),
 // receives the output. The deflate stream must produce exactly len(dst)
 // bytes and then end.
 func (d *Decoder) Decompress(dst, src []byte) error {
-	if len(dst) > maxBlock {
-		return fmt.Errorf("%w: block of %d bytes exceeds 32768", ErrCorrupt, len(dst))
+	if err := checkBlock(len(dst), src); err != nil {
+		return err
 	}
-	if len(src) < 2 || src[0] != 'C' || src[1] != 'K' {
-		return fmt.Errorf("%w: missing CK signature", ErrCorrupt)
+	if d.buf == nil {
+		d.buf = make([]byte, historySize+maxBlock+slack)
 	}
-	d.src.Reset(src[2:])
-	dict := d.hist[:d.nhist]
-	if d.fr == nil {
-		d.fr = flate.NewReaderDict(&d.src, dict)
-	} else if err := d.fr.(flate.Resetter).Reset(&d.src, dict); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	const pos = historySize
+	if err := d.z.inflate(d.buf, nil, pos-d.nhist, pos, pos+len(dst), src[2:]); err != nil {
+		return err
 	}
-	n, err := io.ReadFull(d.fr, dst)
-	if err != nil {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return fmt.Errorf("%w: block decodes to %d bytes, header says %d", ErrCorrupt, n, len(dst))
-		}
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	// The stream must end exactly here: trailing output means the block
-	// header lied about its size, and the next block's history would be
-	// wrong.
-	var one [1]byte
-	if m, err := d.fr.Read(one[:]); m != 0 {
-		return fmt.Errorf("%w: block decodes to more than %d bytes", ErrCorrupt, len(dst))
-	} else if err != io.EOF {
-		if err == nil || err == io.ErrUnexpectedEOF {
-			return fmt.Errorf("%w: deflate stream does not end after %d bytes", ErrCorrupt, len(dst))
-		}
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	d.remember(dst)
+	copy(dst, d.buf[pos:])
+	// The newest historySize bytes become the history of the next block.
+	copy(d.buf, d.buf[len(dst):pos+len(dst)])
+	d.nhist = min(historySize, d.nhist+len(dst))
 	return nil
 }
 
-// remember appends p to the history, keeping only the newest historySize
-// bytes.
-func (d *Decoder) remember(p []byte) {
-	if len(p) >= historySize {
-		copy(d.hist[:], p[len(p)-historySize:])
-		d.nhist = historySize
-		return
+// DecodeInto decodes one block, src with its signature, into
+// buf[pos:pos+n], resolving back-references against the hist bytes
+// before pos (at most 32768: the output of the folder before this
+// block). It leaves the Decoder's own history alone. When buf has 8 bytes
+// to spare after pos+n, they may be overwritten.
+func (d *Decoder) DecodeInto(buf []byte, pos, hist, n int, src []byte) error {
+	if err := checkBlock(n, src); err != nil {
+		return err
 	}
-	if d.nhist+len(p) > historySize {
-		drop := d.nhist + len(p) - historySize
-		copy(d.hist[:], d.hist[drop:d.nhist])
-		d.nhist -= drop
+	if hist > historySize || hist > pos || pos+n > len(buf) {
+		return fmt.Errorf("mszip: DecodeInto: bad positions")
 	}
-	d.nhist += copy(d.hist[d.nhist:], p)
+	return d.z.inflate(buf, nil, pos-hist, pos, pos+n, src[2:])
 }
