@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+
+	"github.com/msikit/msikit/internal/safepath"
 )
 
 // spool holds the compressed blocks between their compression and Close,
@@ -19,7 +21,8 @@ type spool struct {
 
 func (s *spool) Write(p []byte) (int, error) {
 	if s.f == nil && int64(s.mem.Len()+len(p)) > s.limit {
-		f, err := os.CreateTemp(s.dir, "msikit-cab-*.tmp")
+		// No name: nothing is left in s.dir whatever ends the run.
+		f, err := safepath.TempFile(s.dir, "msikit-cab-*.tmp")
 		if err != nil {
 			return 0, err
 		}
@@ -48,17 +51,13 @@ func (s *spool) reader() io.Reader {
 	return bytes.NewReader(s.mem.Bytes())
 }
 
-// close removes the temporary file, if any.
+// close closes the temporary file, if any.
 func (s *spool) close() error {
 	s.mem = bytes.Buffer{}
 	if s.f == nil {
 		return nil
 	}
-	name := s.f.Name()
-	err := s.f.Close()
-	if rerr := os.Remove(name); err == nil {
-		err = rerr
-	}
+	err := safepath.CloseTemp(s.f)
 	s.f = nil
 	return err
 }

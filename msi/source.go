@@ -8,6 +8,8 @@ import (
 	"os"
 	"path"
 	"strings"
+
+	"github.com/msikit/msikit/internal/safepath"
 )
 
 // Source is where a package's external cabinets and uncompressed files
@@ -77,13 +79,11 @@ type memReaderAt struct{ *strings.Reader }
 
 func (memReaderAt) Close() error { return nil }
 
+// tempReaderAt is a spool file without a name (safepath.TempFile): an
+// interrupted or killed run leaves nothing in the temporary directory.
 type tempReaderAt struct{ *os.File }
 
-func (t tempReaderAt) Close() error {
-	err := t.File.Close()
-	os.Remove(t.File.Name())
-	return err
-}
+func (t tempReaderAt) Close() error { return safepath.CloseTemp(t.File) }
 
 // streamReaderAt copies a stream into memory or a temporary file so that
 // the cabinet reader can seek in it.
@@ -100,7 +100,7 @@ func (p *Package) streamReaderAt(name string) (readerAtCloser, int64, error) {
 		}
 		return memReaderAt{strings.NewReader(b.String())}, size, nil
 	}
-	f, err := os.CreateTemp("", "msikit-cab-*")
+	f, err := safepath.TempFile("", "msikit-cab-*")
 	if err != nil {
 		return nil, 0, err
 	}

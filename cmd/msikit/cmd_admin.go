@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 
+	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
 	"github.com/spf13/pflag"
 )
@@ -41,16 +44,18 @@ func init() {
 }
 
 func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet, strict bool, patches []string) error {
-	x := &extractor{ctx: ctx, opts: msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, overwrite: overwrite, quiet: quiet, strict: strict}
+	x := &extractor{ctx: ctx, opts: msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, overwrite: overwrite, quiet: quiet, strict: strict, outPath: out}
+	defer x.closeRoot()
 	return withPackage(ctx, pkg, func(p *msi.Package) error {
-		if err := x.extract(p, out); err != nil {
+		dir, _, err := x.extract(p, x.rootDir)
+		if err != nil {
 			return err
 		}
 		db, err := p.AdminDatabase()
 		if err != nil {
 			return err
 		}
-		if err := applyAdminPatches(ctx, db, out, patches, msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, quiet); err != nil {
+		if err := applyAdminPatches(ctx, db, dir, patches, msi.FileOptions{Layout: msi.LayoutAdmin, ShortNames: short}, quiet); err != nil {
 			return err
 		}
 		if short {
@@ -58,15 +63,25 @@ func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet, stri
 			f.ShortNames = true
 			db.Summary.SetWordCountFlags(f)
 		}
-		dst := filepath.Join(out, filepath.Base(pkg))
-		if _, err := os.Stat(dst); err == nil && !overwrite {
+		// The package goes through the image's Dir like its files: never
+		// replaced without --overwrite (atomically), never through a link.
+		name := safepath.CleanName(filepath.Base(pkg))
+		_, err = dir.WriteFunc(name, safepath.WriteOptions{Overwrite: overwrite}, func(w io.Writer) error {
+			bw := bufio.NewWriterSize(w, 64<<10)
+			if err := db.Save(bw); err != nil {
+				return err
+			}
+			return bw.Flush()
+		})
+		dst := dir.Join(name)
+		if errors.Is(err, safepath.ErrExist) {
 			return fmt.Errorf("%s exists (use --overwrite to replace it)", dst)
 		}
-		if err := db.SaveFile(dst); err != nil {
+		if err != nil {
 			return fmt.Errorf("%s: %w", dst, err)
 		}
 		if !quiet {
-			fmt.Fprintf(ctx.stdout, "  writing %s (administrative image)\n", filepath.Base(dst))
+			fmt.Fprintf(ctx.stdout, "  writing %s (administrative image)\n", name)
 		}
 		return nil
 	})

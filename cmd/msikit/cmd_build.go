@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"path/filepath"
 
+	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi/build"
 	"github.com/spf13/pflag"
 )
@@ -12,7 +15,7 @@ func init() {
 		name: "build", usage: "SPEC.yaml -o OUT.msi",
 		summary: "Build an installable MSI from a YAML spec (product identity and files): the standard tables, an embedded MSZIP cabinet, versions read from PE files, MsiFileHash for the others. Same spec, same bytes.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
-			out := fs.StringP("output", "o", "", "the package to write")
+			out := fs.StringP("output", "o", "", "the package to write (- for standard output)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, 1); err != nil {
 					return err
@@ -23,12 +26,47 @@ func init() {
 				if err := checkSpecFile(args[0]); err != nil {
 					return err
 				}
-				if err := build.WriteFile(args[0], *out); err != nil {
+				if err := buildPackage(ctx, args[0], *out); err != nil {
 					return err
 				}
-				fmt.Fprintf(ctx.stdout, "wrote %s\n", *out)
+				msg := ctx.stdout
+				if *out == "-" {
+					msg = ctx.stderr
+				}
+				fmt.Fprintf(msg, "wrote %s\n", *out)
 				return nil
 			}
 		},
 	})
+}
+
+// buildPackage builds the spec into out. The cabinet is spooled to an
+// unnamed temporary file (nothing is left if the run is interrupted) and
+// embedded from there, so memory stays flat whatever the files' size; the
+// package is written as every -o FILE is (writeOutputFile).
+func buildPackage(ctx *context, specPath, out string) error {
+	s, err := build.Load(specPath)
+	if err != nil {
+		return err
+	}
+	res, err := build.Build(s, filepath.Dir(specPath))
+	if err != nil {
+		return err
+	}
+	tmp, err := safepath.TempFile("", "msikit-cab-*")
+	if err != nil {
+		return envError{err}
+	}
+	defer safepath.CloseTemp(tmp)
+	if err := build.WriteCabinet(tmp, res.Members, s.Product.Compression); err != nil {
+		return err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return envError{err}
+	}
+	res.DB.SetStreamFunc(res.Cabinet, size, func() (io.ReadCloser, error) {
+		return io.NopCloser(io.NewSectionReader(tmp, 0, size)), nil
+	})
+	return writeOutputFile(ctx, out, res.DB.Save)
 }

@@ -300,16 +300,23 @@ func selected(f *cab.File, globs []string) bool {
 func workers() int { return min(runtime.GOMAXPROCS(0), 4) }
 
 func cabExtract(ctx *context, name string, o extractOpts) error {
-	rs, closeFn, cut, err := openCabs(ctx, name, o.search)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
 	dir, err := safepath.OpenDir(o.dir)
 	if err != nil {
 		return envError{fmt.Errorf("output directory: %w", err)}
 	}
 	defer dir.Close()
+	_, err = cabExtractTo(ctx, name, dir, o)
+	return err
+}
+
+// cabExtractTo extracts the cabinet name into dir and returns the paths
+// written in it.
+func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) ([]string, error) {
+	rs, closeFn, cut, err := openCabs(ctx, name, o.search)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
 	var total, done int
 	var totalBytes, doneBytes int64
 	var files [][]*cab.File
@@ -326,12 +333,12 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 	}
 	if len(o.only) > 0 && total == 0 {
 		if cut != nil {
-			return exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
+			return nil, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
 		}
 		if o.allowNone {
-			return nil
+			return nil, nil
 		}
-		return fmt.Errorf("%s: no file matches %s", name, strings.Join(o.only, ", "))
+		return nil, fmt.Errorf("%s: no file matches %s", name, strings.Join(o.only, ", "))
 	}
 	progress := !o.quiet && isTerminal(ctx.stderr)
 	out := bufio.NewWriter(ctx.stdout)
@@ -341,6 +348,7 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 	// A name stored twice is written twice, the later copy winning, as
 	// cabextract does; only files that were there before are protected.
 	written := map[string]bool{}
+	var paths []string
 	for i, r := range rs {
 		if len(files[i]) == 0 {
 			continue
@@ -358,6 +366,9 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 			defer mu.Unlock()
 			done++
 			doneBytes += n
+			if err == nil && !again {
+				paths = append(paths, rel)
+			}
 			if err == nil && !o.quiet {
 				fmt.Fprintf(out, "  extracting %s\n", rel)
 			}
@@ -379,9 +390,9 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 	out.Flush()
 	if len(errs) == 0 {
 		if cut != nil {
-			return exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
+			return paths, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
 		}
-		return nil
+		return paths, nil
 	}
 	var n int
 	for _, err := range errs {
@@ -395,7 +406,7 @@ func cabExtract(ctx *context, name string, o extractOpts) error {
 		msg = cut.Error() + "; " + msg
 	}
 	msg = name + ": " + msg
-	return exitCodeError{code: exitBad, msg: msg}
+	return paths, exitCodeError{code: exitBad, msg: msg}
 }
 
 func unjoin(err error) []error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
+	"github.com/msikit/msikit/internal/safepath"
 	"github.com/spf13/pflag"
 )
 
@@ -132,7 +134,10 @@ func storedName(p string) string {
 // directory's walked in sorted order. The output file itself (from an
 // earlier run, in a directory being stored) is left out.
 func collect(args []string, out string) ([]input, error) {
-	outInfo, _ := os.Stat(out)
+	var outInfo fs.FileInfo
+	if out != "-" {
+		outInfo, _ = os.Stat(out)
+	}
 	var files []input
 	add := func(path, name string, fi fs.FileInfo) error {
 		if !fi.Mode().IsRegular() {
@@ -188,39 +193,103 @@ func collect(args []string, out string) ([]input, error) {
 }
 
 func cabCreate(ctx *context, args []string, o createOpts) error {
+	// What -o names decides where the spool goes and whether a set can
+	// be split: a spanned set's other parts are files beside a regular
+	// OUT.cab, and a device's directory is no place for a spool.
+	regular := o.out != "-"
+	if fi, err := os.Stat(o.out); err == nil && !fi.Mode().IsRegular() {
+		regular = false
+	}
+	if o.maxSize > 0 && !regular {
+		return usagef("--max-size writes a set of cabinets beside OUT.cab: -o must name a regular file, not %s", o.out)
+	}
+	if d := filepath.Dir(o.out); regular {
+		// Before the work, not after it.
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			return envError{fmt.Errorf("output directory %s: not found", d)}
+		}
+	}
 	files, err := collect(args, o.out)
 	if err != nil {
 		return err
 	}
-	opts := []cab.WriterOption{cab.WithCompression(o.comp), cab.MSZIPLevel(o.level), cab.TempDir(filepath.Dir(o.out))}
+	opts := []cab.WriterOption{cab.WithCompression(o.comp), cab.MSZIPLevel(o.level)}
+	if regular {
+		opts = append(opts, cab.TempDir(filepath.Dir(o.out)))
+	}
 	if o.folderSize > 0 {
 		opts = append(opts, cab.FolderThreshold(o.folderSize))
 	}
-	// A set of one part is a plain cabinet, so both cases go through
-	// CreateSet, which writes under temporary names and renames at the
-	// end: a failure leaves no partial cabinet under the output name.
+	// A set of one part is a plain cabinet, so both cases go through a
+	// set Writer. Each part is an output as every -o FILE is
+	// (safepath.Output), committed only when the whole set is written: a
+	// failure leaves no partial cabinet under an output name.
 	dir, first := filepath.Split(o.out)
-	if dir == "" {
-		dir = "."
+	if o.out == "-" {
+		dir, first = "", "stdout.cab"
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return envError{fmt.Errorf("output directory %s: not found", dir)}
+	var parts []*partOutput
+	discard := func() {
+		for _, p := range parts {
+			p.Discard()
+		}
 	}
-	w := cab.CreateSet(dir, first, o.maxSize, opts...)
+	w := cab.NewSetWriter(first, o.maxSize, func(name string) (io.WriteCloser, error) {
+		path := o.out
+		if len(parts) > 0 {
+			path = filepath.Join(dir, name)
+		}
+		out, err := safepath.CreateOutput(path, ctx.stdout)
+		if err != nil {
+			return nil, envError{err}
+		}
+		p := &partOutput{Output: out}
+		parts = append(parts, p)
+		return p, nil
+	}, opts...)
 	var total int64
 	for _, in := range files {
 		n, err := addFile(w, in)
 		if err != nil {
 			w.Close()
+			discard()
 			return err
 		}
 		total += n
 	}
 	if err := w.Close(); err != nil {
+		discard()
+		var ee envError
+		if errors.As(err, &ee) {
+			return ee
+		}
 		return fmt.Errorf("%s: %w", o.out, err)
 	}
-	return reportCreate(ctx, o, dir, w.Parts(), len(files), total)
+	for i, p := range parts {
+		if err := p.Commit(); err != nil {
+			for _, q := range parts[i+1:] {
+				q.Discard()
+			}
+			return envError{err}
+		}
+	}
+	return reportCreate(ctx, o, parts, len(files), total)
 }
+
+// partOutput is one cabinet of a set being written; the Writer's Close
+// of it is not the end: the set is committed whole.
+type partOutput struct {
+	*safepath.Output
+	size int64
+}
+
+func (p *partOutput) Write(b []byte) (int, error) {
+	n, err := p.Output.Write(b)
+	p.size += int64(n)
+	return n, err
+}
+
+func (p *partOutput) Close() error { return nil }
 
 func addFile(w *cab.Writer, in input) (int64, error) {
 	attrs := uint16(cab.AttrArchive)
@@ -257,15 +326,16 @@ type jsonPart struct {
 	Size int64  `json:"size"`
 }
 
-func reportCreate(ctx *context, o createOpts, dir string, parts []string, nfiles int, total int64) error {
+func reportCreate(ctx *context, o createOpts, parts []*partOutput, nfiles int, total int64) error {
 	rep := jsonCreated{Parts: []jsonPart{}, Files: nfiles, Bytes: total}
 	for _, p := range parts {
-		path := filepath.Join(dir, p)
-		fi, err := os.Stat(path)
-		if err != nil {
-			return envError{err}
-		}
-		rep.Parts = append(rep.Parts, jsonPart{Name: path, Size: fi.Size()})
+		rep.Parts = append(rep.Parts, jsonPart{Name: p.Name(), Size: p.size})
+	}
+	if o.out == "-" {
+		// Standard output holds the cabinet: the report goes to stderr.
+		c := *ctx
+		c.stdout = ctx.stderr
+		ctx = &c
 	}
 	if o.json {
 		return writeJSON(ctx.stdout, rep)

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
 	"github.com/spf13/pflag"
 )
@@ -213,20 +213,38 @@ func listTransformTables(ctx *context, p *msi.Package, asJSON bool) error {
 }
 
 // exportAll writes every table as DIR/TABLE.idt and each binary cell's
-// stream as DIR/TABLE/KEY.ibd, the layout msidb -e uses.
+// stream as DIR/TABLE/KEY.ibd, the layout msidb -e uses, through the one
+// safe writer: a symbolic link in DIR (a table's directory, say) is
+// refused, never followed. Files from an earlier export are replaced.
 func exportAll(ctx *context, p *msi.Package, dir string) error {
 	if p.Kind() == msi.KindTransform {
 		return fmt.Errorf("%s: a transform holds changes, not tables to export: `msikit tables` and `msikit export %s TABLE` say what it does to each table, `msikit transform apply` makes the changed database", p.Name(), p.Name())
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	out, err := safepath.OpenDir(dir)
+	if err != nil {
 		return envError{err}
 	}
+	defer out.Close()
 	names, err := p.Tables()
 	if err != nil {
 		return err
 	}
+	write := func(rel string, fn func(io.Writer) error) error {
+		var ferr error
+		_, err := out.WriteFunc(rel, safepath.WriteOptions{Overwrite: true}, func(w io.Writer) error {
+			bw := bufio.NewWriterSize(w, 64<<10)
+			if ferr = fn(bw); ferr != nil {
+				return ferr
+			}
+			return bw.Flush()
+		})
+		if err != nil && ferr == nil {
+			return envError{fmt.Errorf("%s: %w", dir, err)}
+		}
+		return err
+	}
 	for _, n := range append(append([]string(nil), pseudoTables...), names...) {
-		if err := writeFileAtomic(filepath.Join(dir, safeFileName(n)+".idt"), func(w io.Writer) error { return exportTable(w, p, n) }); err != nil {
+		if err := write(safepath.CleanName(n)+".idt", func(w io.Writer) error { return exportTable(w, p, n) }); err != nil {
 			return err
 		}
 		if strings.HasPrefix(n, "_") {
@@ -241,10 +259,6 @@ func exportAll(ctx *context, p *msi.Package, dir string) error {
 				if v.Kind != msi.Stream {
 					continue
 				}
-				sub := filepath.Join(dir, safeFileName(n))
-				if err := os.MkdirAll(sub, 0o755); err != nil {
-					return envError{err}
-				}
 				data, err := p.ReadStream(v.Str)
 				if errors.Is(err, msi.ErrNotFound) {
 					fmt.Fprintf(ctx.stderr, "%s: warning: table %s refers to stream %s, which is missing\n", p.Name(), n, v.Str)
@@ -253,59 +267,14 @@ func exportAll(ctx *context, p *msi.Package, dir string) error {
 				if err != nil {
 					return err
 				}
-				base := safeFileName(strings.TrimPrefix(v.Str, n+".")) + ".ibd"
-				if err := writeFileAtomic(filepath.Join(sub, base), func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+				rel := safepath.CleanName(n) + "/" + safepath.CleanName(strings.TrimPrefix(v.Str, n+".")) + ".ibd"
+				if err := write(rel, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	return nil
-}
-
-// safeFileName keeps a table or key name from naming another directory.
-func safeFileName(s string) string {
-	r := strings.NewReplacer("/", "_", "\\", "_", "\x00", "_", ":", "_")
-	s = r.Replace(s)
-	if s == "." || s == ".." || s == "" {
-		s = "_" + s
-	}
-	return s
-}
-
-// writeFileAtomic writes through a temporary file renamed into place, so
-// an error leaves no partial file under the final name.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".msikit-*")
-	if err != nil {
-		return envError{err}
-	}
-	// CreateTemp makes the file private; what we write is ordinary.
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return envError{err}
-	}
-	tmp := f.Name()
-	w := bufio.NewWriter(f)
-	err = write(w)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return envError{err}
-		}
-	}
-	return err
 }
 
 type streamJSON struct {
@@ -346,9 +315,5 @@ func extractStream(ctx *context, p *msi.Package, name, out string) error {
 	if err != nil {
 		return err
 	}
-	if out == "-" {
-		_, err := io.Copy(ctx.stdout, r)
-		return err
-	}
-	return writeFileAtomic(out, func(w io.Writer) error { _, err := io.Copy(w, r); return err })
+	return writeOutputFile(ctx, out, func(w io.Writer) error { _, err := io.Copy(w, r); return err })
 }

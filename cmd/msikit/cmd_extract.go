@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -63,6 +62,8 @@ type extractor struct {
 	recursive bool
 	strict    bool // refuse source files whose size differs from the File table
 	inner     bool // inside another package: matching no file is no error
+	outPath   string
+	root      *safepath.Dir // the output tree, opened by rootDir
 }
 
 // matchOnly reports whether a file is selected by the --only globs, which
@@ -88,13 +89,42 @@ func matchOnly(globs []string, name, p string) bool {
 const maxNesting = 4
 
 func (x *extractor) run(pkg, outDir string) error {
-	return withPackage(x.ctx, pkg, func(p *msi.Package) error { return x.extract(p, outDir) })
+	x.outPath = outDir
+	defer x.closeRoot()
+	return withPackage(x.ctx, pkg, func(p *msi.Package) error {
+		_, _, err := x.extract(p, x.rootDir)
+		return err
+	})
 }
 
-func (x *extractor) extract(p *msi.Package, outDir string) error {
+// rootDir opens the output directory when it is first needed (so that an
+// --only that matches nothing creates nothing). Every file of the
+// command, those of nested packages and cabinets too, is written through
+// it (safepath.Dir): nothing outside it, no symbolic link followed.
+func (x *extractor) rootDir() (*safepath.Dir, error) {
+	if x.root == nil {
+		d, err := safepath.OpenDir(x.outPath)
+		if err != nil {
+			return nil, envError{fmt.Errorf("output directory: %w", err)}
+		}
+		x.root = d
+	}
+	return x.root, nil
+}
+
+func (x *extractor) closeRoot() {
+	if x.root != nil {
+		x.root.Close()
+	}
+}
+
+// extract writes p's selected files into the directory open gives
+// (opened only if a file is selected), and with --recursive what is
+// inside them. It returns that directory and the paths written in it.
+func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) (*safepath.Dir, []string, error) {
 	files, err := p.FileList(x.opts)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var sel []*msi.File
 	var total int64
@@ -106,18 +136,14 @@ func (x *extractor) extract(p *msi.Package, outDir string) error {
 	}
 	if len(x.only) > 0 && len(sel) == 0 {
 		if x.inner {
-			return nil
+			return nil, nil, nil
 		}
-		return fmt.Errorf("%s: no file matches %s", p.Name(), strings.Join(x.only, ", "))
+		return nil, nil, fmt.Errorf("%s: no file matches %s", p.Name(), strings.Join(x.only, ", "))
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return envError{fmt.Errorf("output directory: %w", err)}
-	}
-	dir, err := safepath.OpenDir(outDir)
+	dir, err := open()
 	if err != nil {
-		return envError{fmt.Errorf("output directory: %w", err)}
+		return nil, nil, err
 	}
-	defer dir.Close()
 
 	prog := newProgress(x.ctx, len(sel), total, x.quiet)
 	var mu sync.Mutex
@@ -141,72 +167,88 @@ func (x *extractor) extract(p *msi.Package, outDir string) error {
 	var nested []error
 	if x.recursive {
 		for _, rel := range written {
-			if e := x.nested(filepath.Join(outDir, filepath.FromSlash(rel)), 1); e != nil {
+			if e := x.nested(dir, rel, 1); e != nil {
 				nested = append(nested, e)
 			}
 		}
 	}
 	errs := append(unjoin(err), nested...)
 	if len(errs) == 0 {
-		return nil
+		return dir, written, nil
 	}
 	for _, e := range errs {
 		fmt.Fprintf(x.ctx.stderr, "%s: %s: %s\n", x.ctx.path, p.Name(), oneLine(e.Error()))
 	}
-	return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", p.Name(), len(errs), len(sel))}
+	return dir, written, exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", p.Name(), len(errs), len(sel))}
 }
 
-// nested extracts a package or cabinet found among the extracted files
-// into NAME.extracted/ beside it, and so on down to maxNesting levels.
-func (x *extractor) nested(file string, depth int) error {
+// nested extracts a package or cabinet found among the extracted files,
+// rel in dir, into REL.extracted/ beside it, and so on down to
+// maxNesting levels. The nested output is a Sub of dir: the same tree,
+// held to the same rules, so a symbolic link planted at REL.extracted (or
+// anywhere below) is refused, never followed.
+func (x *extractor) nested(dir *safepath.Dir, rel string, depth int) error {
 	if depth > maxNesting {
 		return nil
 	}
+	file := dir.Join(rel)
 	kind := sniff(file)
 	if kind == "" {
 		return nil
 	}
-	out := file + ".extracted"
+	outRel := rel + ".extracted"
 	if !x.quiet {
-		fmt.Fprintf(x.ctx.stdout, "%s: %s inside, extracting to %s\n", filepath.Base(file), kind, out)
+		fmt.Fprintf(x.ctx.stdout, "%s: %s inside, extracting to %s\n", path.Base(rel), kind, dir.Join(outRel))
 	}
-	sub := *x
-	sub.inner = true
 	only := x.only
 	if len(only) > 0 {
 		only = append(append([]string(nil), only...), containerGlobs...)
 	}
+	var out *safepath.Dir
+	var written []string
+	var err error
 	switch kind {
 	case "package":
+		sub := *x
+		sub.inner = true
+		sub.recursive = false // what it holds is opened here, a level down
 		sub.opts = msi.FileOptions{}
 		var buf bytes.Buffer
 		ctx := *x.ctx
 		ctx.stderr = &buf
 		sub.ctx = &ctx
-		if err := sub.run(file, out); err != nil {
-			return fmt.Errorf("%s: %v %s", filepath.Base(file), err, strings.TrimSpace(buf.String()))
+		err = withPackage(sub.ctx, file, func(p *msi.Package) error {
+			var err error
+			out, written, err = sub.extract(p, func() (*safepath.Dir, error) { return dir.Sub(outRel) })
+			return err
+		})
+		if err != nil {
+			err = fmt.Errorf("%v %s", err, strings.TrimSpace(buf.String()))
 		}
 	case "patch":
-		if err := patchFiles(file, "", func(pt *msi.Patch, files []*msi.PatchFile) error {
-			err := extractPatchFiles(x.ctx, pt, files, out, nil, x.overwrite, x.quiet, false)
+		err = patchFiles(file, "", func(pt *msi.Patch, files []*msi.PatchFile) error {
+			var err error
+			out, written, err = extractPatchFiles(x.ctx, pt, files, func() (*safepath.Dir, error) { return dir.Sub(outRel) }, nil, x.overwrite, x.quiet, false)
 			if ex, ok := err.(exitCodeError); ok {
 				return fmt.Errorf("%s", ex.msg)
 			}
 			return err
-		}); err != nil {
-			return fmt.Errorf("%s: %v", filepath.Base(file), err)
-		}
+		})
 	case "cabinet", "embedded cabinet":
-		if err := cabExtract(x.ctx, file, extractOpts{dir: out, only: only, allowNone: true, search: kind == "embedded cabinet", overwrite: x.overwrite, quiet: x.quiet}); err != nil {
-			return fmt.Errorf("%s: %v", filepath.Base(file), err)
+		if out, err = dir.Sub(outRel); err == nil {
+			written, err = cabExtractTo(x.ctx, file, out, extractOpts{only: only, allowNone: true, search: kind == "embedded cabinet", overwrite: x.overwrite, quiet: x.quiet})
 		}
 	}
-	return filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	var errs []error
+	if err != nil {
+		errs = append(errs, fmt.Errorf("%s: %v", path.Base(rel), err))
+	}
+	for _, r := range written {
+		if err := x.nested(out, r, depth+1); err != nil {
+			errs = append(errs, err)
 		}
-		return x.nested(p, depth+1)
-	})
+	}
+	return errors.Join(errs...)
 }
 
 // containerGlobs name the files --recursive opens even when --only

@@ -29,19 +29,17 @@ func init() {
 	})
 }
 
-// writeManifest writes m as YAML to out ("" or "-" for stdout), through a
-// temporary file so that a failure leaves no partial file under out's
-// name.
+// writeManifest writes m as YAML to out ("" or "-" for stdout; see
+// writeOutputFile for the rest).
 func writeManifest(ctx *context, m *manifest.Manifest, out string) error {
 	var b bytes.Buffer
 	if err := manifest.Write(&b, m); err != nil {
 		return err
 	}
-	if out == "" || out == "-" {
-		_, err := ctx.stdout.Write(b.Bytes())
-		return err
+	if out == "" {
+		out = "-"
 	}
-	return writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err })
+	return writeOutputFile(ctx, out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err })
 }
 
 var kbInName = regexp.MustCompile(`(?i)kb ?(\d{5,8})`)

@@ -13,7 +13,7 @@ import (
 // transforms to its database db, the files they carry over the image in
 // out. A patch that does not apply, or a file that is a binary delta,
 // fails the command, as the image would not be what msiexec makes.
-func applyAdminPatches(ctx *context, db *msi.Database, out string, paths []string, o msi.FileOptions, quiet bool) error {
+func applyAdminPatches(ctx *context, db *msi.Database, dir *safepath.Dir, paths []string, o msi.FileOptions, quiet bool) error {
 	if len(paths) == 0 {
 		return nil
 	}
@@ -31,11 +31,6 @@ func applyAdminPatches(ctx *context, db *msi.Database, out string, paths []strin
 		patches = append(patches, pt)
 	}
 	msi.SortPatches(patches)
-	dir, err := safepath.OpenDir(out)
-	if err != nil {
-		return envError{fmt.Errorf("output directory: %w", err)}
-	}
-	defer dir.Close()
 	for _, pt := range patches {
 		res, err := pt.ApplyAdmin(db, o, ctx.cabOpts...)
 		if err != nil {

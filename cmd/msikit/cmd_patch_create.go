@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"path/filepath"
 
+	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
 	"github.com/spf13/pflag"
 )
@@ -28,10 +28,16 @@ func setupPatchCreate(fs *pflag.FlagSet) func(*context, []string) error {
 					return err
 				}
 				defer b.Close()
-				if err := writeFileAtomic(*out, func(w io.Writer) error { return b.Save(w) }); err != nil {
+				// The build's temporary files go on SIGINT too.
+				defer safepath.OnAbort(func() { b.Close() })()
+				if err := writeOutputFile(ctx, *out, b.Save); err != nil {
 					return err
 				}
-				fmt.Fprintf(ctx.stdout, "wrote %s: %d file(s) updated or added\n", filepath.Base(*out), len(b.Files))
+				msg := ctx.stdout
+				if *out == "-" {
+					msg = ctx.stderr
+				}
+				fmt.Fprintf(msg, "wrote %s: %d file(s) updated or added\n", filepath.Base(*out), len(b.Files))
 				return nil
 			})
 		})

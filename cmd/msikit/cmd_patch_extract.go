@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 
@@ -28,8 +27,22 @@ func setupPatchExtract(fs *pflag.FlagSet) func(*context, []string) error {
 				return usagef("bad --only pattern %q: %v", g, err)
 			}
 		}
+		var root *safepath.Dir
+		defer func() {
+			if root != nil {
+				root.Close()
+			}
+		}()
+		open := func() (*safepath.Dir, error) {
+			var err error
+			if root, err = safepath.OpenDir(*out); err != nil {
+				return nil, envError{fmt.Errorf("output directory: %w", err)}
+			}
+			return root, nil
+		}
 		return patchFiles(args[0], *target, func(pt *msi.Patch, files []*msi.PatchFile) error {
-			return extractPatchFiles(ctx, pt, files, *out, *only, *overwrite, *quiet, *target != "")
+			_, _, err := extractPatchFiles(ctx, pt, files, open, *only, *overwrite, *quiet, *target != "")
+			return err
 		})
 	}
 }
@@ -48,7 +61,10 @@ func patchFilePath(f *msi.PatchFile, targeted bool) string {
 	return safepath.CleanSlash(f.Transform) + "/" + p
 }
 
-func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, outDir string, only []string, overwrite, quiet, targeted bool) error {
+// extractPatchFiles writes a patch's files into the directory open gives
+// (opened only if a file is selected) and returns it with the paths
+// written in it.
+func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, open func() (*safepath.Dir, error), only []string, overwrite, quiet, targeted bool) (*safepath.Dir, []string, error) {
 	var sel []*msi.PatchFile
 	for _, f := range files {
 		if (targeted && !f.Named) || !matchOnly(only, f.Name(), patchFilePath(f, targeted)) {
@@ -57,16 +73,13 @@ func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, outD
 		sel = append(sel, f)
 	}
 	if len(only) > 0 && len(sel) == 0 {
-		return fmt.Errorf("%s: no file matches %s", pt.Package().Name(), strings.Join(only, ", "))
+		return nil, nil, fmt.Errorf("%s: no file matches %s", pt.Package().Name(), strings.Join(only, ", "))
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return envError{fmt.Errorf("output directory: %w", err)}
-	}
-	dir, err := safepath.OpenDir(outDir)
+	dir, err := open()
 	if err != nil {
-		return envError{fmt.Errorf("output directory: %w", err)}
+		return nil, nil, err
 	}
-	defer dir.Close()
+	var written []string
 	err = pt.ReadFiles(sel, ctx.cabOpts, func(f *msi.PatchFile, r io.Reader) error {
 		size := f.Size
 		if !f.Named && f.Member != nil {
@@ -76,17 +89,20 @@ func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, outD
 		if errors.Is(err, safepath.ErrExist) {
 			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
 		}
-		if err == nil && !quiet {
-			fmt.Fprintf(ctx.stdout, "  extracting %s\n", rel)
+		if err == nil {
+			written = append(written, rel)
+			if !quiet {
+				fmt.Fprintf(ctx.stdout, "  extracting %s\n", rel)
+			}
 		}
 		return err
 	})
 	errs := unjoin(err)
 	if len(errs) == 0 {
-		return nil
+		return dir, written, nil
 	}
 	for _, e := range errs {
 		fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, pt.Package().Name(), oneLine(e.Error()))
 	}
-	return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", pt.Package().Name(), len(errs), len(sel))}
+	return dir, written, exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", pt.Package().Name(), len(errs), len(sel))}
 }

@@ -137,7 +137,10 @@ func TestRecursivePatch(t *testing.T) {
 	msp := filepath.Join(dir, "gdr1.msp")
 	require.NoError(t, os.WriteFile(msp, src, 0o644))
 	ctx := &context{stdout: io.Discard, stderr: io.Discard, path: "msikit extract"}
-	x := &extractor{ctx: ctx, quiet: true, recursive: true}
-	require.NoError(t, x.nested(msp, 1))
+	x := &extractor{ctx: ctx, quiet: true, recursive: true, outPath: dir}
+	root, err := x.rootDir()
+	require.NoError(t, err)
+	defer root.Close()
+	require.NoError(t, x.nested(root, "gdr1.msp", 1))
 	assert.Equal(t, "0d85dd364dc05f3366d7fd25fd0c0ae8", md5File(t, filepath.Join(dir, "gdr1.msp.extracted", "rtm.2", "F_Source")))
 }

@@ -211,8 +211,8 @@ func transformApply(ctx *context, pkg, mst, storage, out string, ignore *msi.Tra
 	if err != nil {
 		return err
 	}
-	if err := db.SaveFile(out); err != nil {
-		return envError{fmt.Errorf("writing %s: %w", out, err)}
+	if err := writeOutputFile(ctx, out, db.Save); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
 	}
 	return nil
 }
@@ -237,7 +237,7 @@ func transformCreate(ctx *context, oldPath, newPath, out string, opts msi.Transf
 			return c.Err
 		}
 	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { return d.WriteTransform(w, opts) }); err != nil {
+	if err := writeOutputFile(ctx, out, func(w io.Writer) error { return d.WriteTransform(w, opts) }); err != nil {
 		return err
 	}
 	for _, s := range d.Streams {

@@ -105,15 +105,13 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 	}
 }
 
-// writeOutput writes the report to out ("" or "-" for stdout) through a
-// temporary file, so that a failure leaves no partial report under out's
-// name.
+// writeOutput writes the report to out ("" or "-" for stdout; see
+// writeOutputFile for the rest).
 func writeOutput(ctx *context, b []byte, out string) error {
-	if out == "" || out == "-" {
-		_, err := ctx.stdout.Write(b)
-		return err
+	if out == "" {
+		out = "-"
 	}
-	return writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b); return err })
+	return writeOutputFile(ctx, out, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 // verifyBar draws progress on a terminal, at most ten times a second.

@@ -10,5 +10,8 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stop := catchSignals(os.Stderr) // SIGINT, SIGTERM: remove temporary files, exit 130, 143
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

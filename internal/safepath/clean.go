@@ -1,7 +1,12 @@
-// Package safepath turns the names stored in archives (cabinets, MSI
-// packages) into paths that stay inside an output directory, and writes
-// extracted files there without following symbolic links and without
-// leaving a partial file under its final name.
+// Package safepath is msikit's one writer. It turns the names stored in
+// archives (cabinets, MSI packages) into paths that stay inside an output
+// directory (Clean), writes trees there without following symbolic links,
+// without leaving a partial file under its final name and without
+// replacing a file unless asked, atomically (Dir); writes the single
+// files a command names with -o, whatever they are: a regular file, a
+// device, a FIFO, a link, standard output (Output); makes spool files
+// that leave nothing behind (TempFile); and removes what is in flight when
+// the process is interrupted (Abort).
 package safepath
 
 import (
@@ -29,12 +34,7 @@ func Clean(name string) string { return clean(name, true) }
 func CleanSlash(name string) string { return clean(name, false) }
 
 func clean(name string, backslash bool) string {
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 {
-			return '_'
-		}
-		return r
-	}, name)
+	name = sanitize(name)
 	// Components are split at both separators whatever the mode, so that
 	// "..\.." cannot climb on a system where the backslash separates; in
 	// CleanSlash mode a backslash between kept components stays.
@@ -82,6 +82,37 @@ func clean(name string, backslash bool) string {
 		return "x"
 	}
 	return b.String()
+}
+
+// sanitize replaces NUL and the other C0 control characters with '_':
+// the one rule for control characters in names, whatever they come from
+// (cabinets through Clean, package layouts and every other path through
+// Dir, which applies it to what it writes).
+// Invalid UTF-8 becomes U+FFFD. Names that need no change are not
+// copied.
+func sanitize(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// CleanName makes s (a table name, a key) one path component: separators,
+// ':' and control characters become '_', and a name that would mean the
+// directory or its parent gets a leading '_'.
+func CleanName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == '/' || r == '\\' || r == ':' {
+			return '_'
+		}
+		return r
+	}, s)
+	if s == "." || s == ".." || s == "" {
+		s = "_" + s
+	}
+	return s
 }
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }

@@ -1,20 +1,22 @@
 package safepath
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"container/list"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
-// Sentinel errors of Dir.WriteFile.
+// Sentinel errors of Dir.
 var (
 	// ErrSymlink reports a symbolic link where a directory of the path
 	// should be: it is never followed, whatever it points to.
@@ -22,35 +24,150 @@ var (
 	// ErrExist reports a file that exists and may not be overwritten. It
 	// matches fs.ErrExist too.
 	ErrExist = fmt.Errorf("file exists (%w)", fs.ErrExist)
+	// ErrNotDir reports a file that is not a directory where the path
+	// needs one.
+	ErrNotDir = errors.New("a file is in the way of a directory")
+	// ErrIsDir reports a directory where a file is to be written.
+	ErrIsDir = errors.New("is a directory")
 )
 
-// Dir is an output directory. Every path it is given is made safe with
-// Clean and resolved inside it through an os.Root, so nothing can be
-// written outside it.
+// Dir is an output tree: every file written through it lands inside it,
+// and no symbolic link inside it is ever followed.
+//
+// Each directory of the tree is opened once, when it is first needed
+// (and made, if missing), and kept open: a file is created, written,
+// dated and named through its directory's handle, so writing a file
+// costs a few system calls whatever its depth, and a symbolic link put in
+// place of a directory is refused rather than followed. On Linux the
+// bytes go to an unnamed file (O_TMPFILE) that gets its name only when
+// complete, so an interrupted or killed run leaves no temporary file;
+// elsewhere they go to a hidden temporary name in the same directory
+// (".NAME.<hex>.tmp"), renamed when complete. Either way no partial file
+// ever has its final name, and a file that exists is never replaced
+// unless asked: the check and the naming are one atomic operation
+// (link(2), or renameat2 with RENAME_NOREPLACE), so two extractions into
+// one directory cannot both claim a name.
+//
+// A Dir is safe for concurrent use. Dirs made by Sub share their parent's
+// handles.
 type Dir struct {
-	root *os.Root
-	path string
+	t    *tree
+	base *node
+	path string // as given to OpenDir, joined with the Sub paths
 }
 
-// OpenDir opens (creating it if needed) the output directory at path.
+// Stats counts what a tree did to its directories: how many times one
+// was opened, and how many were made. Each directory is opened once
+// unless more are needed at once than a tree keeps open.
+type Stats struct {
+	DirOpens int64
+	Mkdirs   int64
+}
+
+// maxOpenDirs bounds the directory handles a tree keeps open; the least
+// recently used beyond it are closed (and opened again if needed).
+const maxOpenDirs = 256
+
+// tree is the state Dirs of one output tree share: a trie of the
+// directories seen, each with its open handle while it is cached.
+type tree struct {
+	mu     sync.Mutex
+	root   *node
+	lru    list.List // open nodes but the root, most recently used first
+	stats  Stats
+	max    int
+	closed bool
+}
+
+// node is one directory of the tree, found from its parent by name, so
+// that reaching a directory costs one map lookup per component: the
+// total work is linear in the length of the paths written.
+type node struct {
+	parent   *node
+	name     string
+	children map[string]*node
+	h        handle
+	open     bool
+	refs     int  // writes in progress in the directory: not closed then
+	made     bool // by this tree: its children are most likely new
+	elem     *list.Element
+}
+
+// OpenDir opens (creating it and its parents if needed) the output
+// directory at dir. Symbolic links in dir itself are followed: it is the
+// caller's choice of directory.
 func OpenDir(dir string) (*Dir, error) {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, err
 	}
-	root, err := os.OpenRoot(dir)
+	return openDir(dir)
+}
+
+func openDir(dir string) (*Dir, error) {
+	h, err := openRoot(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &Dir{root: root, path: dir}, nil
+	t := &tree{root: &node{h: h, open: true}, max: maxOpenDirs}
+	return &Dir{t: t, base: t.root, path: dir}, nil
 }
 
-// Close releases the directory.
-func (d *Dir) Close() error { return d.root.Close() }
+// Close releases the tree's handles. On a Dir made by Sub it does
+// nothing: the tree is its root's.
+func (d *Dir) Close() error {
+	if d.base != d.t.root {
+		return nil
+	}
+	t := d.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil
+	}
+	t.closed = true
+	for e := t.lru.Front(); e != nil; e = e.Next() {
+		n := e.Value.(*node)
+		closeHandle(n.h)
+		n.open = false
+	}
+	t.lru.Init()
+	closeHandle(t.root.h)
+	t.root.open = false
+	return nil
+}
 
-// Path returns the directory's path as given to OpenDir.
+// Path returns the directory's path: as given to OpenDir, joined with
+// the paths given to Sub.
 func (d *Dir) Path() string { return d.path }
 
-// WriteOptions says how WriteFile creates a file.
+// Join returns the file system path of rel, a path under d, for reading
+// what was written; writing goes through d.
+func (d *Dir) Join(rel string) string { return filepath.Join(d.path, filepath.FromSlash(rel)) }
+
+// Stats returns the counts of the tree d belongs to.
+func (d *Dir) Stats() Stats {
+	d.t.mu.Lock()
+	defer d.t.mu.Unlock()
+	return d.t.stats
+}
+
+// Sub returns the directory rel under d (made if missing, refused if it
+// is a symbolic link) as a Dir of its own that shares d's tree: what is
+// written through it is held to the same rules, and cannot leave d.
+func (d *Dir) Sub(rel string) (*Dir, error) {
+	rel, err := checkRel(rel, "mkdir")
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.t.acquire(d, d.base, rel)
+	if err != nil {
+		return nil, err
+	}
+	d.t.release(n)
+	return &Dir{t: d.t, base: n, path: d.Join(rel)}, nil
+}
+
+// WriteOptions says how a file is created.
 type WriteOptions struct {
 	// ModTime, if not zero, is set as the file's access and modification
 	// time.
@@ -61,103 +178,233 @@ type WriteOptions struct {
 	Overwrite bool
 }
 
-// WriteFile writes the bytes of r to rel, a path made by Clean or
-// CleanSlash (anything else is refused), under d, creating the parent
-// directories. The bytes go to a temporary
-// file in the destination directory, renamed to the final name only when
-// complete, so a failure never leaves a partial file under the final name.
-// It returns the cleaned path and the number of bytes written.
-func (d *Dir) WriteFile(rel string, r io.Reader, o WriteOptions) (string, int64, error) {
-	// On Windows a backslash kept in a name by CleanSlash would separate.
-	if !fs.ValidPath(rel) || rel == "." || filepath.Separator != '/' && strings.ContainsRune(rel, filepath.Separator) {
-		return rel, 0, &fs.PathError{Op: "create", Path: rel, Err: fs.ErrInvalid}
+// File is a file being written by Dir.Create. Its bytes have no name (or
+// a temporary one) until Commit.
+type File struct {
+	d    *Dir
+	n    *node
+	rel  string
+	name string // in its directory
+	o    WriteOptions
+	f    pending
+	size int64
+	done bool
+}
+
+// Create starts writing the file rel under d, creating its parent
+// directories. rel must be a path made by Clean or CleanSlash (anything
+// else is refused with fs.ErrInvalid); control characters in it are
+// written as '_', as Clean writes them. The file gets its name only at
+// Commit.
+func (d *Dir) Create(rel string, o WriteOptions) (*File, error) {
+	rel, err := checkRel(rel, "create")
+	if err != nil {
+		return nil, err
 	}
-	if err := d.mkdirs(path.Dir(rel)); err != nil {
-		return rel, 0, err
+	dir, name := path.Split(rel)
+	return d.create(strings.TrimSuffix(dir, "/"), name, rel, o)
+}
+
+// create starts writing the file name in dir, a checked path under d;
+// rel is the path reported.
+func (d *Dir) create(dir, name, rel string, o WriteOptions) (*File, error) {
+	n, err := d.t.acquire(d, d.base, dir)
+	if err != nil {
+		return nil, err
 	}
-	if fi, err := d.root.Lstat(rel); err == nil {
-		switch {
-		case fi.IsDir():
-			return rel, 0, &fs.PathError{Op: "create", Path: rel, Err: errors.New("is a directory")}
-		case !o.Overwrite:
-			return rel, 0, &fs.PathError{Op: "create", Path: rel, Err: ErrExist}
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return rel, 0, err
-	}
-	perm := o.Perm
+	perm := o.Perm.Perm()
 	if perm == 0 {
 		perm = 0o666
 	}
-	tmp, f, err := d.createTemp(rel, perm)
+	f, err := create(n.h, name, perm)
 	if err != nil {
-		return rel, 0, err
+		d.t.release(n)
+		return nil, d.pathErr("create", rel, err)
 	}
-	n, err := io.Copy(f, r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && !o.ModTime.IsZero() {
-		err = d.root.Chtimes(tmp, o.ModTime, o.ModTime)
-	}
-	if err == nil {
-		// Rename replaces a symbolic link at rel rather than following it.
-		err = d.root.Rename(tmp, rel)
-	}
-	if err != nil {
-		d.root.Remove(tmp)
-		return rel, n, err
-	}
-	return rel, n, nil
+	return &File{d: d, n: n, rel: rel, name: name, o: o, f: f}, nil
 }
 
-// mkdirs creates the directories of dir (a cleaned relative path) one by
-// one, refusing any that is a symbolic link.
-func (d *Dir) mkdirs(dir string) error {
-	if dir == "." {
-		return nil
+// Name returns the path the file is written to, under its Dir.
+func (f *File) Name() string { return f.rel }
+
+// Write writes to the file's bytes.
+func (f *File) Write(b []byte) (int, error) {
+	n, err := f.f.write(b)
+	f.size += int64(n)
+	if err != nil {
+		err = f.d.pathErr("write", f.rel, err)
 	}
-	cur := ""
-	for _, e := range strings.Split(dir, "/") {
-		if cur == "" {
-			cur = e
-		} else {
-			cur += "/" + e
-		}
-		fi, err := d.root.Lstat(cur)
-		switch {
-		case err == nil && fi.Mode()&fs.ModeSymlink != 0:
-			return &fs.PathError{Op: "mkdir", Path: cur, Err: ErrSymlink}
-		case err == nil && fi.IsDir():
-			continue
-		case err == nil:
-			return &fs.PathError{Op: "mkdir", Path: cur, Err: errors.New("a file is in the way")}
-		case !errors.Is(err, fs.ErrNotExist):
-			return err
-		}
-		if err := d.root.Mkdir(cur, 0o777); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
-		}
+	return n, err
+}
+
+// Commit sets the file's time and gives it its name: it fails with
+// ErrExist if the name is taken and Overwrite was not asked, without
+// touching what has the name.
+func (f *File) Commit() error {
+	if f.done {
+		return fs.ErrClosed
+	}
+	f.done = true
+	defer f.d.t.release(f.n)
+	err := f.f.commit(f.n.h, f.name, f.o.ModTime, f.o.Overwrite)
+	if err != nil {
+		return f.d.pathErr("create", f.rel, err)
 	}
 	return nil
 }
 
-func (d *Dir) createTemp(rel string, perm fs.FileMode) (string, *os.File, error) {
-	dir, base := path.Split(rel)
-	if len(base) > 200 {
-		base = base[:200] // keep the temporary name within NAME_MAX
+// Discard drops the file's bytes; the name is left as it was. It does
+// nothing after Commit.
+func (f *File) Discard() {
+	if f.done {
+		return
 	}
-	for range 100 {
-		var b [6]byte
-		rand.Read(b[:])
-		tmp := dir + "." + base + "." + hex.EncodeToString(b[:]) + ".tmp"
-		f, err := d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-		if err == nil {
-			return tmp, f, nil
+	f.done = true
+	f.f.discard()
+	f.d.t.release(f.n)
+}
+
+// WriteFile writes the bytes of r to rel (see Create). A failure, of r or
+// of the file system, leaves nothing under the final name. It returns
+// the path written, the control characters of rel replaced, and the
+// number of bytes written.
+func (d *Dir) WriteFile(rel string, r io.Reader, o WriteOptions) (string, int64, error) {
+	f, err := d.Create(rel, o)
+	if err != nil {
+		return sanitize(rel), 0, err
+	}
+	n, err := io.Copy(f, r)
+	if err != nil {
+		f.Discard()
+		return f.rel, n, err
+	}
+	return f.rel, n, f.Commit()
+}
+
+// WriteFunc is WriteFile for content that write produces.
+func (d *Dir) WriteFunc(rel string, o WriteOptions, write func(io.Writer) error) (string, error) {
+	f, err := d.Create(rel, o)
+	if err != nil {
+		return sanitize(rel), err
+	}
+	if err := write(f); err != nil {
+		f.Discard()
+		return f.rel, err
+	}
+	return f.rel, f.Commit()
+}
+
+// checkRel refuses what Clean cannot have made and replaces control
+// characters.
+func checkRel(rel, op string) (string, error) {
+	// On Windows a backslash kept in a name by CleanSlash would separate.
+	if !fs.ValidPath(rel) || rel == "." || filepath.Separator != '/' && strings.ContainsRune(rel, filepath.Separator) {
+		return rel, &fs.PathError{Op: op, Path: rel, Err: fs.ErrInvalid}
+	}
+	return sanitize(rel), nil
+}
+
+func (d *Dir) pathErr(op, rel string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &fs.PathError{Op: op, Path: rel, Err: err}
+}
+
+// acquire returns the node of dir (a checked path under base, "" for base
+// itself) with its handle open, opening and making directories from the
+// nearest open one down. The caller releases it.
+func (t *tree) acquire(d *Dir, base *node, dir string) (*node, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil, fs.ErrClosed
+	}
+	n := base
+	for rest := dir; rest != ""; {
+		name := rest
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			name, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
 		}
-		if !errors.Is(err, fs.ErrExist) {
-			return "", nil, err
+		c := n.children[name]
+		if c == nil {
+			if n.children == nil {
+				n.children = map[string]*node{}
+			}
+			c = &node{parent: n, name: name}
+			n.children[name] = c
+		}
+		n = c
+	}
+	if !n.open {
+		// Open from the nearest open ancestor down.
+		var chain []*node
+		for m := n; !m.open; m = m.parent {
+			chain = append(chain, m)
+		}
+		for i := len(chain) - 1; i >= 0; i-- {
+			m := chain[i]
+			h, made, err := openChild(m.parent.h, m.name, m.parent.made, &t.stats)
+			if err != nil {
+				return nil, d.pathErr("mkdir", d.relOf(m), err)
+			}
+			m.h, m.open, m.made = h, true, made
+			m.elem = t.lru.PushFront(m)
+			// Keep the ancestors just opened while their children open.
 		}
 	}
-	return "", nil, fmt.Errorf("cannot create a temporary file for %s", rel)
+	n.refs++
+	if n.elem != nil {
+		t.lru.MoveToFront(n.elem)
+	}
+	t.evict()
+	return n, nil
+}
+
+func (t *tree) release(n *node) {
+	t.mu.Lock()
+	n.refs--
+	t.evict()
+	t.mu.Unlock()
+}
+
+// evict closes the least recently used handles beyond the limit, except
+// those of directories being written in.
+func (t *tree) evict() {
+	for e := t.lru.Back(); e != nil && t.lru.Len() > t.max; {
+		prev := e.Prev()
+		if n := e.Value.(*node); n.refs == 0 {
+			closeHandle(n.h)
+			n.open = false
+			t.lru.Remove(e)
+			n.elem = nil
+		}
+		e = prev
+	}
+}
+
+// relOf is n's path relative to d, for messages (from the tree's root
+// when n is not under d).
+func (d *Dir) relOf(n *node) string {
+	var parts []string
+	for m := n; m != d.base && m.parent != nil; m = m.parent {
+		parts = append(parts, m.name)
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, "/")
+}
+
+// tempFor names a temporary file for name: hidden, in the same directory
+// (so that renaming it is atomic), and never a name an archive's file is
+// given the same run, as the random part changes with each try.
+func tempFor(name string) string {
+	if len(name) > 200 {
+		name = name[:200] // keep the temporary name within NAME_MAX
+	}
+	return "." + name + "." + strconv.FormatUint(rand.Uint64()&(1<<48-1), 16) + ".tmp"
 }
