@@ -1,6 +1,14 @@
 package msi
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/msikit/msikit/msi/internal/streamname"
+	"github.com/msikit/msikit/msi/internal/stringpool"
+)
+
+// TableMark is the prefix of table streams' decoded names ("!File").
+const TableMark = streamname.TableMark
 
 // Names of the streams that hold the database's structure.
 const (
@@ -10,14 +18,14 @@ const (
 	streamColumns    = TableMark + "_Columns"
 )
 
-// StringPool returns the database's string pool, reading it on first use.
-func (p *Package) StringPool() (*StringPool, error) {
+// stringPool returns the database's string pool, reading it on first use.
+func (p *Package) stringPool() (*stringpool.Pool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.poolLocked()
 }
 
-func (p *Package) poolLocked() (*StringPool, error) {
+func (p *Package) poolLocked() (*stringpool.Pool, error) {
 	if p.pool != nil || p.poolErr != nil {
 		return p.pool, p.poolErr
 	}
@@ -31,9 +39,9 @@ func (p *Package) poolLocked() (*StringPool, error) {
 		p.poolErr = err
 		return nil, err
 	}
-	sp, err := ParseStringPool(pool, data)
+	sp, err := stringpool.Parse(pool, data)
 	if err != nil {
-		p.poolErr = p.errorf("string pool", err)
+		p.poolErr = p.errorf("string pool", formatErr("%v", err))
 		return nil, p.poolErr
 	}
 	p.pool = sp
@@ -50,7 +58,7 @@ func (p *Package) optionalStream(path string) ([]byte, error) {
 
 // Codepage is the code page of the database's strings (0: neutral).
 func (p *Package) Codepage() (int, error) {
-	sp, err := p.StringPool()
+	sp, err := p.stringPool()
 	if err != nil {
 		return 0, err
 	}

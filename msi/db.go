@@ -1,16 +1,13 @@
 package msi
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
-)
 
-// ErrInvalid means a value or a change does not fit the database: a
-// string in an integer column, a null key, a duplicate row.
-var ErrInvalid = errors.New("invalid")
+	"github.com/msikit/msikit/msi/internal/streamname"
+)
 
 // Database is an installation database held in memory, to be changed and
 // saved: its tables (in catalog order), streams, sub-storages and summary
@@ -256,7 +253,7 @@ func (db *Database) AddStorage(name string, src *Package) error {
 			return fmt.Errorf("%w: storage %s exists", ErrInvalid, name)
 		}
 	}
-	top := &dbStorage{path: name, raw: []string{EncodeStreamName(name)}, clsid: src.clsid}
+	top := &dbStorage{path: name, raw: []string{streamname.Encode(name)}, clsid: src.clsid}
 	db.storages = append(db.storages, top)
 	byPath := map[string]*dbStorage{"": top}
 	for _, e := range src.entries {

@@ -14,6 +14,17 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrUnsupported means a valid construct this package does not handle.
 	ErrUnsupported = errors.New("unsupported")
+	// ErrInvalid means a value or a change does not fit the database: a
+	// string in an integer column, a null key, a duplicate row.
+	ErrInvalid = errors.New("invalid")
+	// ErrMissingSource means a cabinet or an uncompressed file the package
+	// needs is not where the package says.
+	ErrMissingSource = errors.New("missing")
+	// ErrSize means a file's bytes are not as many as the File table says.
+	ErrSize = fmt.Errorf("%w: size differs from the File table", ErrFormat)
+	// ErrSummaryInfo is wrapped, together with ErrFormat, by the errors
+	// ParseSummaryInfo returns for a malformed stream.
+	ErrSummaryInfo = errors.New("malformed summary information")
 )
 
 // Error is an error found while reading a package: the file it is about,

@@ -5,9 +5,6 @@ import (
 	"io"
 )
 
-// ErrSize means a file's bytes are not as many as the File table says.
-var ErrSize = fmt.Errorf("%w: size differs from the File table", ErrFormat)
-
 // SizeChecked wraps r so that reaching its end with other than want bytes
 // read is an error: a writer that renames its output into place only on
 // success then never leaves a file of the wrong size.

@@ -1,7 +1,6 @@
 package msi
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -139,10 +138,6 @@ type origin struct {
 	text  string // decoded value of a string property
 	raw   []byte // its stored bytes
 }
-
-// ErrSummaryInfo is wrapped, together with ErrFormat, by the errors
-// ParseSummaryInfo returns for a malformed stream.
-var ErrSummaryInfo = errors.New("malformed summary information")
 
 // ParseSummaryInfo decodes a \x05SummaryInformation stream. Errors wrap
 // ErrFormat and ErrSummaryInfo and say what is wrong.

@@ -1,10 +1,11 @@
 package msi
 
 import (
-	"encoding/binary"
-	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/msikit/msikit/msi/internal/stringpool"
+	"github.com/msikit/msikit/msi/internal/tablecodec"
 )
 
 // Table is a decoded table: its columns, in order, and its rows, in the
@@ -105,38 +106,20 @@ const maxColumns = 255
 
 // decodeTable decodes a table stream, stored column by column: all rows'
 // first cells, then all rows' second cells, and so on.
-func decodeTable(name string, cols []Column, data []byte, pool *StringPool) (*Table, error) {
+func decodeTable(name string, cols []Column, data []byte, pool *stringpool.Pool) (*Table, error) {
+	cells, err := tablecodec.DecodeTable(name, codecColumns(cols), data, pool)
+	if err != nil {
+		return nil, formatErr("%v", err)
+	}
 	t := &Table{Name: name, Columns: cols}
-	refSize := pool.RefSize()
-	rowSize := 0
-	for _, c := range cols {
-		rowSize += c.Type.storageSize(refSize)
-	}
-	if rowSize == 0 {
-		return nil, formatErr("table %s has no columns", name)
-	}
-	if len(data)%rowSize != 0 {
-		return nil, formatErr("table %s: stream size %d is not a multiple of the row size %d", name, len(data), rowSize)
-	}
-	n := len(data) / rowSize
-	cells := make([]Value, n*len(cols))
-	off := 0
-	for ci, c := range cols {
-		size := c.Type.storageSize(refSize)
-		for ri := 0; ri < n; ri++ {
-			b := data[off : off+size]
-			off += size
-			v, err := decodeCell(c.Type, b, pool)
-			if err != nil {
-				return nil, formatErr("table %s, row %d, column %s: %v", name, ri+1, c.Name, err)
-			}
-			cells[ri*len(cols)+ci] = v
-		}
+	n := len(cells) / len(cols)
+	vals := make([]Value, len(cells))
+	for i, c := range cells {
+		vals[i] = valueOf(c)
 	}
 	t.Rows = make([]Row, n)
 	for ri := range t.Rows {
-		vals := cells[ri*len(cols) : (ri+1)*len(cols) : (ri+1)*len(cols)]
-		t.Rows[ri] = Row{Table: t, Values: vals}
+		t.Rows[ri] = Row{Table: t, Values: vals[ri*len(cols) : (ri+1)*len(cols) : (ri+1)*len(cols)]}
 	}
 	// Binary cells name their stream after the row's key, known only now.
 	for ci, c := range cols {
@@ -152,38 +135,21 @@ func decodeTable(name string, cols []Column, data []byte, pool *StringPool) (*Ta
 	return t, nil
 }
 
-func decodeCell(t ColumnType, b []byte, pool *StringPool) (Value, error) {
-	switch {
-	case t.IsBinary():
-		if binary.LittleEndian.Uint16(b) == 0 {
-			return Value{}, nil
-		}
-		return Value{Kind: Stream}, nil
-	case t.IsString():
-		id := int(b[0]) | int(b[1])<<8
-		if len(b) == 3 {
-			id |= int(b[2]) << 16
-		}
-		if id == 0 {
-			return Value{}, nil
-		}
-		s, ok := pool.String(id)
-		if !ok {
-			return Value{}, fmt.Errorf("string reference %d is outside the string pool (%d strings)", id, pool.Len()-1)
-		}
-		return Value{Kind: String, Str: s}, nil
-	case len(b) == 2:
-		raw := binary.LittleEndian.Uint16(b)
-		if raw == 0 {
-			return Value{}, nil
-		}
-		return IntValue(int32(int16(raw ^ 0x8000))), nil
+// codecColumns is what the codec needs of columns.
+func codecColumns(cols []Column) []tablecodec.Column {
+	out := make([]tablecodec.Column, len(cols))
+	for i, c := range cols {
+		out[i] = tablecodec.Column{Name: c.Name, Type: tablecodec.Type(c.Type)}
 	}
-	raw := binary.LittleEndian.Uint32(b)
-	if raw == 0 {
-		return Value{}, nil
-	}
-	return IntValue(int32(raw ^ 0x80000000)), nil
+	return out
+}
+
+// valueOf and cellOf convert between the codec's cells and values, whose
+// kinds are numbered alike.
+func valueOf(c tablecodec.Cell) Value { return Value{Kind: ValueKind(c.Kind), Int: c.Int, Str: c.Str} }
+
+func cellOf(v Value) tablecodec.Cell {
+	return tablecodec.Cell{Kind: tablecodec.Kind(v.Kind), Int: v.Int, Str: v.Str}
 }
 
 // Columns of the system tables, which no _Columns row describes.
@@ -210,7 +176,7 @@ type catalog struct {
 	columns map[string][]Column
 }
 
-func buildCatalog(tablesData, columnsData []byte, pool *StringPool) (*catalog, error) {
+func buildCatalog(tablesData, columnsData []byte, pool *stringpool.Pool) (*catalog, error) {
 	tt, err := decodeTable("_Tables", tablesColumns, tablesData, pool)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/msikit/msikit/msi/internal/stringpool"
 )
 
 // Transform is a Windows Installer transform: the changes that turn one
@@ -23,7 +25,7 @@ type Transform struct {
 	name    string // for messages: "transform rtm.2"
 
 	summary *SummaryInfo
-	pool    *StringPool
+	pool    *stringpool.Pool
 	streams map[string]bool   // every stream of the storage, decoded names
 	data    map[string][]byte // table streams, by table name
 
@@ -82,8 +84,8 @@ func (p *Package) readTransform(storage, name string) (*Transform, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.pool, err = ParseStringPool(pool, strs); err != nil {
-		return nil, t.errorf("string pool", err)
+	if t.pool, err = stringpool.Parse(pool, strs); err != nil {
+		return nil, t.errorf("string pool", formatErr("%v", err))
 	}
 	if t.streams[summaryStream] {
 		b, err := read(summaryStream)
@@ -245,8 +247,11 @@ func (t *Transform) Summary() *SummaryInfo { return t.summary }
 // "transform rtm.2" for a storage.
 func (t *Transform) Name() string { return t.name }
 
-// StringPool is the transform's own string pool, which its records refer to.
-func (t *Transform) StringPool() *StringPool { return t.pool }
+// Codepage is the code page of the transform's own strings (0: neutral).
+func (t *Transform) Codepage() int { return t.pool.Codepage }
+
+// StringCount is how many strings the transform's own string pool holds.
+func (t *Transform) StringCount() int { return t.pool.Len() - 1 }
 
 // Tables lists the tables the transform touches, in the order Apply
 // processes them: "_Tables" and "_Columns" first when it has them (tables

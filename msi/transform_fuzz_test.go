@@ -2,6 +2,7 @@ package msi
 
 import (
 	"errors"
+	"github.com/msikit/msikit/msi/internal/stringpool"
 	"testing"
 )
 
@@ -10,11 +11,11 @@ import (
 // applies it to a small database: errors wrap a sentinel, a failed Apply
 // leaves the database unchanged, and nothing panics.
 func FuzzTransform(f *testing.F) {
-	pb := newPoolBuilder(0)
+	pb := stringpool.NewBuilder(0)
 	for _, s := range []string{"ProductVersion", "2.0", "Extra", "Col", "f1", "b.txt"} {
-		pb.ref(s)
+		pb.Ref(s)
 	}
-	pool, data, _ := pb.encode()
+	pool, data, _ := pb.Encode()
 	f.Add(pool, data, []byte{}, []byte{}, u16s(2, 1, 2), []byte{})
 	f.Add(pool, data, u16s(0x0101, 3), u16s(0x0401, 3, 0, 4, 0xad48), u16s(0x0201, 3, 2), u16s(0x00c0, 5, 0x8200, 0x8001, 0x8000))
 	f.Add(pool, data, u16s(0), u16s(0x0401, 1, 0, 4, 0x9d48), u16s(0, 1), u16s(0x0801, 5, 1, 6, 0x10, 0x8000, 0, 0, 0, 0x8002, 0x1, 0x8000))

@@ -10,6 +10,9 @@ import (
 
 	"github.com/msikit/msikit/internal/cfb"
 	"github.com/msikit/msikit/internal/testutil"
+	"github.com/msikit/msikit/msi/internal/streamname"
+	"github.com/msikit/msikit/msi/internal/stringpool"
+	"github.com/msikit/msikit/msi/internal/tablecodec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -17,11 +20,11 @@ import (
 // buildMST writes a transform file holding the given streams (decoded
 // names) and a string pool of strs.
 func buildMST(t testing.TB, strs []string, streams map[string][]byte) []byte {
-	pb := newPoolBuilder(0)
+	pb := stringpool.NewBuilder(0)
 	for _, s := range strs {
-		pb.ref(s)
+		pb.Ref(s)
 	}
-	pool, data, err := pb.encode()
+	pool, data, err := pb.Encode()
 	require.NoError(t, err)
 	return buildMSTRaw(t, pool, data, streams)
 }
@@ -30,7 +33,7 @@ func buildMSTRaw(t testing.TB, pool, data []byte, streams map[string][]byte) []b
 	b := cfb.New()
 	b.Root().SetCLSID(cfb.MustParseCLSID(CLSIDTransform))
 	add := func(name string, v []byte) {
-		if err := b.Root().AddStream(EncodeStreamName(name), v); err != nil {
+		if err := b.Root().AddStream(streamname.Encode(name), v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -187,9 +190,9 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 
 	// Code pages: 1252 against a 932 database is a conflict; against a
 	// neutral one, the database takes the transform's.
-	pb := newPoolBuilder(1252)
-	pb.ref("ProductVersion")
-	pool, data, err := pb.encode()
+	pb := stringpool.NewBuilder(1252)
+	pb.Ref("ProductVersion")
+	pool, data, err := pb.Encode()
 	require.NoError(t, err)
 	tr, err = openMST(buildMSTRaw(t, pool, data, map[string][]byte{"!Property": u16s(0, 1)}))
 	require.NoError(t, err)
@@ -237,7 +240,7 @@ func TestStandardColumns(t *testing.T) {
 	shape := func(cols []Column) string {
 		s := ""
 		for _, c := range cols {
-			s += fmt.Sprintf("%s/%v/%d/%v ", c.Name, c.Type.Key(), c.Type.storageSize(2), c.Type.IsBinary() || c.Type.IsInteger())
+			s += fmt.Sprintf("%s/%v/%d/%v ", c.Name, c.Type.Key(), tablecodec.Type(c.Type).Size(2), c.Type.IsBinary() || c.Type.IsInteger())
 		}
 		return s
 	}

@@ -180,7 +180,7 @@ func TestCorpusTransformContents(t *testing.T) {
 
 	sql := all["SQL2008_AS.msp:Target01ToUpgrade01"]
 	require.NotNil(t, sql)
-	assert.Equal(t, 1252, sql.StringPool().Codepage)
+	assert.Equal(t, 1252, sql.Codepage())
 	assert.Equal(t, uint16(0x0800), sql.Validation())
 	for _, c := range sql.Changes() {
 		if c.Table == "RemoveFile" {

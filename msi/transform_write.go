@@ -2,13 +2,15 @@ package msi
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"slices"
 	"sort"
 
 	"github.com/msikit/msikit/internal/cfb"
+	"github.com/msikit/msikit/msi/internal/streamname"
+	"github.com/msikit/msikit/msi/internal/stringpool"
+	"github.com/msikit/msikit/msi/internal/tablecodec"
 )
 
 // TransformOptions are the summary information of a transform to write.
@@ -56,16 +58,16 @@ func (d *Delta) AddToStorage(s *cfb.Storage, opts TransformOptions) error {
 			return c.Err
 		}
 	}
-	tw := &transformWriter{d: d, pb: newPoolBuilder(d.NewCodepage), streams: map[string][]wrec{}}
+	tw := &transformWriter{d: d, pb: stringpool.NewBuilder(d.NewCodepage), streams: map[string][]wrec{}}
 	if err := tw.build(); err != nil {
 		return err
 	}
-	pool, data, err := tw.pb.encode()
+	pool, data, err := tw.pb.Encode()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	add := func(name string, b []byte) error {
-		if err := s.AddStream(EncodeStreamName(name), b); err != nil {
+		if err := s.AddStream(streamname.Encode(name), b); err != nil {
 			return fmt.Errorf("transform stream %s: %w", quoteName(name), err)
 		}
 		return nil
@@ -113,7 +115,7 @@ type wrec struct {
 
 type transformWriter struct {
 	d        *Delta
-	pb       *poolBuilder
+	pb       *stringpool.Builder
 	order    []string // table streams, in writing order
 	streams  map[string][]wrec
 	binaries []string
@@ -126,7 +128,7 @@ func (tw *transformWriter) emit(table string, r wrec) {
 	// Strings are numbered in order of first use, as Windows does.
 	for _, i := range r.store {
 		if r.cols[i].Type.IsString() && r.vals[i].Kind == String {
-			tw.pb.ref(r.vals[i].Str)
+			tw.pb.Ref(r.vals[i].Str)
 		}
 	}
 	tw.streams[table] = append(tw.streams[table], r)
@@ -151,7 +153,7 @@ func keyColumns(cols []Column) []int {
 }
 
 func (tw *transformWriter) insert(table string, cols []Column, vals []Value) {
-	tw.emit(table, wrec{mask: uint16(len(cols))<<8 | maskInsert, cols: cols, vals: vals, store: allColumns(len(cols))})
+	tw.emit(table, wrec{mask: uint16(len(cols))<<8 | tablecodec.MaskInsert, cols: cols, vals: vals, store: allColumns(len(cols))})
 	for i, c := range cols {
 		if c.Type.IsBinary() && vals[i].Kind == Stream {
 			tw.binaries = append(tw.binaries, vals[i].Str)
@@ -165,7 +167,7 @@ func (tw *transformWriter) build() error {
 	for _, c := range d.Tables {
 		switch {
 		case c.Added:
-			tw.emit(tablesTable, wrec{mask: 1<<8 | maskInsert, cols: tablesColumns, vals: []Value{StringValue(c.Table)}, store: []int{0}})
+			tw.emit(tablesTable, wrec{mask: 1<<8 | tablecodec.MaskInsert, cols: tablesColumns, vals: []Value{StringValue(c.Table)}, store: []int{0}})
 		case c.Dropped:
 			tw.emit(tablesTable, wrec{mask: 0, cols: tablesColumns, vals: []Value{StringValue(c.Table)}, store: []int{0}})
 		}
@@ -178,7 +180,7 @@ func (tw *transformWriter) build() error {
 			// Windows leaves the number null: the reader numbers added
 			// columns after the existing ones.
 			vals := []Value{StringValue(c.Table), {}, StringValue(col.Name), IntValue(int32(int16(col.Type)))}
-			tw.emit(columnsTable, wrec{mask: 4<<8 | maskInsert, cols: transformColumnsColumns, vals: vals, store: []int{0, 1, 2, 3}})
+			tw.emit(columnsTable, wrec{mask: 4<<8 | tablecodec.MaskInsert, cols: transformColumnsColumns, vals: vals, store: []int{0, 1, 2, 3}})
 		}
 	}
 	for _, c := range d.Tables {
@@ -289,18 +291,18 @@ func textValue(c Column, s string) Value {
 
 // encode writes records row by row: the mask, then each stored cell.
 func (tw *transformWriter) encode(recs []wrec) []byte {
-	refSize := tw.pb.refSize()
+	refSize := tw.pb.RefSize()
 	var out []byte
 	for _, r := range recs {
-		out = binary.LittleEndian.AppendUint16(out, r.mask)
-		for _, i := range r.store {
-			c, v := r.cols[i], r.vals[i]
-			id := 0
-			if v.Kind == String {
-				id = tw.pb.ids[v.Str]
-			}
-			out = appendCell(out, c.Type, c.Type.storageSize(refSize), v, id)
+		types := make([]tablecodec.Type, len(r.cols))
+		for i, c := range r.cols {
+			types[i] = tablecodec.Type(c.Type)
 		}
+		cells := make([]tablecodec.Cell, len(r.vals))
+		for i, v := range r.vals {
+			cells[i] = cellOf(v)
+		}
+		out = tablecodec.AppendRecord(out, r.mask, types, cells, r.store, tw.pb.ID, refSize)
 	}
 	return out
 }

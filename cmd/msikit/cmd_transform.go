@@ -302,7 +302,7 @@ func transformInfo(ctx *context, path, storage, target string, asJSON bool) erro
 		cc = s.CharCount
 	}
 	v := msi.ValidationOf(cc)
-	info := transformInfoJSON{File: path, Storage: storage, Codepage: t.StringPool().Codepage, Strings: t.StringPool().Len() - 1,
+	info := transformInfoJSON{File: path, Storage: storage, Codepage: t.Codepage(), Strings: t.StringCount(),
 		Validation: validationNames(v.Checks), IgnoredErrors: ignoredNames(v.IgnoreErrors), Tables: tablesJSON(changes)}
 	if s := t.Summary(); s != nil {
 		rev := s.TransformRevision()

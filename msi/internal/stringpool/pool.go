@@ -1,16 +1,20 @@
-package msi
+// Package stringpool reads and writes a database's shared string table,
+// the _StringPool and _StringData streams. Errors are plain: the caller
+// says which package and wraps its sentinel.
+package stringpool
 
 import (
 	"encoding/binary"
+	"fmt"
 
 	"github.com/msikit/msikit/internal/codepage"
 )
 
-// StringPool is a database's shared string table: tables refer to strings
+// Pool is a database's shared string table: tables refer to strings
 // by 1-based index. It is read from the _StringPool stream (the code page
 // and, per string, its length and reference count) and the _StringData
 // stream (the strings' bytes, back to back, in the code page).
-type StringPool struct {
+type Pool struct {
 	Codepage int  // the code page strings are stored in (0: neutral)
 	LongRefs bool // tables hold 3-byte string references, not 2-byte ones
 	strs     []string
@@ -18,31 +22,31 @@ type StringPool struct {
 	raw      [][]byte
 }
 
-// longRefsFlag in the pool header's code page says the pool has more
+// LongRefsFlag in the pool header's code page says the pool has more
 // strings than 2-byte references can name.
-const longRefsFlag = 0x80000000
+const LongRefsFlag = 0x80000000
 
-// maxStrings bounds the pool: 3-byte references cannot name more.
-const maxStrings = 1 << 24
+// MaxStrings bounds the pool: 3-byte references cannot name more.
+const MaxStrings = 1 << 24
 
-// ParseStringPool decodes the two string-pool streams.
-func ParseStringPool(pool, data []byte) (*StringPool, error) {
-	sp := &StringPool{strs: []string{""}, refs: []uint16{0}, raw: [][]byte{nil}}
+// Parse decodes the two string-pool streams.
+func Parse(pool, data []byte) (*Pool, error) {
+	sp := &Pool{strs: []string{""}, refs: []uint16{0}, raw: [][]byte{nil}}
 	if len(pool) == 0 && len(data) == 0 {
 		return sp, nil
 	}
 	if len(pool) < 4 {
-		return nil, formatErr("string pool header is %d bytes, want 4", len(pool))
+		return nil, fmt.Errorf("string pool header is %d bytes, want 4", len(pool))
 	}
 	if len(pool)%4 != 0 {
-		return nil, formatErr("string pool size %d is not a multiple of 4", len(pool))
+		return nil, fmt.Errorf("string pool size %d is not a multiple of 4", len(pool))
 	}
 	hdr := binary.LittleEndian.Uint32(pool)
-	sp.LongRefs = hdr&longRefsFlag != 0
-	sp.Codepage = int(hdr &^ longRefsFlag)
+	sp.LongRefs = hdr&LongRefsFlag != 0
+	sp.Codepage = int(hdr &^ LongRefsFlag)
 	n := (len(pool) - 4) / 4
-	if n > maxStrings {
-		return nil, formatErr("string pool has %d entries, more than references can name", n)
+	if n > MaxStrings {
+		return nil, fmt.Errorf("string pool has %d entries, more than references can name", n)
 	}
 	off := 0
 	for i := 0; i < n; i++ {
@@ -53,7 +57,7 @@ func ParseStringPool(pool, data []byte) (*StringPool, error) {
 			// A string of 64 KiB or more: this entry holds the high word
 			// of the length, the next the low word and the count.
 			if i+1 >= n {
-				return nil, formatErr("string pool ends inside a long string entry")
+				return nil, fmt.Errorf("string pool ends inside a long string entry")
 			}
 			i++
 			e = pool[4+4*i:]
@@ -61,7 +65,7 @@ func ParseStringPool(pool, data []byte) (*StringPool, error) {
 			refs = binary.LittleEndian.Uint16(e[2:])
 		}
 		if length > len(data)-off {
-			return nil, formatErr("string %d (%d bytes) runs past the end of the string data (%d bytes)", len(sp.strs), length, len(data))
+			return nil, fmt.Errorf("string %d (%d bytes) runs past the end of the string data (%d bytes)", len(sp.strs), length, len(data))
 		}
 		b := data[off : off+length]
 		off += length
@@ -76,11 +80,11 @@ func ParseStringPool(pool, data []byte) (*StringPool, error) {
 }
 
 // Len is the number of string IDs, including the empty ID 0.
-func (sp *StringPool) Len() int { return len(sp.strs) }
+func (sp *Pool) Len() int { return len(sp.strs) }
 
 // String returns the string with the given ID, and whether the ID exists.
 // ID 0 is the empty string (a null value).
-func (sp *StringPool) String(id int) (string, bool) {
+func (sp *Pool) String(id int) (string, bool) {
 	if id < 0 || id >= len(sp.strs) {
 		return "", false
 	}
@@ -88,7 +92,7 @@ func (sp *StringPool) String(id int) (string, bool) {
 }
 
 // Bytes returns the string's stored bytes, in the pool's code page.
-func (sp *StringPool) Bytes(id int) []byte {
+func (sp *Pool) Bytes(id int) []byte {
 	if id <= 0 || id >= len(sp.raw) {
 		return nil
 	}
@@ -96,7 +100,7 @@ func (sp *StringPool) Bytes(id int) []byte {
 }
 
 // RefCount is the reference count the pool records for a string.
-func (sp *StringPool) RefCount(id int) int {
+func (sp *Pool) RefCount(id int) int {
 	if id <= 0 || id >= len(sp.refs) {
 		return 0
 	}
@@ -104,7 +108,7 @@ func (sp *StringPool) RefCount(id int) int {
 }
 
 // RefSize is the size in bytes of a string reference in table streams.
-func (sp *StringPool) RefSize() int {
+func (sp *Pool) RefSize() int {
 	if sp.LongRefs {
 		return 3
 	}

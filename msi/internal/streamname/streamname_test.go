@@ -1,4 +1,4 @@
-package msi
+package streamname
 
 import (
 	"math/rand"
@@ -16,15 +16,15 @@ func TestStreamNameKnownVectors(t *testing.T) {
 		{"!_Tables", "\u4840" + string(rune(0x3800+63+29<<6)) + string(rune(0x3800+36+37<<6)) + string(rune(0x3800+47+40<<6)) + string(rune(0x4800+54))},
 		{"ab", string(rune(0x3800 + 36 + 37<<6))},
 		{"Z", string(rune(0x4800 + 35))},
-		{"\x05SummaryInformation", "\x05" + EncodeStreamName("SummaryInformation")},
+		{"\x05SummaryInformation", "\x05" + Encode("SummaryInformation")},
 		{"a b", string(rune(0x4800+36)) + " " + string(rune(0x4800+37))},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.encoded, EncodeStreamName(c.decoded), "encode %q", c.decoded)
-		assert.Equal(t, c.decoded, DecodeStreamName(c.encoded), "decode %q", c.encoded)
+		assert.Equal(t, c.encoded, Encode(c.decoded), "encode %q", c.decoded)
+		assert.Equal(t, c.decoded, Decode(c.encoded), "decode %q", c.encoded)
 	}
 	// 62 packable characters in pairs fit 31 code units, the limit.
-	assert.Equal(t, 31, StreamNameUnits(EncodeStreamName(strings.Repeat("ab", 31))))
+	assert.Equal(t, 31, Units(Encode(strings.Repeat("ab", 31))))
 }
 
 func TestStreamNameRoundTrip(t *testing.T) {
@@ -39,11 +39,11 @@ func TestStreamNameRoundTrip(t *testing.T) {
 		name := string(rs)
 		if strings.HasPrefix(name, "!") {
 			// only a leading "!" is the table mark; any other "!" is kept
-			require.Equal(t, name, DecodeStreamName(EncodeStreamName(name)))
+			require.Equal(t, name, Decode(Encode(name)))
 			continue
 		}
-		enc := EncodeStreamName(name)
-		require.Equal(t, name, DecodeStreamName(enc), "round trip of %q", name)
+		enc := Encode(name)
+		require.Equal(t, name, Decode(enc), "round trip of %q", name)
 		for _, c := range enc {
 			if c >= packPairBase && c <= packTableMark {
 				continue
@@ -59,10 +59,10 @@ func FuzzStreamName(f *testing.F) {
 	f.Add("Binary.Logo")
 	f.Add("\u4840\u3a8f\u47ff\u4840x")
 	f.Fuzz(func(t *testing.T, s string) {
-		dec := DecodeStreamName(s)
+		dec := Decode(s)
 		// A decoded name holds no packed code units, so encoding it and
 		// decoding again gives it back.
-		if again := DecodeStreamName(EncodeStreamName(dec)); again != dec {
+		if again := Decode(Encode(dec)); again != dec {
 			t.Fatalf("unstable: %q -> %q -> %q", s, dec, again)
 		}
 	})

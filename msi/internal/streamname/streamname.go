@@ -1,4 +1,6 @@
-package msi
+// Package streamname packs and unpacks the names of a package's streams
+// and storages as Windows Installer stores them.
+package streamname
 
 import (
 	"strings"
@@ -15,7 +17,7 @@ const (
 	packTableMark  = 0x4840
 )
 
-// TableMark is the prefix DecodeStreamName gives table streams.
+// TableMark is the prefix Decode gives table streams.
 const TableMark = "!"
 
 func packValue(c rune) (int, bool) {
@@ -36,10 +38,10 @@ func packValue(c rune) (int, bool) {
 
 const packAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._"
 
-// DecodeStreamName turns a raw compound-file entry name into the name
+// Decode turns a raw compound-file entry name into the name
 // Windows Installer uses: packed characters unpacked, the table marker as
 // "!". Other characters (such as the \x05 of property sets) are kept.
-func DecodeStreamName(raw string) string {
+func Decode(raw string) string {
 	var b strings.Builder
 	for _, c := range raw {
 		switch {
@@ -58,11 +60,11 @@ func DecodeStreamName(raw string) string {
 	return b.String()
 }
 
-// EncodeStreamName is the inverse of DecodeStreamName: a leading "!" becomes
+// Encode is the inverse of Decode: a leading "!" becomes
 // the table marker and runs of alphabet characters are packed. The result
 // may still be too long for a compound file (over 31 UTF-16 units); callers
 // that write files check that.
-func EncodeStreamName(name string) string {
+func Encode(name string) string {
 	var out []rune
 	rs := []rune(name)
 	if strings.HasPrefix(name, TableMark) {
@@ -87,6 +89,6 @@ func EncodeStreamName(name string) string {
 	return string(out)
 }
 
-// StreamNameUnits is the length of an encoded name in UTF-16 code units,
+// Units is the length of an encoded name in UTF-16 code units,
 // which the compound file limits to 31.
-func StreamNameUnits(encoded string) int { return len(utf16.Encode([]rune(encoded))) }
+func Units(encoded string) int { return len(utf16.Encode([]rune(encoded))) }

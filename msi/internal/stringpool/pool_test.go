@@ -1,4 +1,4 @@
-package msi
+package stringpool
 
 import (
 	"bytes"
@@ -41,7 +41,7 @@ func TestStringPoolCodepages(t *testing.T) {
 	}
 	for _, c := range cases {
 		p, d := pool(c.cp, []byte("first"), c.raw)
-		sp, err := ParseStringPool(p, d)
+		sp, err := Parse(p, d)
 		require.NoError(t, err, "code page %d", c.cp)
 		assert.Equal(t, int(c.cp), sp.Codepage)
 		s, ok := sp.String(2)
@@ -53,13 +53,13 @@ func TestStringPoolCodepages(t *testing.T) {
 
 func TestStringPoolStructure(t *testing.T) {
 	long := bytes.Repeat([]byte("z"), 70000)
-	p, d := pool(1252|longRefsFlag, []byte("a"), long, []byte("b"))
+	p, d := pool(1252|LongRefsFlag, []byte("a"), long, []byte("b"))
 	// an empty entry (0, 0) still takes an ID
 	p = append(p, 0, 0, 0, 0)
 	p2, d2 := pool(0, []byte("c"))
 	p = append(p, p2[4:]...)
 	d = append(d, d2...)
-	sp, err := ParseStringPool(p, d)
+	sp, err := Parse(p, d)
 	require.NoError(t, err)
 	assert.True(t, sp.LongRefs)
 	assert.Equal(t, 3, sp.RefSize())
@@ -74,10 +74,56 @@ func TestStringPoolStructure(t *testing.T) {
 	_, ok := sp.String(6)
 	assert.False(t, ok)
 
-	_, err = ParseStringPool(p, d[:len(d)-1])
-	assert.ErrorIs(t, err, ErrFormat, "data shorter than the lengths say")
-	_, err = ParseStringPool(p[:len(p)-2], d)
-	assert.ErrorIs(t, err, ErrFormat, "pool not a multiple of 4")
-	_, err = ParseStringPool([]byte{0xe4, 0x04, 0, 0, 0, 0, 5, 0}, nil)
-	assert.ErrorIs(t, err, ErrFormat, "long entry with no second half")
+	_, err = Parse(p, d[:len(d)-1])
+	assert.Error(t, err, "data shorter than the lengths say")
+	_, err = Parse(p[:len(p)-2], d)
+	assert.Error(t, err, "pool not a multiple of 4")
+	_, err = Parse([]byte{0xe4, 0x04, 0, 0, 0, 0, 5, 0}, nil)
+	assert.Error(t, err, "long entry with no second half")
+}
+
+func FuzzStringPool(f *testing.F) {
+	f.Add([]byte{0xe4, 0x04, 0, 0, 3, 0, 1, 0, 0, 0, 0, 0, 2, 0, 5, 0}, []byte("abcde"))
+	f.Add([]byte{0, 0, 0, 0x80, 0, 0, 1, 0, 0x70, 0x11, 1, 0}, bytes.Repeat([]byte("x"), 70000))
+	f.Add([]byte{1}, []byte{})
+	f.Fuzz(func(t *testing.T, pool, data []byte) {
+		sp, err := Parse(pool, data)
+		if err != nil {
+			return
+		}
+		total := 0
+		for id := 1; id < sp.Len(); id++ {
+			total += len(sp.Bytes(id))
+		}
+		if total > len(data) {
+			t.Fatalf("strings hold %d bytes, the data only %d", total, len(data))
+		}
+	})
+}
+
+func TestBuilderRoundTrip(t *testing.T) {
+	long := string(bytes.Repeat([]byte("y"), 70000))
+	pb := NewBuilder(1252)
+	for _, s := range []string{"a", "café", long, "a", ""} {
+		pb.Ref(s)
+	}
+	assert.Equal(t, 0, pb.ID(""))
+	assert.Equal(t, 2, pb.ID("café"))
+	assert.Equal(t, 2, pb.RefSize())
+	p, d, err := pb.Encode()
+	require.NoError(t, err)
+	sp, err := Parse(p, d)
+	require.NoError(t, err)
+	assert.Equal(t, 4, sp.Len())
+	for id, want := range []string{"", "a", "café", long} {
+		s, _ := sp.String(id)
+		assert.Equal(t, want, s, "ID %d", id)
+	}
+	assert.Equal(t, 2, sp.RefCount(1), "a is referred to twice")
+	_, _, err = NewBuilder(932).Encode()
+	require.NoError(t, err)
+	bad := NewBuilder(1252)
+	bad.Ref("日本")
+	_, _, err = bad.Encode()
+	assert.Error(t, err, "a string code page 1252 cannot hold")
 }
