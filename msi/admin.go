@@ -32,7 +32,7 @@ func (p *Package) AdminDatabase() (*Database, error) {
 	}
 	wc := db.Summary.WordCountFlags()
 	db.Summary.SetWordCountFlags(WordCountFlags{ShortNames: wc.ShortNames, AdminImage: true, ElevatedPrivilegesNotRequired: wc.ElevatedPrivilegesNotRequired})
-	if t := db.Table("File"); t != nil {
+	if t := db.table("File"); t != nil {
 		i := t.Index("Attributes")
 		for _, r := range t.Rows {
 			if i < 0 || r.Values[i].Kind != Integer {
@@ -41,7 +41,7 @@ func (p *Package) AdminDatabase() (*Database, error) {
 			r.Values[i].Int &^= FileAttrCompressed | FileAttrNoncompressed
 		}
 	}
-	if t := db.Table("Media"); t != nil {
+	if t := db.table("Media"); t != nil {
 		i := t.Index("Cabinet")
 		for _, r := range t.Rows {
 			if i < 0 {

@@ -1,6 +1,7 @@
 package msi
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -61,8 +62,15 @@ func NewDatabase(codepage int) *Database {
 // Tables lists the tables in catalog order.
 func (db *Database) Tables() []*Table { return db.tables }
 
-// Table returns the named table, or nil.
-func (db *Database) Table(name string) *Table {
+// Table returns the named table, or an error wrapping ErrNotFound.
+func (db *Database) Table(name string) (*Table, error) {
+	if t := db.table(name); t != nil {
+		return t, nil
+	}
+	return nil, fmt.Errorf("table %s: %w", name, ErrNotFound)
+}
+
+func (db *Database) table(name string) *Table {
 	for _, t := range db.tables {
 		if t.Name == name {
 			return t
@@ -71,13 +79,28 @@ func (db *Database) Table(name string) *Table {
 	return nil
 }
 
+// SummaryInfo returns the summary information (the Summary field), or an
+// error wrapping ErrNotFound when it is nil.
+func (db *Database) SummaryInfo() (*SummaryInfo, error) {
+	if db.Summary == nil {
+		return nil, fmt.Errorf("summary information: %w", ErrNotFound)
+	}
+	return db.Summary, nil
+}
+
+// HasStream reports whether the database has the named root stream.
+func (db *Database) HasStream(name string) bool {
+	_, ok := db.streams[name]
+	return ok
+}
+
 // CreateTable adds an empty table. Columns are numbered in the order
 // given; at least one must be a key.
 func (db *Database) CreateTable(name string, cols []Column) (*Table, error) {
 	if name == "" || strings.HasPrefix(name, "_") && name != "_Validation" {
 		return nil, fmt.Errorf("%w: table name %q", ErrInvalid, name)
 	}
-	if db.Table(name) != nil {
+	if db.table(name) != nil {
 		return nil, fmt.Errorf("%w: table %s exists", ErrInvalid, name)
 	}
 	if len(cols) == 0 || len(cols) > 32 {
@@ -241,11 +264,11 @@ func (db *Database) Storages() []string {
 	return out
 }
 
-// AddStorage embeds the package src whole as the sub-storage name (as a
-// patch holds its transforms): its streams and storages, with its class
-// ID. src must stay open until the database is saved.
-func (db *Database) AddStorage(name string, src *Package) error {
-	if strings.ContainsAny(name, "/") || name == "" {
+// SetStorage adds the root sub-storage name, holding streams (given by
+// their decoded names) in memory, with the class ID clsid ("{...}"): a
+// transform a patch carries, say. A storage of that name must not exist.
+func (db *Database) SetStorage(name, clsid string, streams map[string][]byte) error {
+	if strings.ContainsAny(name, "/") || name == "" || streamname.Units(streamname.Stored(name)) > maxNameUnits {
 		return fmt.Errorf("%w: storage name %q", ErrInvalid, name)
 	}
 	for _, st := range db.storages {
@@ -253,24 +276,23 @@ func (db *Database) AddStorage(name string, src *Package) error {
 			return fmt.Errorf("%w: storage %s exists", ErrInvalid, name)
 		}
 	}
-	top := &dbStorage{path: name, raw: []string{streamname.Encode(name)}, clsid: src.clsid}
-	db.storages = append(db.storages, top)
-	byPath := map[string]*dbStorage{"": top}
-	for _, e := range src.entries {
-		parent, ok := byPath[e.storage]
-		if !ok {
-			return src.errorf("storage "+e.storage, formatErr("stream %s comes before its storage", quoteName(e.path())))
+	st := &dbStorage{path: name, raw: []string{streamname.Stored(name)}, clsid: clsid}
+	for n, data := range streams {
+		raw := streamname.Stored(n)
+		if n == "" || strings.Contains(n, "/") || streamname.Units(raw) > maxNameUnits {
+			return fmt.Errorf("%w: storage %s: stream name %q", ErrInvalid, name, quoteName(n))
 		}
-		if e.isDir {
-			st := &dbStorage{path: name + "/" + e.path(), raw: append(append([]string(nil), parent.raw...), e.raw), clsid: e.f.ID()}
-			byPath[e.path()] = st
-			db.storages = append(db.storages, st)
-			continue
-		}
-		parent.streams = append(parent.streams, dbStorageStream{raw: e.raw, size: e.size, open: src.opener(e.path())})
+		st.streams = append(st.streams, dbStorageStream{raw: raw, size: int64(len(data)), open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(data)), nil
+		}})
 	}
+	db.storages = append(db.storages, st)
 	return nil
 }
+
+// maxNameUnits is how long a compound file entry's name may be, in
+// UTF-16 code units.
+const maxNameUnits = 31
 
 // DeleteStorage removes a sub-storage and what it holds.
 func (db *Database) DeleteStorage(name string) bool {
@@ -378,7 +400,7 @@ func (p *Package) opener(path string) func() (io.ReadCloser, error) {
 // SetProperty sets a row of the Property table, adding the row (and the
 // table, with its standard columns) when missing.
 func (db *Database) SetProperty(name, value string) error {
-	t := db.Table("Property")
+	t := db.table("Property")
 	if t == nil {
 		var err error
 		t, err = db.CreateTable("Property", []Column{

@@ -56,7 +56,7 @@ func (d *Delta) Empty() bool {
 func Diff(old, new *Database) (*Delta, error) {
 	d := &Delta{old: old, new: new, OldCodepage: old.Codepage, NewCodepage: new.Codepage}
 	for _, nt := range new.tables {
-		ot := old.Table(nt.Name)
+		ot := lookupTable(old, nt.Name)
 		if ot == nil {
 			c := TableChange{Table: nt.Name, Added: true, Columns: nt.Columns, NewColumns: nt.Columns}
 			for _, r := range nt.Rows {
@@ -74,7 +74,7 @@ func Diff(old, new *Database) (*Delta, error) {
 		}
 	}
 	for _, ot := range old.tables {
-		if new.Table(ot.Name) == nil {
+		if lookupTable(new, ot.Name) == nil {
 			c := TableChange{Table: ot.Name, Dropped: true, Columns: ot.Columns}
 			d.Tables = append(d.Tables, c)
 		}
@@ -330,4 +330,10 @@ func SummaryPropertyName(pid int) string {
 		return n
 	}
 	return "PID " + strconv.Itoa(pid)
+}
+
+// lookupTable returns the named table of db, or nil.
+func lookupTable(db *Database, name string) *Table {
+	t, _ := db.Table(name)
+	return t
 }

@@ -116,8 +116,12 @@ var installFolders = map[string]string{
 // uses them, or the user asked). A cycle, a parent that does not exist or
 // a name that would leave the root is an error naming the row.
 func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
+	return readDirectories(p, layout, short)
+}
+
+func readDirectories(src TableReader, layout Layout, short bool) (*Directories, error) {
 	ds := &Directories{rows: map[string]Directory{}, paths: map[string]string{}, layout: layout, short: short}
-	t, err := p.optionalTable("Directory")
+	t, err := optionalTable(src, "Directory")
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +135,7 @@ func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
 			d.Parent = "" // a root may name itself as its parent
 		}
 		if _, dup := ds.rows[d.Key]; dup {
-			return nil, p.errorf("table Directory", formatErr("directory %s is listed twice", d.Key))
+			return nil, errorf(src, "table Directory", formatErr("directory %s is listed twice", d.Key))
 		}
 		ds.rows[d.Key] = d
 		ds.order = append(ds.order, d.Key)
@@ -139,10 +143,12 @@ func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
 	ds.adoptOrphans()
 	for _, k := range ds.order {
 		if _, err := ds.resolve(k, 0); err != nil {
-			return nil, p.errorf("table Directory", err)
+			return nil, errorf(src, "table Directory", err)
 		}
 	}
-	p.note(ds.notes...)
+	if p, ok := src.(*Package); ok {
+		p.note(ds.notes...)
+	}
 	return ds, nil
 }
 

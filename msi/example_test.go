@@ -88,7 +88,7 @@ func ExamplePackage_ReadFiles() {
 		log.Fatal(err)
 	}
 	defer p.Close()
-	files, err := p.FileList(msi.FileOptions{})
+	files, err := msi.FileList(p, msi.FileOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

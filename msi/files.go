@@ -85,30 +85,30 @@ type FileOptions struct {
 }
 
 // FileList reads the File, Component, Directory, Media and MsiFileHash
-// tables and returns every file, in sequence order, with its place in
-// the layout and the source of its bytes.
-func (p *Package) FileList(o FileOptions) ([]*File, error) {
-	t, err := p.optionalTable("File")
+// tables of a package or a database and returns every file, in sequence
+// order, with its place in the layout and the source of its bytes.
+func FileList(src TableReader, o FileOptions) ([]*File, error) {
+	t, err := optionalTable(src, "File")
 	if err != nil || t == nil {
 		return nil, err
 	}
 	short, compressedDefault := false, false
-	if s, err := p.SummaryInfo(); err == nil {
+	if s, err := src.SummaryInfo(); err == nil {
 		wc := s.WordCountFlags()
 		short, compressedDefault = wc.ShortNames, wc.Compressed
 	}
-	layoutDirs, err := p.Directories(o.Layout, short || o.ShortNames)
+	layoutDirs, err := readDirectories(src, o.Layout, short || o.ShortNames)
 	if err != nil {
 		return nil, err
 	}
 	sourceDirs := layoutDirs
 	if o.Layout != LayoutAdmin || o.ShortNames != short {
-		if sourceDirs, err = p.Directories(LayoutAdmin, short); err != nil {
+		if sourceDirs, err = readDirectories(src, LayoutAdmin, short); err != nil {
 			return nil, err
 		}
 	}
 	compDir := map[string]string{}
-	components, err := p.optionalTable("Component")
+	components, err := optionalTable(src, "Component")
 	if err != nil {
 		return nil, err
 	}
@@ -117,12 +117,12 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 			compDir[r.String("Component")] = r.String("Directory_")
 		}
 	}
-	media, err := p.MediaList()
+	media, err := MediaList(src)
 	if err != nil {
 		return nil, err
 	}
 	module := len(media) == 1 && media[0].module
-	hashes, err := p.fileHashes()
+	hashes, err := fileHashes(src)
 	if err != nil {
 		return nil, err
 	}
@@ -139,20 +139,20 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 		f.Size, f.Sequence, f.Attributes = int64(size), int(seq), int(attrs)
 		for _, n := range []string{f.ShortName, f.LongName} {
 			if n == "" {
-				return nil, p.errorf("table File", formatErr("file %s has no name", f.Key))
+				return nil, errorf(src, "table File", formatErr("file %s has no name", f.Key))
 			}
 			if err := checkName(n); err != nil {
-				return nil, p.errorf("table File", formatErr("file %s: name %q %v", f.Key, n, err))
+				return nil, errorf(src, "table File", formatErr("file %s: name %q %v", f.Key, n, err))
 			}
 		}
 		dir, ok := compDir[f.Component]
 		if !ok {
-			return nil, p.errorf("table File", formatErr("file %s: component %s does not exist", f.Key, f.Component))
+			return nil, errorf(src, "table File", formatErr("file %s: component %s does not exist", f.Key, f.Component))
 		}
 		f.Directory = dir
 		dirPath, ok := layoutDirs.Path(dir)
 		if !ok {
-			return nil, p.errorf("table Component", formatErr("component %s: directory %s does not exist", f.Component, dir))
+			return nil, errorf(src, "table Component", formatErr("component %s: directory %s does not exist", f.Component, dir))
 		}
 		name := f.LongName
 		if short || o.ShortNames {
@@ -217,15 +217,16 @@ func dedupePaths(files []*File) {
 	}
 }
 
-// MediaList reads the Media table, ordered by LastSequence. For a merge
-// module, which has none, it is one disk: the MergeModule.CABinet stream.
-func (p *Package) MediaList() ([]*Media, error) {
-	t, err := p.optionalTable("Media")
+// MediaList reads the Media table of a package or a database, ordered by
+// LastSequence. For a merge module, which has none, it is one disk: the
+// MergeModule.CABinet stream.
+func MediaList(src TableReader) ([]*Media, error) {
+	t, err := optionalTable(src, "Media")
 	if err != nil {
 		return nil, err
 	}
 	if t == nil {
-		if p.HasStream(MergeModuleCabinet) {
+		if src.HasStream(MergeModuleCabinet) {
 			// A merge module has no Media table: every file is in its one
 			// cabinet stream, named by File key.
 			return []*Media{{DiskID: 1, LastSequence: math.MaxInt32, Cabinet: "#" + MergeModuleCabinet, module: true}}, nil
@@ -257,9 +258,9 @@ func mediaFor(media []*Media, seq int) *Media {
 
 // fileHashes reads MsiFileHash: per file, the MD5 of its bytes, stored as
 // four little-endian 32-bit words.
-func (p *Package) fileHashes() (map[string]*[16]byte, error) {
+func fileHashes(src TableReader) (map[string]*[16]byte, error) {
 	out := map[string]*[16]byte{}
-	t, err := p.optionalTable("MsiFileHash")
+	t, err := optionalTable(src, "MsiFileHash")
 	if err != nil || t == nil {
 		return out, err
 	}

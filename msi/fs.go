@@ -14,7 +14,7 @@ import (
 // FileList lays them out, so that fs.WalkDir and fs.ReadFile work on a
 // package. Opening a file decodes its cabinet folder up to it, streaming.
 func (p *Package) FS(o FileOptions) (fs.FS, error) {
-	files, err := p.FileList(o)
+	files, err := FileList(p, o)
 	if err != nil {
 		return nil, err
 	}

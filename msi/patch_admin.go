@@ -33,7 +33,7 @@ func (pt *Patch) ApplyAdmin(db *Database, o FileOptions, opts ...cab.Option) (*A
 	if err != nil {
 		return nil, err
 	}
-	if t := db.Table("File"); t != nil {
+	if t := lookupTable(db, "File"); t != nil {
 		if i := t.Index("Attributes"); i >= 0 {
 			for _, r := range t.Rows {
 				if r.Values[i].Kind == Integer {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -54,14 +53,10 @@ type PatchBuild struct {
 	// Compression of the cabinet: MSZIP unless set (cab.MethodNone).
 	Compression *cab.Compression
 	temp        string
-	pkgs        []*Package
 }
 
 // Close removes the temporary files the build keeps until it is saved.
 func (b *PatchBuild) Close() error {
-	for _, p := range b.pkgs {
-		p.Close()
-	}
 	return os.RemoveAll(b.temp)
 }
 
@@ -124,7 +119,8 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	if err != nil {
 		return nil, err
 	}
-	oi, ni := oldDB.ProductInfo(), newDB.ProductInfo()
+	oi, _ := ReadProductInfo(oldDB)
+	ni, _ := ReadProductInfo(newDB)
 	if o.Name == "" {
 		o.Name = "Target01"
 	}
@@ -157,7 +153,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	if err != nil {
 		return nil, err
 	}
-	newFiles, err := new.FileList(FileOptions{})
+	newFiles, err := FileList(new, FileOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -167,13 +163,13 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	}
 	maxSeq, maxDisk := 0, 0
 	for _, db := range []*Database{oldDB, newDB} {
-		if t := db.Table("File"); t != nil {
+		if t := lookupTable(db, "File"); t != nil {
 			for _, r := range t.Rows {
 				s, _ := r.Int("Sequence")
 				maxSeq = max(maxSeq, int(s))
 			}
 		}
-		if t := db.Table("Media"); t != nil {
+		if t := lookupTable(db, "Media"); t != nil {
 			for _, r := range t.Rows {
 				d, _ := r.Int("DiskId")
 				maxDisk = max(maxDisk, int(d))
@@ -199,7 +195,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 		b.Files = append(b.Files, f.Key)
 	}
 	sort.Strings(b.Files)
-	if t := newDB.Table("File"); t != nil {
+	if t := lookupTable(newDB, "File"); t != nil {
 		si, ai := t.Index("Sequence"), t.Index("Attributes")
 		for _, r := range t.Rows {
 			n, ok := changed[r.Values[0].Str]
@@ -218,7 +214,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	if err != nil {
 		return fail(err)
 	}
-	media := own.Table("Media")
+	media := lookupTable(own, "Media")
 	if media == nil {
 		if media, err = own.CreateTable("Media", mediaColumns); err != nil {
 			return fail(err)
@@ -228,7 +224,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	if _, err := media.AddRow(IntValue(int32(disk)), IntValue(int32(max(seq, maxSeq+1))), Value{}, StringValue("#"+b.Cabinet), Value{}, StringValue("PATCHMedia")); err != nil {
 		return fail(err)
 	}
-	pp := own.Table("PatchPackage")
+	pp := lookupTable(own, "PatchPackage")
 	if pp == nil {
 		if pp, err = own.CreateTable("PatchPackage", patchPackageColumns); err != nil {
 			return fail(err)
@@ -237,34 +233,16 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	if _, err := pp.AddRow(StringValue(o.PatchCode), IntValue(int32(disk))); err != nil {
 		return fail(err)
 	}
-	writeT := func(name string, nw *Database, v TransformValidation) (*Package, error) {
-		d, err := Diff(oldDB, nw)
-		if err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		if err := d.WriteTransform(&buf, TransformOptions{Validation: v.Checks, Suppress: TransformErrors(v.IgnoreErrors)}); err != nil {
-			return nil, err
-		}
-		path := filepath.Join(b.temp, name+".mst")
-		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-			return nil, err
-		}
-		p, err := Open(path)
-		if err == nil {
-			b.pkgs = append(b.pkgs, p)
-		}
-		return p, err
-	}
-	t1, err := writeT("main", newDB, *o.Validation)
+	// The pair: the changes to the target's tables, and the patch's own
+	// rows.
+	main, err := Diff(oldDB, newDB)
 	if err != nil {
 		return fail(err)
 	}
-	t2, err := writeT("own", own, TransformValidation{})
+	companion, err := Diff(oldDB, own)
 	if err != nil {
 		return fail(err)
 	}
-
 	db := NewDatabase(newDB.Codepage)
 	db.Kind = KindPatch
 	seqT, err := db.CreateTable("MsiPatchSequence", msiPatchSequenceColumns)
@@ -295,10 +273,11 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 		Template: oi.ProductCode, LastSavedBy: ":" + o.Name + ";:#" + o.Name, RevisionNumber: o.PatchCode,
 		Created: o.Created, LastSaved: o.Created, WordCount: 3, Security: 2, AppName: "msikit",
 	}
-	if err := db.AddStorage(o.Name, t1); err != nil {
+	v := *o.Validation
+	if err := main.Embed(db, o.Name, TransformOptions{Validation: v.Checks, Suppress: TransformErrors(v.IgnoreErrors)}); err != nil {
 		return fail(err)
 	}
-	if err := db.AddStorage("#"+o.Name, t2); err != nil {
+	if err := companion.Embed(db, "#"+o.Name, TransformOptions{}); err != nil {
 		return fail(err)
 	}
 	b.DB = db
@@ -319,7 +298,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 // stampMembers gives the members their cabinet time stamps from the new
 // package.
 func (b *PatchBuild) stampMembers(new *Package) error {
-	files, err := new.FileList(FileOptions{})
+	files, err := FileList(new, FileOptions{})
 	if err != nil {
 		return err
 	}
@@ -357,7 +336,7 @@ func fileOpener(p *Package, f *File) func() (io.ReadCloser, error) {
 
 // fileSums hashes every file of a package, by File key.
 func fileSums(p *Package) (map[string][32]byte, error) {
-	files, err := p.FileList(FileOptions{})
+	files, err := FileList(p, FileOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +355,7 @@ func fileSums(p *Package) (map[string][32]byte, error) {
 }
 
 func propertyOf(db *Database, name string) string {
-	if t := db.Table("Property"); t != nil {
+	if t := lookupTable(db, "Property"); t != nil {
 		if r, ok := t.Lookup(name); ok {
 			return r.String("Value")
 		}

@@ -230,7 +230,12 @@ func (pt *Patch) Files(o PatchFileOptions) ([]*PatchFile, error) {
 // lists the patch's files with their places in db's layout before and
 // after. It returns the names of the transforms applied.
 func (pt *Patch) applyTo(db *Database, target string, fo FileOptions, opts []cab.Option) ([]*PatchFile, []string, error) {
-	pi := db.ProductInfo()
+	// A database without a Property table has no identity to validate:
+	// Check says why nothing applies.
+	pi, err := ReadProductInfo(db)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, nil, err
+	}
 	a := pt.Check(pi)
 	if !a.Applies {
 		return nil, nil, pt.pkg.errorf("", fmt.Errorf("%w to %s: %s", ErrNotApplicable, target, strings.Join(a.why(), "; ")))
@@ -241,7 +246,7 @@ func (pt *Patch) applyTo(db *Database, target string, fo FileOptions, opts []cab
 			pairs = append(pairs, t)
 		}
 	}
-	before, err := db.FileList(fo)
+	before, err := FileList(db, fo)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", target, err)
 	}
@@ -256,7 +261,7 @@ func (pt *Patch) applyTo(db *Database, target string, fo FileOptions, opts []cab
 			return nil, nil, pt.pkg.errorf("transform "+quoteName(t.Name), err)
 		}
 	}
-	after, err := db.FileList(fo)
+	after, err := FileList(db, fo)
 	if err != nil {
 		return nil, nil, pt.pkg.errorf("patched "+target, err)
 	}

@@ -230,7 +230,7 @@ func TestPatchFilesUnnamedAndEmpty(t *testing.T) {
 func TestPatchCheck(t *testing.T) {
 	a101 := openCorpusPatch(t, "wix3/PerMachineMsisMsps__PatchAv101.msp")
 	infoOf := func(name string) ProductInfo {
-		pi, err := openCorpus(t, name).ProductInfo()
+		pi, err := ReadProductInfo(openCorpus(t, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,7 +323,7 @@ func TestApplyAdminMatchesUpgrade(t *testing.T) {
 	}
 	compared := 0
 	for _, wt := range want.Tables() {
-		gt := db.Table(wt.Name)
+		gt := lookupTable(db, wt.Name)
 		if gt == nil {
 			t.Errorf("table %s missing", wt.Name)
 			continue
@@ -340,12 +340,12 @@ func TestApplyAdminMatchesUpgrade(t *testing.T) {
 		}
 		compared++
 	}
-	if compared != 13 || db.ProductInfo().ProductVersion != "1.0.1.0" {
-		t.Errorf("compared %d tables, version %s", compared, db.ProductInfo().ProductVersion)
+	if pi, _ := ReadProductInfo(db); compared != 13 || pi.ProductVersion != "1.0.1.0" {
+		t.Errorf("compared %d tables, version %s", compared, pi.ProductVersion)
 	}
 	// The companion transform is not persisted: no PatchPackage table,
 	// no patch Media row.
-	if db.Table("PatchPackage") != nil || len(db.Table("Media").Rows) != 1 {
+	if lookupTable(db, "PatchPackage") != nil || len(lookupTable(db, "Media").Rows) != 1 {
 		t.Errorf("companion transform persisted")
 	}
 }
@@ -363,7 +363,7 @@ func TestApplyAdminWritesFiles(t *testing.T) {
 	if len(res.Files) != 2 || res.Files[0].Path != "Program Files/Dual Branch Servicing - Single MSP/patch.wxs" {
 		t.Fatalf("files %+v", res.Files)
 	}
-	r, ok := db.Table("File").Lookup("F_Patch")
+	r, ok := lookupTable(db, "File").Lookup("F_Patch")
 	if !ok || r.String("FileName") != "patch.wxs" {
 		t.Errorf("F_Patch row %v", r.Values)
 	}

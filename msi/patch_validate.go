@@ -1,6 +1,7 @@
 package msi
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -110,29 +111,23 @@ type ProductInfo struct {
 	Platform       string // from the summary's Template: Intel, x64, Intel64, Arm64
 }
 
-// ProductInfo reads the target's identity from its Property table and
-// summary information.
-func (p *Package) ProductInfo() (ProductInfo, error) {
+// ReadProductInfo reads the identity of a package or a database from its
+// Property table and summary information. A database without a Property
+// table gets ErrNotFound.
+func ReadProductInfo(src TableReader) (ProductInfo, error) {
 	var pi ProductInfo
-	t, err := p.optionalTable("Property")
+	t, err := optionalTable(src, "Property")
 	if err != nil {
 		return pi, err
 	}
 	if t == nil {
-		return pi, p.errorf("table Property", ErrNotFound)
+		return pi, errorf(src, "table Property", ErrNotFound)
 	}
-	var s *SummaryInfo
-	if p.HasStream(summaryStream) {
-		if s, err = p.SummaryInfo(); err != nil {
-			return pi, err
-		}
+	s, err := src.SummaryInfo()
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return pi, err
 	}
 	return productInfo(t, s), nil
-}
-
-// ProductInfo reads the database's identity, as Package.ProductInfo.
-func (db *Database) ProductInfo() ProductInfo {
-	return productInfo(db.Table("Property"), db.Summary)
 }
 
 func productInfo(props *Table, s *SummaryInfo) ProductInfo {

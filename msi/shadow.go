@@ -68,10 +68,7 @@ func placeFiles(dir []cfb.DirEntry, files []*mscfb.File) (out []placed, ok bool)
 // "\x05DigitalSignature") go through OLE by their plain name; the rest
 // are packed.
 func windowsName(name string) []uint16 {
-	if name != "" && name[0] < 0x20 {
-		return utf16.Encode([]rune(name))
-	}
-	return utf16.Encode([]rune(streamname.Encode(name)))
+	return utf16.Encode([]rune(streamname.Stored(name)))
 }
 
 // shadowing is the outcome of resolveShadowed: the Files left out, each

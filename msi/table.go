@@ -1,12 +1,50 @@
 package msi
 
 import (
+	"errors"
 	"sort"
 	"strings"
 
 	"github.com/msikit/msikit/msi/internal/stringpool"
 	"github.com/msikit/msikit/msi/internal/tablecodec"
 )
+
+// TableReader reads a database's tables: an open Package, or a Database
+// in memory. FileList, MediaList and ReadProductInfo work on either, so a
+// database changed in memory (a target with a patch applied) is read as
+// it stands, without being saved first.
+type TableReader interface {
+	// Table returns the named table, or an error wrapping ErrNotFound
+	// when the database has none.
+	Table(name string) (*Table, error)
+	// SummaryInfo returns the summary information, or an error wrapping
+	// ErrNotFound when there is none.
+	SummaryInfo() (*SummaryInfo, error)
+	// HasStream reports whether the database has the named root stream.
+	HasStream(name string) bool
+}
+
+// optionalTable reads a table the database may lack: nil and no error
+// when it has none, but an error when it cannot tell (a damaged catalog),
+// so that a damaged package is never taken for one without files.
+func optionalTable(r TableReader, name string) (*Table, error) {
+	if p, ok := r.(*Package); ok {
+		return p.optionalTable(name)
+	}
+	t, err := r.Table(name)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return t, err
+}
+
+// errorf is an error about part of r: a package names its file.
+func errorf(r TableReader, what string, err error) error {
+	if p, ok := r.(*Package); ok {
+		return p.errorf(what, err)
+	}
+	return &Error{What: what, Err: err}
+}
 
 // Table is a decoded table: its columns, in order, and its rows, in the
 // order the table stream stores them.

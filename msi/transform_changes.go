@@ -70,7 +70,7 @@ func (t *Transform) Changes() []TableChange {
 // standard schema). An error says which table does not decode.
 func (t *Transform) ChangesFor(db *Database) ([]TableChange, error) {
 	return t.changes(func(table string) [][]Column {
-		if tb := db.Table(table); tb != nil {
+		if tb := lookupTable(db, table); tb != nil {
 			return [][]Column{tb.Columns}
 		}
 		return StandardColumns(table)

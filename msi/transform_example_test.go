@@ -71,7 +71,7 @@ func ExampleTransform_Apply() {
 	if err := tr.Apply(old); err != nil {
 		log.Fatal(err)
 	}
-	row, _ := old.Table("Property").Lookup("ProductVersion")
+	row, _ := dbTable(old, "Property").Lookup("ProductVersion")
 	fmt.Println(row.String("Value"))
 	// Output:
 	// transform [Property] true

@@ -170,9 +170,9 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 	require.NoError(t, err)
 	db := smallDB()
 	require.NoError(t, tr.ApplyWith(db, IgnoreAddExistingRow))
-	r, _ := db.Table("Property").Lookup("ProductVersion")
+	r, _ := lookupTable(db, "Property").Lookup("ProductVersion")
 	assert.Equal(t, "x", r.String("Value"))
-	assert.Len(t, db.Table("Property").Rows, 2)
+	assert.Len(t, lookupTable(db, "Property").Rows, 2)
 
 	// A binary cell takes its data from the transform; deleting the row
 	// removes its stream.
@@ -185,7 +185,7 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 	tr, err = openMST(buildMST(t, strs, map[string][]byte{"!Binary": u16s(0, 4)}))
 	require.NoError(t, err)
 	require.NoError(t, tr.ApplyWith(db, 0))
-	assert.Empty(t, db.Table("Binary").Rows)
+	assert.Empty(t, lookupTable(db, "Binary").Rows)
 	assert.NotContains(t, db.Streams(), "Binary.icon")
 
 	// Code pages: 1252 against a 932 database is a conflict; against a
@@ -206,7 +206,7 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 	db = smallDB()
 	require.NoError(t, tr.ApplyWith(db, 0))
 	assert.Equal(t, 1252, db.Codepage)
-	_, ok := db.Table("Property").Lookup("ProductVersion")
+	_, ok := lookupTable(db, "Property").Lookup("ProductVersion")
 	assert.False(t, ok)
 }
 

@@ -155,7 +155,7 @@ func sameDatabase(t testing.TB, want, got *msi.Database) {
 	}
 	require.Equal(t, wn, gn, "tables")
 	for _, wt := range want.Tables() {
-		gt := got.Table(wt.Name)
+		gt := dbTable(got, wt.Name)
 		require.Equal(t, len(wt.Columns), len(gt.Columns), wt.Name)
 		for i, c := range wt.Columns {
 			require.Equal(t, c.Name, gt.Columns[i].Name, wt.Name)
@@ -250,7 +250,7 @@ func TestTransformRoundTripLongReferences(t *testing.T) {
 	_, err = tb.AddRow(msi.StringValue("first"), msi.StringValue("één"))
 	require.NoError(t, err)
 	dbs := copies(t, a, 3)
-	big := dbs[1].Table("Big")
+	big := dbTable(dbs[1], "Big")
 	for i := range 34000 {
 		_, err := big.AddRow(msi.StringValue(fmt.Sprintf("k%d", i)), msi.StringValue(fmt.Sprintf("värde %d", i)))
 		require.NoError(t, err)

@@ -217,10 +217,10 @@ func TestApplyPatchTransformToProdA(t *testing.T) {
 	defer p.Close()
 	tr, err := p.StorageTransform("rtmA.1")
 	require.NoError(t, err)
-	before, _ := base.Table("Property").Lookup("ProductVersion")
+	before, _ := lookupTable(base, "Property").Lookup("ProductVersion")
 	assert.Equal(t, "1.0.0.0", before.String("Value"))
 	require.NoError(t, tr.Apply(base))
-	after, _ := base.Table("Property").Lookup("ProductVersion")
+	after, _ := lookupTable(base, "Property").Lookup("ProductVersion")
 	assert.Equal(t, "1.0.1.0", after.String("Value"))
 
 	// The patched v1.0.0 now matches v1.0.1 in every table but one: WiX
@@ -244,11 +244,11 @@ func TestApplyPatchTransformToProdA(t *testing.T) {
 	hash, err := p.StorageTransform("#rtmA.1")
 	require.NoError(t, err)
 	require.NoError(t, hash.Apply(base))
-	pp := base.Table("PatchPackage")
+	pp := lookupTable(base, "PatchPackage")
 	require.NotNil(t, pp)
 	require.Len(t, pp.Rows, 1)
 	assert.Equal(t, "{7A59E0BE-5179-4D9C-A7F0-B9F0955315A0}", pp.Rows[0].String("PatchId"))
-	m, ok := base.Table("Media").Lookup("2")
+	m, ok := lookupTable(base, "Media").Lookup("2")
 	require.True(t, ok)
 	assert.Equal(t, "#A.cab", m.String("Cabinet"))
 }
@@ -268,7 +268,7 @@ func TestApplyInstanceTransforms(t *testing.T) {
 		tr, err := p.StorageTransform(fmt.Sprintf("Instance%d", i+1))
 		require.NoError(t, err)
 		require.NoError(t, tr.Apply(db))
-		props := db.Table("Property")
+		props := lookupTable(db, "Property")
 		for k, v := range map[string]string{"Instance": want.instance, "ProductCode": want.code, "ProductName": want.name, "UpgradeCode": "{F907C172-70B8-4654-8D23-49FB3AE2ECB7}"} {
 			r, ok := props.Lookup(k)
 			require.True(t, ok, k)
@@ -306,7 +306,7 @@ func TestApplyAutoGenProductIdToItsBase(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, tr.Apply(db))
 	var sb strings.Builder
-	require.NoError(t, db.Table("Property").WriteIDT(&sb))
+	require.NoError(t, lookupTable(db, "Property").WriteIDT(&sb))
 	assert.Equal(t, "Property\tValue\r\ns72\tl0\r\nProperty\tProperty\r\n"+
 		"Manufacturer\tMicrosoft Corporation\r\n"+
 		"ProductCode\t{1F9B1809-273F-4036-AB02-26D19171D5AE}\r\n"+
@@ -333,20 +333,20 @@ func TestApplyGDR1ToRtmProduct(t *testing.T) {
 		assert.Equal(t, changeSummary(tr.Changes()), changeSummary(cs), s)
 		require.NoError(t, tr.Apply(db), s)
 	}
-	f, ok := db.Table("File").Lookup("F_Patch")
+	f, ok := lookupTable(db, "File").Lookup("F_Patch")
 	require.True(t, ok)
 	assert.Equal(t, "patch.wxs", f.String("FileName"))
-	src, ok := db.Table("File").Lookup("F_Source")
+	src, ok := lookupTable(db, "File").Lookup("F_Source")
 	require.True(t, ok)
 	size, _ := src.Int("FileSize")
 	seq, _ := src.Int("Sequence")
 	attr, _ := src.Int("Attributes")
 	assert.Equal(t, []int32{2051, 4, 4608}, []int32{size, seq, attr})
-	reg := db.Table("Registry")
+	reg := lookupTable(db, "Registry")
 	require.NotNil(t, reg)
 	require.Len(t, reg.Rows, 1)
 	assert.Equal(t, "GDR", reg.Rows[0].String("Value"))
-	assert.NotNil(t, db.Table("PatchPackage"))
+	assert.NotNil(t, lookupTable(db, "PatchPackage"))
 
 	// Applied a second time without ignoring anything, it conflicts.
 	tr, err := p.StorageTransform("rtm.2")
@@ -356,7 +356,7 @@ func TestApplyGDR1ToRtmProduct(t *testing.T) {
 	assert.Contains(t, err.Error(), "transform rtm.2")
 	assert.Contains(t, err.Error(), "adding a table the database has")
 	// The failed application left the database as it was.
-	assert.Len(t, db.Table("Registry").Rows, 1)
+	assert.Len(t, lookupTable(db, "Registry").Rows, 1)
 	// Ignoring the conditions, as the transform's summary asks, the pair
 	// applies again and gives the same database: inserts replace rows.
 	before := snapshot(db)

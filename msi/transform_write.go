@@ -29,20 +29,29 @@ type TransformOptions struct {
 // WriteTransform writes the delta as an .mst file: a compound file with
 // the transform class ID, holding the transform's string pool, a stream
 // per changed table, the data of the binary cells it sets, and summary
-// information describing the two databases (see AddToStorage).
+// information describing the two databases (see Embed).
 func (d *Delta) WriteTransform(w io.Writer, opts TransformOptions) error {
 	b := cfb.New()
-	b.Root().SetCLSID(cfb.MustParseCLSID(CLSIDTransform))
-	if err := d.AddToStorage(b.Root(), opts); err != nil {
+	root := b.Root()
+	root.SetCLSID(cfb.MustParseCLSID(CLSIDTransform))
+	err := d.writeStreams(opts, func(name string, data []byte) error {
+		if err := root.AddStream(streamname.Stored(name), data); err != nil {
+			return fmt.Errorf("transform stream %s: %w", quoteName(name), err)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	_, err := b.WriteTo(w)
+	_, err = b.WriteTo(w)
 	return err
 }
 
-// AddToStorage writes the delta as a transform into s: the root of an
-// .mst file, or the sub-storage a patch holds a transform in (whose class
-// ID the caller sets). The summary's Template is the old database's
+// Embed writes the delta as a transform into the root sub-storage name
+// of db, held in memory until db is saved: the way a patch holds its
+// transforms. The storage is what WriteTransform writes as a file.
+//
+// The summary's Template is the old database's
 // platform;language, LastSavedBy the new one's, RevisionNumber the
 // product codes and versions of both and the upgrade code (from their
 // Property tables), Character Count the validation and suppressed-error
@@ -52,7 +61,21 @@ func (d *Delta) WriteTransform(w io.Writer, opts TransformOptions) error {
 // tables whose columns changed other than by appending cannot be written
 // in a transform: the last is an error (wrapping ErrUnsupported), the
 // others are left out.
-func (d *Delta) AddToStorage(s *cfb.Storage, opts TransformOptions) error {
+func (d *Delta) Embed(db *Database, name string, opts TransformOptions) error {
+	streams := map[string][]byte{}
+	err := d.writeStreams(opts, func(name string, data []byte) error {
+		streams[name] = data
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return db.SetStorage(name, CLSIDTransform, streams)
+}
+
+// writeStreams builds the transform's streams and gives each, by its
+// decoded name, to add.
+func (d *Delta) writeStreams(opts TransformOptions, add func(name string, data []byte) error) error {
 	for _, c := range d.Tables {
 		if c.Err != nil {
 			return c.Err
@@ -65,12 +88,6 @@ func (d *Delta) AddToStorage(s *cfb.Storage, opts TransformOptions) error {
 	pool, data, err := tw.pb.Encode()
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	add := func(name string, b []byte) error {
-		if err := s.AddStream(streamname.Encode(name), b); err != nil {
-			return fmt.Errorf("transform stream %s: %w", quoteName(name), err)
-		}
-		return nil
 	}
 	if err := add(streamStringPool, pool); err != nil {
 		return err
@@ -97,7 +114,7 @@ func (d *Delta) AddToStorage(s *cfb.Storage, opts TransformOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := s.AddStream(summaryStream, sb); err != nil {
+		if err := add(summaryStream, sb); err != nil {
 			return err
 		}
 	}
@@ -190,7 +207,7 @@ func (tw *transformWriter) build() error {
 		if len(c.Columns) > maxColumns {
 			return fmt.Errorf("%w: table %s has %d columns", ErrUnsupported, c.Table, len(c.Columns))
 		}
-		newTable := d.new.Table(c.Table)
+		newTable := lookupTable(d.new, c.Table)
 		if newTable == nil {
 			return fmt.Errorf("%w: table %s is not in the new database", ErrInvalid, c.Table)
 		}
@@ -323,7 +340,7 @@ func (d *Delta) transformSummary(opts TransformOptions) *SummaryInfo {
 		s.PageCount = max(s.PageCount, os.PageCount)
 	}
 	prop := func(db *Database, name string) string {
-		if t := db.Table("Property"); t != nil {
+		if t := lookupTable(db, "Property"); t != nil {
 			if r, ok := t.Lookup(name); ok {
 				return r.String("Value")
 			}

@@ -41,7 +41,7 @@ func TestAdminImage(t *testing.T) {
 		for _, st := range adm.Streams() {
 			assert.False(t, strings.HasSuffix(strings.ToLower(st.Name), ".cab"), "%s keeps cabinet stream %s", name, st.Name)
 		}
-		files, err := adm.FileList(msi.FileOptions{})
+		files, err := msi.FileList(adm, msi.FileOptions{})
 		require.NoError(t, err)
 		for _, f := range files {
 			assert.False(t, f.Compressed, "%s: %s", name, f.Key)

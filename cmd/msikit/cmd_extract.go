@@ -92,7 +92,7 @@ func (x *extractor) run(pkg, outDir string) error {
 }
 
 func (x *extractor) extract(p *msi.Package, outDir string) error {
-	files, err := p.FileList(x.opts)
+	files, err := msi.FileList(p, x.opts)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func init() {
 					return err
 				}
 				return withPackage(ctx, args[0], func(p *msi.Package) error {
-					files, err := p.FileList(opts)
+					files, err := msi.FileList(p, opts)
 					if err != nil {
 						return err
 					}

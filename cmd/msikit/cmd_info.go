@@ -129,7 +129,7 @@ func buildInfo(p *msi.Package) (*infoReport, error) {
 		}
 		rep.Files = len(t.Rows)
 	}
-	media, err := p.MediaList()
+	media, err := msi.MediaList(p)
 	if err != nil {
 		return nil, err
 	}

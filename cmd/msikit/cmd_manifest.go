@@ -239,7 +239,7 @@ func fileErrors(ctx *context, file string, err error) error {
 // which is how KB file lists give times and how the KB977203 replica
 // stores them.
 func manifestFromPackage(p *msi.Package, o manifest.GenerateOptions) (*manifest.Manifest, error) {
-	files, err := p.FileList(msi.FileOptions{Layout: msi.LayoutAdmin})
+	files, err := msi.FileList(p, msi.FileOptions{Layout: msi.LayoutAdmin})
 	if err != nil {
 		return nil, err
 	}

@@ -343,7 +343,7 @@ func setupPatchCheck(fs *pflag.FlagSet) func(*context, []string) error {
 		}
 		defer pt.Close()
 		return withPackage(ctx, args[1], func(p *msi.Package) error {
-			pi, err := p.ProductInfo()
+			pi, err := msi.ReadProductInfo(p)
 			if err != nil {
 				return err
 			}

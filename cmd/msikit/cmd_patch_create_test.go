@@ -52,7 +52,7 @@ func TestPatchCreate(t *testing.T) {
 	target, err := msi.Open(v1)
 	require.NoError(t, err)
 	defer target.Close()
-	info, err := target.ProductInfo()
+	info, err := msi.ReadProductInfo(target)
 	require.NoError(t, err)
 	assert.True(t, p.Check(info).Applies, "the patch applies to the package it was made from")
 	code, _, _ = msikit(t, "patch", "check", msp, v2)

@@ -246,7 +246,7 @@ func (c *collector) pkg(path, container string, workers int, progress bool) erro
 	default:
 		return fmt.Errorf("a %s, which holds no files", p.Kind())
 	}
-	list, err := p.FileList(msi.FileOptions{Layout: msi.LayoutAdmin})
+	list, err := msi.FileList(p, msi.FileOptions{Layout: msi.LayoutAdmin})
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func TestBuild(t *testing.T) {
 	assert.Equal(t, "x64;1033", s.Template)
 	assert.True(t, s.WordCountFlags().Compressed)
 
-	list, err := p.FileList(msi.FileOptions{})
+	list, err := msi.FileList(p, msi.FileOptions{})
 	require.NoError(t, err)
 	byPath := map[string]*msi.File{}
 	for _, f := range list {

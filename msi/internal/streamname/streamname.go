@@ -89,6 +89,17 @@ func Encode(name string) string {
 	return string(out)
 }
 
+// Stored is the name a stream or storage Windows Installer calls name is
+// stored under: property sets and the other names that start with a
+// control character ("\x05SummaryInformation", "\x05DigitalSignature")
+// go through OLE by their plain name; the rest are packed.
+func Stored(name string) string {
+	if name != "" && name[0] < 0x20 {
+		return name
+	}
+	return Encode(name)
+}
+
 // Units is the length of an encoded name in UTF-16 code units,
 // which the compound file limits to 31.
 func Units(encoded string) int { return len(utf16.Encode([]rune(encoded))) }
