@@ -10,6 +10,10 @@ import (
 // TableMark is the prefix of table streams' decoded names ("!File").
 const TableMark = streamname.TableMark
 
+// DigitalSignatureStream holds a package's Authenticode signature, when it
+// is signed.
+const DigitalSignatureStream = "\x05DigitalSignature"
+
 // Names of the streams that hold the database's structure.
 const (
 	streamStringPool = TableMark + "_StringPool"
@@ -67,7 +71,7 @@ func (p *Package) Codepage() (int, error) {
 
 // errTransformTables is what reading a transform's tables as a
 // database's gives: its _Tables and _Columns list changes (a dropped
-// table is a row with no name), which Transform decodes.
+// table is a row with no name), which package transform decodes.
 var errTransformTables = fmt.Errorf("%w: a transform holds changes to a database's tables, not rows of its own (Transform reads them)", ErrUnsupported)
 
 func (p *Package) catalogLocked() (*catalog, error) {
@@ -99,23 +103,9 @@ func (p *Package) catalogLocked() (*catalog, error) {
 
 // Tables lists the database's tables in the order _Tables stores them.
 // The system tables (_Tables, _Columns, _Streams, _Storages) are not
-// listed, as Windows Installer does not list them. For a transform, it
-// lists the tables the transform adds, changes or drops, by name (see
-// Transform for what it does to each).
+// listed, as Windows Installer does not list them. A transform holds
+// changes, not tables: package transform reads them.
 func (p *Package) Tables() ([]string, error) {
-	if p.kind == KindTransform {
-		t, err := p.Transform()
-		if err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, n := range t.Tables() {
-			if n != tablesTable && n != columnsTable {
-				out = append(out, n)
-			}
-		}
-		return out, nil
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	cat, err := p.catalogLocked()
@@ -238,8 +228,8 @@ func (p *Package) storageTable(name string, entries []StreamInfo) *Table {
 	return t
 }
 
-// Columns returns the named table's columns without decoding its rows.
-func (p *Package) Columns(name string) ([]Column, error) {
+// columnsOf returns the named table's columns without decoding its rows.
+func (p *Package) columnsOf(name string) ([]Column, error) {
 	switch name {
 	case "_Tables":
 		return tablesColumns, nil

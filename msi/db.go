@@ -128,6 +128,32 @@ func (db *Database) CreateTable(name string, cols []Column) (*Table, error) {
 	return t, nil
 }
 
+// SetTables replaces the database's tables with tables, in catalog
+// order: the way to commit changes made on copies of the tables, all at
+// once (a transform's). Names must be unique and each row as wide as its
+// table. The streams of binary cells are not touched.
+func (db *Database) SetTables(tables []*Table) error {
+	seen := map[string]bool{}
+	for _, t := range tables {
+		if t == nil || t.Name == "" || seen[t.Name] {
+			return fmt.Errorf("%w: a table with no name, or listed twice", ErrInvalid)
+		}
+		seen[t.Name] = true
+		for _, r := range t.Rows {
+			if len(r.Values) != len(t.Columns) {
+				return fmt.Errorf("%w: table %s has a row of %d values for %d columns", ErrInvalid, t.Name, len(r.Values), len(t.Columns))
+			}
+		}
+	}
+	for n := range db.emptyStreams {
+		if !seen[n] {
+			delete(db.emptyStreams, n)
+		}
+	}
+	db.tables = append([]*Table(nil), tables...)
+	return nil
+}
+
 // DropTable removes a table and the streams its binary cells name.
 func (db *Database) DropTable(name string) bool {
 	for i, t := range db.tables {
@@ -219,23 +245,21 @@ func (db *Database) SetStreamFunc(name string, size int64, open func() (io.ReadC
 	db.streams[name] = &dbStream{size: size, open: open}
 }
 
-// WriteStream copies a root stream's bytes to w.
-func (db *Database) WriteStream(w io.Writer, name string) error {
+// OpenStream returns a reader over a root stream's bytes, and its size.
+// Close it when done.
+func (db *Database) OpenStream(name string) (io.ReadCloser, int64, error) {
 	s, ok := db.streams[name]
 	if !ok {
-		return fmt.Errorf("stream %s: %w", quoteName(name), ErrNotFound)
+		return nil, 0, fmt.Errorf("stream %s: %w", quoteName(name), ErrNotFound)
 	}
 	if s.open == nil {
-		_, err := w.Write(s.data)
-		return err
+		return io.NopCloser(bytes.NewReader(s.data)), s.size, nil
 	}
 	r, err := s.open()
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	defer r.Close()
-	_, err = io.Copy(w, r)
-	return err
+	return r, s.size, nil
 }
 
 // DeleteStream removes a root stream.
@@ -246,12 +270,12 @@ func (db *Database) DeleteStream(name string) bool {
 }
 
 // Streams lists the root streams (not tables), sorted.
-func (db *Database) Streams() []string {
-	var out []string
-	for n := range db.streams {
-		out = append(out, n)
+func (db *Database) Streams() []StreamInfo {
+	out := make([]StreamInfo, 0, len(db.streams))
+	for n, s := range db.streams {
+		out = append(out, StreamInfo{Name: n, Size: s.size})
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/msikit/msikit/msi/internal/names"
 )
 
 // Layout chooses which of a directory's names make up its path.
@@ -27,63 +29,27 @@ const (
 	LayoutTarget
 )
 
-// Directory is one row of the Directory table, resolved.
-type Directory struct {
+// directory is one row of the Directory table, resolved.
+type directory struct {
 	Key    string // the Directory column
 	Parent string // Directory_Parent, "" for a root
-	// Target and Source are the short and long names from DefaultDir
-	// ("" for ".", the parent's own directory).
-	TargetShort, TargetLong string
-	SourceShort, SourceLong string
+	// The names DefaultDir gives.
+	names.DefaultDir
 
 	// orphan marks a directory made up for a Directory_Parent that names
-	// no row: see Directories.
+	// no row: see readDirectories.
 	orphan bool
 }
 
-// splitShortLong splits "short|long"; a single name is both.
-func splitShortLong(s string) (short, long string) {
-	if i := strings.IndexByte(s, '|'); i >= 0 {
-		return s[:i], s[i+1:]
-	}
-	return s, s
-}
-
-// parseDefaultDir reads DefaultDir: "[target][:source]", each name
-// possibly "short|long"; "." means no directory of its own.
-func parseDefaultDir(v string) Directory {
-	target, source := v, ""
-	if i := strings.IndexByte(v, ':'); i >= 0 {
-		target, source = v[:i], v[i+1:]
-	}
-	var d Directory
-	d.TargetShort, d.TargetLong = splitShortLong(target)
-	if source == "" {
-		d.SourceShort, d.SourceLong = d.TargetShort, d.TargetLong
-	} else {
-		d.SourceShort, d.SourceLong = splitShortLong(source)
-	}
-	for _, p := range []*string{&d.TargetShort, &d.TargetLong, &d.SourceShort, &d.SourceLong} {
-		if *p == "." {
-			*p = ""
-		}
-	}
-	return d
-}
-
-// Directories resolves directory paths for a layout.
-type Directories struct {
-	rows   map[string]Directory
+// directories resolves directory paths for a layout.
+type directories struct {
+	rows   map[string]directory
 	order  []string
 	paths  map[string]string
 	layout Layout
 	short  bool
 	notes  []string // the choices made for rows Windows would resolve at install time
 }
-
-// maxDirectoryDepth bounds parent chains; a longer one is a cycle or
-// damage (Windows paths cannot be that deep anyway).
-const maxDirectoryDepth = 512
 
 // installFolders names the system folders of an installation as Windows
 // lays them out, for LayoutInstall.
@@ -110,17 +76,14 @@ var installFolders = map[string]string{
 	"StartupFolder":          "ProgramData/Microsoft/Windows/Start Menu/Programs/Startup",
 }
 
-// Directories reads the Directory table and resolves every directory's
-// path, relative to the root (TARGETDIR, "SourceDir"), for the layout.
-// short selects the short names (the summary's word count says the source
-// uses them, or the user asked). A cycle, a parent that does not exist or
-// a name that would leave the root is an error naming the row.
-func (p *Package) Directories(layout Layout, short bool) (*Directories, error) {
-	return readDirectories(p, layout, short)
-}
-
-func readDirectories(src TableReader, layout Layout, short bool) (*Directories, error) {
-	ds := &Directories{rows: map[string]Directory{}, paths: map[string]string{}, layout: layout, short: short}
+// readDirectories reads the Directory table and resolves every
+// directory's path, relative to the root (TARGETDIR, "SourceDir"), for the
+// layout. short selects the short names (the summary's word count says
+// the source uses them, or the user asked). A cycle, a parent that does
+// not exist or a name that would leave the root is an error naming the
+// row.
+func readDirectories(src TableReader, layout Layout, short bool) (*directories, error) {
+	ds := &directories{rows: map[string]directory{}, paths: map[string]string{}, layout: layout, short: short}
 	t, err := optionalTable(src, "Directory")
 	if err != nil {
 		return nil, err
@@ -129,7 +92,7 @@ func readDirectories(src TableReader, layout Layout, short bool) (*Directories, 
 		return ds, nil // a package without files (a patch, a merge module's shell)
 	}
 	for _, r := range t.Rows {
-		d := parseDefaultDir(r.String("DefaultDir"))
+		d := directory{DefaultDir: names.ParseDefaultDir(r.String("DefaultDir"))}
 		d.Key, d.Parent = r.String("Directory"), r.String("Directory_Parent")
 		if d.Parent == d.Key {
 			d.Parent = "" // a root may name itself as its parent
@@ -160,7 +123,7 @@ func readDirectories(src TableReader, layout Layout, short bool) (*Directories, 
 // parent's key at the root, in every layout: what lessmsi does, and
 // what keeps the files apart from TARGETDIR's own tree. Each choice is
 // noted once.
-func (ds *Directories) adoptOrphans() {
+func (ds *directories) adoptOrphans() {
 	for _, k := range ds.order {
 		parent := ds.rows[k].Parent
 		if parent == "" {
@@ -169,15 +132,15 @@ func (ds *Directories) adoptOrphans() {
 		if _, ok := ds.rows[parent]; ok {
 			continue
 		}
-		ds.rows[parent] = Directory{Key: parent, orphan: true}
+		ds.rows[parent] = directory{Key: parent, orphan: true}
 		ds.notes = append(ds.notes, fmt.Sprintf("directory %s: its parent %s is not in the Directory table (a property set at install time); its files go under %s/ at the root, as lessmsi lays them out", k, parent, parent))
 	}
 }
 
 // name is the directory's own path component(s) in the layout.
-func (ds *Directories) name(d Directory) (string, error) {
+func (ds *directories) name(d directory) (string, error) {
 	if d.orphan {
-		if err := checkName(d.Key); err != nil {
+		if err := names.Check(d.Key); err != nil {
 			return "", formatErr("directory %s, a parent named by the Directory table, %v", d.Key, err)
 		}
 		return d.Key, nil
@@ -201,35 +164,17 @@ func (ds *Directories) name(d Directory) (string, error) {
 	default:
 		n = d.SourceLong
 	}
-	if err := checkName(n); err != nil {
+	if err := names.Check(n); err != nil {
 		return "", formatErr("directory %s: DefaultDir name %q %v", d.Key, n, err)
 	}
 	return n, nil
 }
 
-// checkName refuses a path component that would leave its parent or
-// means something else on Windows or Unix.
-func checkName(n string) error {
-	switch {
-	case n == "":
-		return nil
-	case n == "..", n == ".":
-		return fmt.Errorf("names a parent directory")
-	case strings.ContainsAny(n, "/\\"):
-		return fmt.Errorf("holds a path separator")
-	case strings.ContainsRune(n, 0):
-		return fmt.Errorf("holds a NUL character")
-	case len(n) >= 2 && n[1] == ':':
-		return fmt.Errorf("names a drive")
-	}
-	return nil
-}
-
-func (ds *Directories) resolve(key string, depth int) (string, error) {
+func (ds *directories) resolve(key string, depth int) (string, error) {
 	if p, ok := ds.paths[key]; ok {
 		return p, nil
 	}
-	if depth > maxDirectoryDepth || depth > len(ds.rows) {
+	if depth > names.MaxDepth || depth > len(ds.rows) {
 		return "", formatErr("directory %s: its parents form a cycle", key)
 	}
 	d, ok := ds.rows[key]
@@ -257,15 +202,9 @@ func (ds *Directories) resolve(key string, depth int) (string, error) {
 
 // Path is the directory's slash-separated path relative to the root ("" is
 // the root itself), and whether the directory exists.
-func (ds *Directories) Path(key string) (string, bool) {
+func (ds *directories) Path(key string) (string, bool) {
 	p, ok := ds.paths[key]
 	return p, ok
-}
-
-// Get returns the directory's row.
-func (ds *Directories) Get(key string) (Directory, bool) {
-	d, ok := ds.rows[key]
-	return d, ok
 }
 
 // moduleKey strips the module GUID a merge module appends to its keys

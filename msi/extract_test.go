@@ -30,8 +30,8 @@ func readAll(t *testing.T, p *msi.Package, o msi.FileOptions) (map[string][]byte
 	require.NoError(t, err)
 	got := map[string][]byte{}
 	var mu sync.Mutex
-	_, err = p.ReadFiles(files, msi.ReadOptions{Workers: 2}, func(c msi.FileContent) error {
-		b, err := io.ReadAll(msi.SizeChecked(c.Reader, c.File.Size))
+	_, err = p.ReadFiles(files, msi.ReadOptions{Workers: 2, CheckSize: true}, func(c msi.FileContent) error {
+		b, err := io.ReadAll(c.Reader)
 		if err != nil {
 			return err
 		}
@@ -381,8 +381,8 @@ func TestSourceFileSizeMismatch(t *testing.T) {
 
 	sizes := map[string]int64{}
 	got := map[string]string{}
-	_, err = p.ReadFiles(files, msi.ReadOptions{}, func(c msi.FileContent) error {
-		b, err := io.ReadAll(msi.SizeChecked(c.Reader, c.Size))
+	_, err = p.ReadFiles(files, msi.ReadOptions{CheckSize: true}, func(c msi.FileContent) error {
+		b, err := io.ReadAll(c.Reader)
 		sizes[c.File.Key], got[c.File.Key] = c.Size, string(b)
 		return err
 	})

@@ -7,6 +7,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/msikit/msikit/msi/internal/names"
 )
 
 // MergeModuleCabinet is the stream in which a merge module (.msm) keeps
@@ -132,7 +134,7 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 			Key: r.String("File"), Component: r.String("Component_"),
 			Version: r.String("Version"), Language: r.String("Language"),
 		}
-		f.ShortName, f.LongName = splitShortLong(r.String("FileName"))
+		f.ShortName, f.LongName = names.SplitShortLong(r.String("FileName"))
 		size, _ := r.Int("FileSize")
 		seq, _ := r.Int("Sequence")
 		attrs, _ := r.Int("Attributes")
@@ -141,7 +143,7 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 			if n == "" {
 				return nil, errorf(src, "table File", formatErr("file %s has no name", f.Key))
 			}
-			if err := checkName(n); err != nil {
+			if err := names.Check(n); err != nil {
 				return nil, errorf(src, "table File", formatErr("file %s: name %q %v", f.Key, n, err))
 			}
 		}

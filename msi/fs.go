@@ -92,8 +92,8 @@ func (pfs *packageFS) Open(name string) (fs.File, error) {
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := pfs.p.ReadFiles([]*File{f}, ReadOptions{}, func(c FileContent) error {
-			_, err := io.Copy(pw, SizeChecked(c.Reader, c.Size))
+		_, err := pfs.p.ReadFiles([]*File{f}, ReadOptions{CheckSize: true}, func(c FileContent) error {
+			_, err := io.Copy(pw, c.Reader)
 			return err
 		})
 		pw.CloseWithError(err)

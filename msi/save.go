@@ -166,7 +166,8 @@ func (db *Database) build() (*cfb.Builder, error) {
 			return nil, err
 		}
 	}
-	for _, name := range db.Streams() {
+	for _, st := range db.Streams() {
+		name := st.Name
 		s := db.streams[name]
 		raw := s.raw
 		if raw == "" {

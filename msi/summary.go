@@ -472,22 +472,19 @@ type SummaryRow struct {
 //
 // Times are printed in UTC, which is what msiinfo prints with TZ=UTC;
 // msiinfo and Windows both convert to the local time zone, which makes
-// their output depend on the machine. Use IDTRowsIn for that.
+// their output depend on the machine.
 //
 // Only PIDs 1 to 19 are exported, as by Windows Installer and msiinfo, and
 // the thumbnail (17) never is. msiinfo stops reading the stream at the
 // first property it does not expect (a PID of 0, 17 or above 19, or a type
 // it does not convert), dropping every property stored after it; here
 // such a property is skipped and the others are still exported.
-func (s *SummaryInfo) IDTRows() []SummaryRow { return s.IDTRowsIn(time.UTC) }
+func (s *SummaryInfo) IDTRows() []SummaryRow { return s.rows(time.UTC, true) }
 
-// IDTRowsIn is IDTRows with times printed in the time zone loc.
-func (s *SummaryInfo) IDTRowsIn(loc *time.Location) []SummaryRow { return s.rows(loc, true) }
-
-// textRows is IDTRows with strings decoded from the summary code page,
+// TextRows is IDTRows with strings decoded from the summary code page,
 // as the fields hold them and info shows them: text to read, not the
 // bytes an IDT file holds.
-func (s *SummaryInfo) textRows() []SummaryRow { return s.rows(time.UTC, false) }
+func (s *SummaryInfo) TextRows() []SummaryRow { return s.rows(time.UTC, false) }
 
 // rows formats the exported properties; stored keeps strings as the code
 // page's bytes.
@@ -567,19 +564,6 @@ func (s *SummaryInfo) Platforms() []string {
 // numbers are skipped.
 func (s *SummaryInfo) Languages() []int {
 	_, langs, _ := strings.Cut(s.Template, ";")
-	return parseLanguages(langs)
-}
-
-// NewPlatforms and NewLanguages decode a transform's LastSavedBy, the
-// platform and language of the package the transform produces.
-func (s *SummaryInfo) NewPlatforms() []string {
-	plat, _, _ := strings.Cut(s.LastSavedBy, ";")
-	return splitList(plat, ",")
-}
-
-// NewLanguages: see NewPlatforms.
-func (s *SummaryInfo) NewLanguages() []int {
-	_, langs, _ := strings.Cut(s.LastSavedBy, ";")
 	return parseLanguages(langs)
 }
 
@@ -681,9 +665,10 @@ func isGUID(s string) bool {
 	return err == nil
 }
 
-// PatchCode returns a patch's code: the GUID that starts its
-// RevisionNumber, or "" when it does not start with one.
-func (s *SummaryInfo) PatchCode() string {
+// PackageCode returns the GUID that starts RevisionNumber, or "" when it
+// does not start with one: a database's package code, which identifies
+// the package file, or a patch's patch code.
+func (s *SummaryInfo) PackageCode() string {
 	if len(s.RevisionNumber) >= guidLen && isGUID(s.RevisionNumber[:guidLen]) {
 		return s.RevisionNumber[:guidLen]
 	}
@@ -693,7 +678,7 @@ func (s *SummaryInfo) PatchCode() string {
 // ObsoletedPatchCodes returns the patch codes that follow the patch code in
 // a patch's RevisionNumber: the patches it obsoletes.
 func (s *SummaryInfo) ObsoletedPatchCodes() []string {
-	if s.PatchCode() == "" {
+	if s.PackageCode() == "" {
 		return nil
 	}
 	var out []string
@@ -718,68 +703,15 @@ func (s *SummaryInfo) Transforms() []string {
 	return splitList(s.LastSavedBy, ";")
 }
 
-// TransformRevision is a transform's RevisionNumber, decoded.
-type TransformRevision struct {
-	OldProductCode, OldVersion string // the base package
-	NewProductCode, NewVersion string // the package the transform makes
-	UpgradeCode                string // may be empty
-}
-
-// TransformRevision decodes a transform's RevisionNumber,
-// "{old product code}old version;{new product code}new version;{upgrade
-// code}". Parts that are missing are left empty.
-func (s *SummaryInfo) TransformRevision() TransformRevision {
-	var r TransformRevision
-	parts := strings.Split(s.RevisionNumber, ";")
-	split := func(p string) (string, string) {
-		if len(p) >= guidLen && isGUID(p[:guidLen]) {
-			return p[:guidLen], p[guidLen:]
-		}
-		return "", p
+// SummaryPropertyName names a summary information PID ("Title", "PID 42").
+func SummaryPropertyName(pid int) string {
+	names := map[int]string{PIDCodepage: "Codepage", PIDTitle: "Title", PIDSubject: "Subject", PIDAuthor: "Author",
+		PIDKeywords: "Keywords", PIDComments: "Comments", PIDTemplate: "Template", PIDLastSavedBy: "LastSavedBy",
+		PIDRevisionNumber: "RevisionNumber", PIDEditTime: "EditTime", PIDLastPrinted: "LastPrinted", PIDCreated: "Created",
+		PIDLastSaved: "LastSaved", PIDPageCount: "PageCount", PIDWordCount: "WordCount", PIDCharCount: "CharCount",
+		PIDThumbnail: "Thumbnail", PIDAppName: "AppName", PIDSecurity: "Security"}
+	if n, ok := names[pid]; ok {
+		return n
 	}
-	if len(parts) > 0 {
-		r.OldProductCode, r.OldVersion = split(parts[0])
-	}
-	if len(parts) > 1 {
-		r.NewProductCode, r.NewVersion = split(parts[1])
-	}
-	if len(parts) > 2 {
-		r.UpgradeCode = parts[2]
-	}
-	return r
-}
-
-// Validation decodes a transform's Character Count: the conditions
-// checked before it is applied and the errors it suppresses.
-func (s *SummaryInfo) Validation() TransformValidation { return ValidationOf(s.CharCount) }
-
-var validateNames = []struct {
-	bit  uint16
-	name string
-}{
-	{0x0001, "MSITRANSFORM_VALIDATE_LANGUAGE"},
-	{0x0002, "MSITRANSFORM_VALIDATE_PRODUCT"},
-	{0x0004, "MSITRANSFORM_VALIDATE_PLATFORM"},
-	{0x0008, "MSITRANSFORM_VALIDATE_MAJORVERSION"},
-	{0x0010, "MSITRANSFORM_VALIDATE_MINORVERSION"},
-	{0x0020, "MSITRANSFORM_VALIDATE_UPDATEVERSION"},
-	{0x0040, "MSITRANSFORM_VALIDATE_NEWLESSBASEVERSION"},
-	{0x0080, "MSITRANSFORM_VALIDATE_NEWLESSEQUALBASEVERSION"},
-	{0x0100, "MSITRANSFORM_VALIDATE_NEWEQUALBASEVERSION"},
-	{0x0200, "MSITRANSFORM_VALIDATE_NEWGREATEREQUALBASEVERSION"},
-	{0x0400, "MSITRANSFORM_VALIDATE_NEWGREATERBASEVERSION"},
-	{0x0800, "MSITRANSFORM_VALIDATE_UPGRADECODE"},
-}
-
-var errorNames = []struct {
-	bit  uint16
-	name string
-}{
-	{0x0001, "MSITRANSFORM_ERROR_ADDEXISTINGROW"},
-	{0x0002, "MSITRANSFORM_ERROR_DELMISSINGROW"},
-	{0x0004, "MSITRANSFORM_ERROR_ADDEXISTINGTABLE"},
-	{0x0008, "MSITRANSFORM_ERROR_DELMISSINGTABLE"},
-	{0x0010, "MSITRANSFORM_ERROR_UPDATEMISSINGROW"},
-	{0x0020, "MSITRANSFORM_ERROR_CHANGECODEPAGE"},
-	{0x0100, "MSITRANSFORM_ERROR_VIEWTRANSFORM"},
+	return "PID " + strconv.Itoa(pid)
 }

@@ -271,7 +271,7 @@ func TestSummaryCorpusKnownValues(t *testing.T) {
 	}
 
 	m := load("SQL2008_AS.msp")
-	if got := m.PatchCode(); got != "{2DFFC5F8-9B0F-4510-92AE-FA3D38B8A47D}" {
+	if got := m.PackageCode(); got != "{2DFFC5F8-9B0F-4510-92AE-FA3D38B8A47D}" {
 		t.Errorf("SQL2008_AS patch code %q", got)
 	}
 	if got := m.TargetProductCodes(); !reflect.DeepEqual(got, []string{"{4508D19D-07FE-4722-88C7-27152965756B}"}) {
@@ -287,25 +287,6 @@ func TestSummaryCorpusKnownValues(t *testing.T) {
 		t.Errorf("SQL2008_AS PIDs %v", got)
 	}
 
-	x := load("AutoGenProductId__expected.mst")
-	r := x.TransformRevision()
-	want := TransformRevision{
-		OldProductCode: "{5B38B259-C979-4E88-84F8-061DCDF85ED6}", OldVersion: "1.0.0.0",
-		NewProductCode: "{1F9B1809-273F-4036-AB02-26D19171D5AE}", NewVersion: "1.0.0.0",
-		UpgradeCode: "{F907C172-70B8-4654-8D23-49FB3AE2ECB7}",
-	}
-	if r != want {
-		t.Errorf("transform revision %+v", r)
-	}
-	if !x.Has(PIDCharCount) || x.Validation() != (TransformValidation{}) || x.Validation().String() != "0" {
-		t.Errorf("transform validation %v present %v", x.Validation(), x.Has(PIDCharCount))
-	}
-	if got := x.NewPlatforms(); !reflect.DeepEqual(got, []string{"Intel"}) {
-		t.Errorf("transform new platforms %v", got)
-	}
-	if got := x.NewLanguages(); !reflect.DeepEqual(got, []int{1033}) {
-		t.Errorf("transform new languages %v", got)
-	}
 }
 
 // TestSummaryWriterReadByMsiinfo patches a stream written by Bytes into a
@@ -585,34 +566,16 @@ func TestSummaryRoundTripRandom(t *testing.T) {
 	}
 }
 
-func TestTransformValidationNames(t *testing.T) {
-	v := (&SummaryInfo{CharCount: 0x0823_0021}).Validation() // validation 0x823, errors 0x21
-	want := []string{
-		"MSITRANSFORM_VALIDATE_LANGUAGE", "MSITRANSFORM_VALIDATE_PRODUCT",
-		"MSITRANSFORM_VALIDATE_UPDATEVERSION", "MSITRANSFORM_VALIDATE_UPGRADECODE",
-		"MSITRANSFORM_ERROR_ADDEXISTINGROW", "MSITRANSFORM_ERROR_CHANGECODEPAGE",
-	}
-	if got := v.Names(); !reflect.DeepEqual(got, want) {
-		t.Errorf("names %v", got)
-	}
-	if v.Checks != 0x823 || v.IgnoreErrors != 0x21 {
-		t.Errorf("split %x %x", v.Checks, v.IgnoreErrors)
-	}
-	if got := ValidationOf(0x1000_8000).String(); got != "MSITRANSFORM_VALIDATE_0x1000|MSITRANSFORM_ERROR_0x8000" {
-		t.Errorf("unnamed bits %q", got)
-	}
-}
-
 func TestPatchCodes(t *testing.T) {
 	s := &SummaryInfo{RevisionNumber: "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}{BBBBBBBB-BBBB-BBBB-BBBB-BBBBBBBBBBBB};{CCCCCCCC-CCCC-CCCC-CCCC-CCCCCCCCCCCC}"}
-	if s.PatchCode() != "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}" {
-		t.Errorf("patch code %q", s.PatchCode())
+	if s.PackageCode() != "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}" {
+		t.Errorf("patch code %q", s.PackageCode())
 	}
 	want := []string{"{BBBBBBBB-BBBB-BBBB-BBBB-BBBBBBBBBBBB}", "{CCCCCCCC-CCCC-CCCC-CCCC-CCCCCCCCCCCC}"}
 	if got := s.ObsoletedPatchCodes(); !reflect.DeepEqual(got, want) {
 		t.Errorf("obsoleted %v", got)
 	}
-	if (&SummaryInfo{RevisionNumber: "not a guid"}).PatchCode() != "" {
+	if (&SummaryInfo{RevisionNumber: "not a guid"}).PackageCode() != "" {
 		t.Error("patch code from a non-GUID")
 	}
 }
@@ -712,10 +675,4 @@ func ExampleSummaryInfo_Bytes() {
 	// Output:
 	// 188 bytes; PIDs [1 2 7 15 18]
 	// targets [{4508D19D-07FE-4722-88C7-27152965756B}] admin image: true
-}
-
-func ExampleSummaryInfo_Validation() {
-	s := &SummaryInfo{CharCount: 0x0922_001F} // what WiX writes by default
-	fmt.Println(s.Validation())
-	// Output: MSITRANSFORM_VALIDATE_PRODUCT|MSITRANSFORM_VALIDATE_UPDATEVERSION|MSITRANSFORM_VALIDATE_NEWEQUALBASEVERSION|MSITRANSFORM_VALIDATE_UPGRADECODE|MSITRANSFORM_ERROR_ADDEXISTINGROW|MSITRANSFORM_ERROR_DELMISSINGROW|MSITRANSFORM_ERROR_ADDEXISTINGTABLE|MSITRANSFORM_ERROR_DELMISSINGTABLE|MSITRANSFORM_ERROR_UPDATEMISSINGROW
 }

@@ -192,15 +192,8 @@ func cellOf(v Value) tablecodec.Cell {
 
 // Columns of the system tables, which no _Columns row describes.
 var (
-	tablesColumns = []Column{
-		{Name: "Name", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 64},
-	}
-	columnsColumns = []Column{
-		{Name: "Table", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 64},
-		{Name: "Number", Number: 2, Type: TypeValid | TypeNoBinary | TypeKey | 2},
-		{Name: "Name", Number: 3, Type: TypeValid | TypeNoBinary | TypeString | 64},
-		{Name: "Type", Number: 4, Type: TypeValid | TypeNoBinary | 2},
-	}
+	tablesColumns  = StandardColumns("_Tables")[0]
+	columnsColumns = StandardColumns("_Columns")[0]
 	streamsColumns = []Column{
 		{Name: "Name", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 62},
 		{Name: "Data", Number: 2, Type: TypeValid | TypeString | TypeNullable},

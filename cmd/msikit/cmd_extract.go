@@ -15,6 +15,7 @@ import (
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/spf13/pflag"
 )
 
@@ -122,8 +123,8 @@ func (x *extractor) extract(p *msi.Package, outDir string) error {
 	prog := newProgress(x.ctx, len(sel), total, x.quiet)
 	var mu sync.Mutex
 	var written []string
-	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), Strict: x.strict, CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
-		rel, n, err := dir.WriteFile(c.File.Path, msi.SizeChecked(c.Reader, c.Size), safepath.WriteOptions{
+	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), Strict: x.strict, CheckSize: true, CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
+		rel, n, err := dir.WriteFile(c.File.Path, c.Reader, safepath.WriteOptions{
 			ModTime: c.Modified, Overwrite: x.overwrite,
 		})
 		mu.Lock()
@@ -146,7 +147,16 @@ func (x *extractor) extract(p *msi.Package, outDir string) error {
 			}
 		}
 	}
-	errs := append(unjoin(err), nested...)
+	var errs []error
+	var failed msi.FileErrors
+	if errors.As(err, &failed) {
+		for _, fe := range failed {
+			errs = append(errs, fe)
+		}
+	} else if err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, nested...)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -187,7 +197,7 @@ func (x *extractor) nested(file string, depth int) error {
 			return fmt.Errorf("%s: %v %s", filepath.Base(file), err, strings.TrimSpace(buf.String()))
 		}
 	case "patch":
-		if err := patchFiles(file, "", func(pt *msi.Patch, files []*msi.PatchFile) error {
+		if err := patchFiles(x.ctx, file, "", func(pt *patch.Patch, files []*patch.File) error {
 			err := extractPatchFiles(x.ctx, pt, files, out, nil, x.overwrite, x.quiet, false)
 			if ex, ok := err.(exitCodeError); ok {
 				return fmt.Errorf("%s", ex.msg)

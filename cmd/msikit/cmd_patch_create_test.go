@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -46,7 +47,7 @@ func TestPatchCreate(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "2 file(s) updated or added")
 
-	p, err := msi.OpenPatch(msp)
+	p, err := patch.Open(msp)
 	require.NoError(t, err)
 	defer p.Close()
 	target, err := msi.Open(v1)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/spf13/pflag"
 )
 
@@ -28,7 +29,7 @@ func setupPatchExtract(fs *pflag.FlagSet) func(*context, []string) error {
 				return usagef("bad --only pattern %q: %v", g, err)
 			}
 		}
-		return patchFiles(args[0], *target, func(pt *msi.Patch, files []*msi.PatchFile) error {
+		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File) error {
 			return extractPatchFiles(ctx, pt, files, *out, *only, *overwrite, *quiet, *target != "")
 		})
 	}
@@ -37,7 +38,7 @@ func setupPatchExtract(fs *pflag.FlagSet) func(*context, []string) error {
 // patchFilePath is where a patch file is written: its layout path with a
 // target; without one, TRANSFORM/PATH (files of several transforms may
 // share names), or TRANSFORM/KEY for a member no row names.
-func patchFilePath(f *msi.PatchFile, targeted bool) string {
+func patchFilePath(f *patch.File, targeted bool) string {
 	if targeted {
 		return f.Path
 	}
@@ -48,8 +49,8 @@ func patchFilePath(f *msi.PatchFile, targeted bool) string {
 	return safepath.CleanSlash(f.Transform) + "/" + p
 }
 
-func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, outDir string, only []string, overwrite, quiet, targeted bool) error {
-	var sel []*msi.PatchFile
+func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, outDir string, only []string, overwrite, quiet, targeted bool) error {
+	var sel []*patch.File
 	for _, f := range files {
 		if (targeted && !f.Named) || !matchOnly(only, f.Name(), patchFilePath(f, targeted)) {
 			continue
@@ -67,12 +68,8 @@ func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, outD
 		return envError{fmt.Errorf("output directory: %w", err)}
 	}
 	defer dir.Close()
-	err = pt.ReadFiles(sel, ctx.cabOpts, func(f *msi.PatchFile, r io.Reader) error {
-		size := f.Size
-		if !f.Named && f.Member != nil {
-			size = f.Member.Size
-		}
-		rel, _, err := dir.WriteFile(patchFilePath(f, targeted), msi.SizeChecked(r, size), safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: overwrite})
+	err = pt.ReadFiles(sel, msi.ReadOptions{CheckSize: true}, func(f *patch.File, r io.Reader) error {
+		rel, _, err := dir.WriteFile(patchFilePath(f, targeted), r, safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: overwrite})
 		if errors.Is(err, safepath.ErrExist) {
 			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
 		}
@@ -81,7 +78,10 @@ func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, outD
 		}
 		return err
 	})
-	errs := unjoin(err)
+	var errs patch.FileErrors
+	if err != nil && !errors.As(err, &errs) {
+		return err
+	}
 	if len(errs) == 0 {
 		return nil
 	}

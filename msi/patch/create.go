@@ -1,4 +1,4 @@
-package msi
+package patch
 
 import (
 	"bytes"
@@ -12,15 +12,26 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/transform"
 )
 
 // FileAttrPatchAdded marks a file a patch adds (msidbFileAttributesPatchAdded).
 const FileAttrPatchAdded = 0x1000
 
-// PatchOptions describe the patch CreatePatch makes. Zero values get
+// defaultValidation is what Create's main transform checks unless told
+// otherwise, as WiX writes it: the product code, the upgrade code and the
+// update version (equal to the target's); the row and table errors are
+// ignored.
+var defaultValidation = transform.Validation{
+	Checks: transform.ValidateProduct | transform.ValidateUpdateVersion | transform.ValidateNewEqualBaseVersion | transform.ValidateUpgradeCode,
+	Ignore: transform.IgnoreAddExistingRow | transform.IgnoreDelMissingRow | transform.IgnoreAddExistingTable | transform.IgnoreDelMissingTable | transform.IgnoreUpdateMissingRow,
+}
+
+// CreateOptions describe the patch Create makes. Zero values get
 // defaults derived from the two packages, so that the same inputs give
 // the same patch.
-type PatchOptions struct {
+type CreateOptions struct {
 	PatchCode      string // {GUID}; default derived from the products and versions
 	Name           string // the transform pair's name; default "Target01"
 	Family         string // MsiPatchSequence family; default "Family01"
@@ -31,24 +42,24 @@ type PatchOptions struct {
 	// the default, as WiX writes it, checks the product code, the update
 	// version (equal to the target's) and the upgrade code, and ignores
 	// the row and table errors.
-	Validation *TransformValidation
+	Validation *transform.Validation
 	Created    time.Time // summary times; default the new package's save time
 }
 
-// PatchMember is a file the patch's cabinet carries.
-type PatchMember struct {
+// Member is a file the patch's cabinet carries.
+type Member struct {
 	Key      string
 	Modified time.Time
 	Size     int64
 	Open     func() (io.ReadCloser, error)
 }
 
-// PatchBuild is a patch made by CreatePatch, to be saved. Members may be
+// Build is a patch made by Create, to be saved. Members may be
 // added to its cabinet before saving.
-type PatchBuild struct {
-	DB      *Database
+type Build struct {
+	DB      *msi.Database
 	Cabinet string // the cabinet stream's name
-	Members []PatchMember
+	Members []Member
 	Files   []string // the File keys the patch updates or adds
 	// Compression of the cabinet: MSZIP unless set (cab.MethodNone).
 	Compression *cab.Compression
@@ -56,13 +67,13 @@ type PatchBuild struct {
 }
 
 // Close removes the temporary files the build keeps until it is saved.
-func (b *PatchBuild) Close() error {
+func (b *Build) Close() error {
 	return os.RemoveAll(b.temp)
 }
 
 // Save writes the patch: its cabinet first (to a temporary file, so
 // memory stays flat), then the compound file.
-func (b *PatchBuild) Save(w io.Writer) error {
+func (b *Build) Save(w io.Writer) error {
 	f, err := os.CreateTemp(b.temp, "cab-*")
 	if err != nil {
 		return err
@@ -101,15 +112,15 @@ func (b *PatchBuild) Save(w io.Writer) error {
 	return b.DB.Save(w)
 }
 
-// CreatePatch makes the patch (.msp) that updates the package old to new:
+// Create makes the patch (.msp) that updates the package old to new:
 // a transform pair (the changes to every table, with the changed files
 // renumbered into the patch's own media; and the patch's Media and
 // PatchPackage rows), a cabinet of the files whose bytes differ, its
 // MsiPatchSequence and MsiPatchMetadata tables and its summary
 // information. Close the result when done.
-func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
-	if old.Kind() != KindDatabase || new.Kind() != KindDatabase {
-		return nil, fmt.Errorf("%w: a patch is made from two databases", ErrUnsupported)
+func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
+	if old.Kind() != msi.KindDatabase || new.Kind() != msi.KindDatabase {
+		return nil, fmt.Errorf("%w: a patch is made from two databases", msi.ErrUnsupported)
 	}
 	oldDB, err := old.Database()
 	if err != nil {
@@ -119,8 +130,8 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	if err != nil {
 		return nil, err
 	}
-	oi, _ := ReadProductInfo(oldDB)
-	ni, _ := ReadProductInfo(newDB)
+	oi, _ := msi.ReadProductInfo(oldDB)
+	ni, _ := msi.ReadProductInfo(newDB)
 	if o.Name == "" {
 		o.Name = "Target01"
 	}
@@ -136,7 +147,8 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 		o.PatchCode = fmt.Sprintf("{%08X-%04X-%04X-%04X-%012X}", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 	}
 	if o.Validation == nil {
-		o.Validation = &TransformValidation{Checks: ValidateProduct | ValidateUpdateVersion | ValidateNewEqualBaseVersion | ValidateUpgradeCode, IgnoreErrors: 0x1F}
+		v := defaultValidation
+		o.Validation = &v
 	}
 	if o.Created.IsZero() && newDB.Summary != nil {
 		o.Created = newDB.Summary.LastSaved
@@ -153,7 +165,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 	if err != nil {
 		return nil, err
 	}
-	newFiles, err := FileList(new, FileOptions{})
+	newFiles, err := msi.FileList(new, msi.FileOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +174,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 		return nil, err
 	}
 	maxSeq, maxDisk := 0, 0
-	for _, db := range []*Database{oldDB, newDB} {
+	for _, db := range []*msi.Database{oldDB, newDB} {
 		if t := lookupTable(db, "File"); t != nil {
 			for _, r := range t.Rows {
 				s, _ := r.Int("Sequence")
@@ -176,11 +188,11 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 			}
 		}
 	}
-	b := &PatchBuild{Cabinet: "PCW_CAB_" + identifierOf(o.Name)}
+	b := &Build{Cabinet: "PCW_CAB_" + identifierOf(o.Name)}
 	if b.temp, err = os.MkdirTemp("", "msikit-patch-"); err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*PatchBuild, error) {
+	fail := func(err error) (*Build, error) {
 		b.Close()
 		return nil, err
 	}
@@ -202,10 +214,10 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 			if !ok {
 				continue
 			}
-			r.Values[si] = IntValue(int32(n))
+			r.Values[si] = msi.IntValue(int32(n))
 			if _, existed := oldSums[r.Values[0].Str]; !existed && ai >= 0 {
 				a := r.Values[ai].Int | FileAttrPatchAdded
-				r.Values[ai] = IntValue(a)
+				r.Values[ai] = msi.IntValue(a)
 			}
 		}
 	}
@@ -221,7 +233,7 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 		}
 	}
 	disk := maxDisk + 1
-	if _, err := media.AddRow(IntValue(int32(disk)), IntValue(int32(max(seq, maxSeq+1))), Value{}, StringValue("#"+b.Cabinet), Value{}, StringValue("PATCHMedia")); err != nil {
+	if _, err := media.AddRow(msi.IntValue(int32(disk)), msi.IntValue(int32(max(seq, maxSeq+1))), msi.Value{}, msi.StringValue("#"+b.Cabinet), msi.Value{}, msi.StringValue("PATCHMedia")); err != nil {
 		return fail(err)
 	}
 	pp := lookupTable(own, "PatchPackage")
@@ -230,26 +242,26 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 			return fail(err)
 		}
 	}
-	if _, err := pp.AddRow(StringValue(o.PatchCode), IntValue(int32(disk))); err != nil {
+	if _, err := pp.AddRow(msi.StringValue(o.PatchCode), msi.IntValue(int32(disk))); err != nil {
 		return fail(err)
 	}
 	// The pair: the changes to the target's tables, and the patch's own
 	// rows.
-	main, err := Diff(oldDB, newDB)
+	main, err := transform.Diff(oldDB, newDB)
 	if err != nil {
 		return fail(err)
 	}
-	companion, err := Diff(oldDB, own)
+	companion, err := transform.Diff(oldDB, own)
 	if err != nil {
 		return fail(err)
 	}
-	db := NewDatabase(newDB.Codepage)
-	db.Kind = KindPatch
+	db := msi.NewDatabase(newDB.Codepage)
+	db.Kind = msi.KindPatch
 	seqT, err := db.CreateTable("MsiPatchSequence", msiPatchSequenceColumns)
 	if err != nil {
 		return fail(err)
 	}
-	if _, err := seqT.AddRow(StringValue(o.Family), Value{}, StringValue(fullVersion(ni.ProductVersion)), Value{}); err != nil {
+	if _, err := seqT.AddRow(msi.StringValue(o.Family), msi.Value{}, msi.StringValue(fullVersion(ni.ProductVersion)), msi.Value{}); err != nil {
 		return fail(err)
 	}
 	meta, err := db.CreateTable("MsiPatchMetadata", msiPatchMetadataColumns)
@@ -263,31 +275,30 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 		if kv[1] == "" {
 			continue
 		}
-		if _, err := meta.AddRow(Value{}, StringValue(kv[0]), StringValue(kv[1])); err != nil {
+		if _, err := meta.AddRow(msi.Value{}, msi.StringValue(kv[0]), msi.StringValue(kv[1])); err != nil {
 			return fail(err)
 		}
 	}
-	db.Summary = &SummaryInfo{
+	db.Summary = &msi.SummaryInfo{
 		Codepage: newDB.Codepage, Title: o.DisplayName, Subject: o.DisplayName, Author: o.Manufacturer,
 		Keywords: "Installer,Patch,PCP", Comments: "Made by msikit from " + old.Name() + " and " + new.Name() + ".",
 		Template: oi.ProductCode, LastSavedBy: ":" + o.Name + ";:#" + o.Name, RevisionNumber: o.PatchCode,
 		Created: o.Created, LastSaved: o.Created, WordCount: 3, Security: 2, AppName: "msikit",
 	}
-	v := *o.Validation
-	if err := main.Embed(db, o.Name, TransformOptions{Validation: v.Checks, Suppress: TransformErrors(v.IgnoreErrors)}); err != nil {
+	if err := main.Embed(db, o.Name, transform.Options{Validation: *o.Validation}); err != nil {
 		return fail(err)
 	}
-	if err := companion.Embed(db, "#"+o.Name, TransformOptions{}); err != nil {
+	if err := companion.Embed(db, "#"+o.Name, transform.Options{}); err != nil {
 		return fail(err)
 	}
 	b.DB = db
-	byKey := map[string]*File{}
+	byKey := map[string]*msi.File{}
 	for _, f := range newFiles {
 		byKey[f.Key] = f
 	}
 	for _, k := range b.Files {
 		f := byKey[k]
-		b.Members = append(b.Members, PatchMember{Key: k, Size: f.Size, Open: fileOpener(new, f)})
+		b.Members = append(b.Members, Member{Key: k, Size: f.Size, Open: fileOpener(new, f)})
 	}
 	if err := b.stampMembers(new); err != nil {
 		return fail(err)
@@ -297,13 +308,13 @@ func CreatePatch(old, new *Package, o PatchOptions) (*PatchBuild, error) {
 
 // stampMembers gives the members their cabinet time stamps from the new
 // package.
-func (b *PatchBuild) stampMembers(new *Package) error {
-	files, err := FileList(new, FileOptions{})
+func (b *Build) stampMembers(new *msi.Package) error {
+	files, err := msi.FileList(new, msi.FileOptions{})
 	if err != nil {
 		return err
 	}
-	want := map[string]*PatchMember{}
-	var sel []*File
+	want := map[string]*Member{}
+	var sel []*msi.File
 	for i := range b.Members {
 		want[b.Members[i].Key] = &b.Members[i]
 	}
@@ -312,7 +323,7 @@ func (b *PatchBuild) stampMembers(new *Package) error {
 			sel = append(sel, f)
 		}
 	}
-	_, err = new.ReadFiles(sel, ReadOptions{}, func(c FileContent) error {
+	_, err = new.ReadFiles(sel, msi.ReadOptions{}, func(c msi.FileContent) error {
 		want[c.File.Key].Modified = c.Modified
 		return nil
 	})
@@ -320,10 +331,10 @@ func (b *PatchBuild) stampMembers(new *Package) error {
 }
 
 // fileOpener reads one file of a package when the cabinet is written.
-func fileOpener(p *Package, f *File) func() (io.ReadCloser, error) {
+func fileOpener(p *msi.Package, f *msi.File) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) {
 		var buf bytes.Buffer
-		_, err := p.ReadFiles([]*File{f}, ReadOptions{}, func(c FileContent) error {
+		_, err := p.ReadFiles([]*msi.File{f}, msi.ReadOptions{}, func(c msi.FileContent) error {
 			_, err := buf.ReadFrom(c.Reader)
 			return err
 		})
@@ -335,13 +346,13 @@ func fileOpener(p *Package, f *File) func() (io.ReadCloser, error) {
 }
 
 // fileSums hashes every file of a package, by File key.
-func fileSums(p *Package) (map[string][32]byte, error) {
-	files, err := FileList(p, FileOptions{})
+func fileSums(p *msi.Package) (map[string][32]byte, error) {
+	files, err := msi.FileList(p, msi.FileOptions{})
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][32]byte{}
-	_, err = p.ReadFiles(files, ReadOptions{}, func(c FileContent) error {
+	_, err = p.ReadFiles(files, msi.ReadOptions{}, func(c msi.FileContent) error {
 		h := sha256.New()
 		if _, err := io.Copy(h, c.Reader); err != nil {
 			return err
@@ -354,7 +365,7 @@ func fileSums(p *Package) (map[string][32]byte, error) {
 	return out, err
 }
 
-func propertyOf(db *Database, name string) string {
+func propertyOf(db *msi.Database, name string) string {
 	if t := lookupTable(db, "Property"); t != nil {
 		if r, ok := t.Lookup(name); ok {
 			return r.String("Value")
@@ -386,14 +397,16 @@ func identifierOf(s string) string {
 // Columns of the tables a patch writes, as the Windows Installer schema
 // gives them.
 var (
-	strCol       = func(name string, t ColumnType) Column { return Column{Name: name, Type: TypeString | TypeNoBinary | t} }
-	mediaColumns = []Column{
-		{Name: "DiskId", Type: TypeNoBinary | TypeKey | 2}, {Name: "LastSequence", Type: 4},
-		strCol("DiskPrompt", TypeLocalizable|TypeNullable|64), strCol("Cabinet", TypeNullable|255),
-		strCol("VolumeLabel", TypeNullable|32), strCol("Source", TypeNullable|72),
+	strCol = func(name string, t msi.ColumnType) msi.Column {
+		return msi.Column{Name: name, Type: msi.TypeString | msi.TypeNoBinary | t}
 	}
-	patchPackageColumns     = []Column{strCol("PatchId", TypeKey|38), {Name: "Media_", Type: TypeNoBinary | 2}}
-	msiPatchSequenceColumns = []Column{strCol("PatchFamily", TypeKey|72), strCol("ProductCode", TypeKey|TypeNullable|38),
-		strCol("Sequence", 72), {Name: "Attributes", Type: TypeNullable | 4}}
-	msiPatchMetadataColumns = []Column{strCol("Company", TypeKey|TypeNullable|72), strCol("Property", TypeKey|72), strCol("Value", TypeLocalizable)}
+	mediaColumns = []msi.Column{
+		{Name: "DiskId", Type: msi.TypeNoBinary | msi.TypeKey | 2}, {Name: "LastSequence", Type: 4},
+		strCol("DiskPrompt", msi.TypeLocalizable|msi.TypeNullable|64), strCol("Cabinet", msi.TypeNullable|255),
+		strCol("VolumeLabel", msi.TypeNullable|32), strCol("Source", msi.TypeNullable|72),
+	}
+	patchPackageColumns     = []msi.Column{strCol("PatchId", msi.TypeKey|38), {Name: "Media_", Type: msi.TypeNoBinary | 2}}
+	msiPatchSequenceColumns = []msi.Column{strCol("PatchFamily", msi.TypeKey|72), strCol("ProductCode", msi.TypeKey|msi.TypeNullable|38),
+		strCol("Sequence", 72), {Name: "Attributes", Type: msi.TypeNullable | 4}}
+	msiPatchMetadataColumns = []msi.Column{strCol("Company", msi.TypeKey|msi.TypeNullable|72), strCol("Property", msi.TypeKey|72), strCol("Value", msi.TypeLocalizable)}
 )

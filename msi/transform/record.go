@@ -1,8 +1,10 @@
-package msi
+package transform
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/internal/stringpool"
 	"github.com/msikit/msikit/msi/internal/tablecodec"
 )
@@ -23,14 +25,14 @@ type record struct {
 	op      tablecodec.Op
 	mask    uint16
 	present []bool
-	vals    []Value
+	vals    []msi.Value
 }
 
 // records decodes the named table's stream against cols (no stream: no
 // records). Records are stored row by row, each a 16-bit mask and then the
 // cells it names, with the encodings of table streams and references to
 // the transform's own string pool.
-func (t *Transform) records(table string, cols []Column) ([]record, error) {
+func (t *Transform) records(table string, cols []msi.Column) ([]record, error) {
 	data, ok := t.data[table]
 	if !ok || len(data) == 0 {
 		return nil, nil
@@ -42,19 +44,19 @@ func (t *Transform) records(table string, cols []Column) ([]record, error) {
 	return recs, nil
 }
 
-func parseRecords(table string, cols []Column, data []byte, pool *stringpool.Pool) ([]record, error) {
+func parseRecords(table string, cols []msi.Column, data []byte, pool *stringpool.Pool) ([]record, error) {
 	raw, err := tablecodec.ParseRecords(codecColumns(cols), data, pool)
 	if err != nil {
 		return nil, formatErr("%v", err)
 	}
 	recs := make([]record, len(raw))
 	for n, r := range raw {
-		vals := make([]Value, len(r.Cells))
+		vals := make([]msi.Value, len(r.Cells))
 		for i, c := range r.Cells {
 			vals[i] = valueOf(c)
 		}
 		for i, c := range cols {
-			if c.Type.IsBinary() && vals[i].Kind == Stream {
+			if c.Type.IsBinary() && vals[i].Kind == msi.Stream {
 				vals[i].Str = streamNameOf(table, cols, vals)
 			}
 		}
@@ -65,13 +67,18 @@ func parseRecords(table string, cols []Column, data []byte, pool *stringpool.Poo
 
 // streamNameOf names the stream a binary cell refers to: the table name and
 // the row's key values, joined with dots.
-func streamNameOf(table string, cols []Column, vals []Value) string {
-	t := Table{Name: table, Columns: cols}
-	return t.streamName(vals)
+func streamNameOf(table string, cols []msi.Column, vals []msi.Value) string {
+	parts := []string{table}
+	for i, c := range cols {
+		if c.Type.Key() && i < len(vals) {
+			parts = append(parts, vals[i].Text())
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 // keyOf is a row's primary key as text, one string per key column.
-func keyOf(cols []Column, vals []Value) []string {
+func keyOf(cols []msi.Column, vals []msi.Value) []string {
 	var key []string
 	for i, c := range cols {
 		if c.Type.Key() && i < len(vals) {

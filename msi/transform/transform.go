@@ -1,16 +1,17 @@
-package msi
+package transform
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/internal/stringpool"
 )
 
 // Transform is a Windows Installer transform: the changes that turn one
-// database into another. It is read from an .mst file (Package.Transform)
-// or from a sub-storage of a patch or a database (Package.StorageTransform).
+// database into another. It is read from an .mst file (Open) or from a
+// sub-storage of a patch or a database (FromStorage).
 //
 // A transform has its own string pool, an optional summary information
 // stream, and one stream per changed table holding insert, update and
@@ -20,92 +21,87 @@ import (
 // (ChangesFor, Apply) or, without one, from the standard Windows Installer
 // schema (Changes).
 type Transform struct {
-	pkg     *Package
+	pkg     *msi.Package
 	storage string // the storage holding it, "" for an .mst file
 	name    string // for messages: "transform rtm.2"
 
-	summary *SummaryInfo
+	summary *msi.SummaryInfo
 	pool    *stringpool.Pool
 	streams map[string]bool   // every stream of the storage, decoded names
 	data    map[string][]byte // table streams, by table name
 
-	added      []string            // tables _Tables adds, in stream order
-	dropped    []string            // tables _Tables drops
-	newColumns map[string][]Column // columns _Columns adds, per table, unnumbered
-	order      []string            // Tables()
+	added      []string                // tables _Tables adds, in stream order
+	dropped    []string                // tables _Tables drops
+	newColumns map[string][]msi.Column // columns _Columns adds, per table, unnumbered
+	order      []string                // Tables()
 }
 
-// System tables a transform changes through its catalog streams.
-const (
-	tablesTable  = "_Tables"
-	columnsTable = "_Columns"
-)
-
-// Transform reads p as a transform (.mst file). A database or a patch has
-// no transform at its root: use StorageTransform for the transforms a
-// patch carries.
-func (p *Package) Transform() (*Transform, error) {
-	if p.kind == KindDatabase || p.kind == KindPatch {
-		return nil, p.errorf("", fmt.Errorf("%w: a %s, not a transform (its transforms are sub-storages: see StorageTransform)", ErrUnsupported, p.kind))
+// Open reads p as a transform (.mst file). A database or a patch has no
+// transform at its root: use FromStorage for the transforms a patch
+// carries.
+func Open(p *msi.Package) (*Transform, error) {
+	if k := p.Kind(); k == msi.KindDatabase || k == msi.KindPatch {
+		return nil, pkgError(p, "", fmt.Errorf("%w: a %s, not a transform (its transforms are sub-storages: see FromStorage)", msi.ErrUnsupported, k))
 	}
-	return p.readTransform("", "transform")
+	return read(p, "", "transform")
 }
 
-// StorageTransform reads the transform held in the root sub-storage
-// storage: a patch's "rtm.2" or "#rtm.2", a database's embedded instance
+// FromStorage reads the transform held in the root sub-storage storage
+// of p: a patch's "rtm.2" or "#rtm.2", a database's embedded instance
 // transform.
-func (p *Package) StorageTransform(storage string) (*Transform, error) {
-	e, ok := p.byPath[storage]
-	if !ok || !e.isDir || e.storage != "" {
-		return nil, p.errorf("storage "+quoteName(storage), ErrNotFound)
-	}
-	return p.readTransform(storage, "transform "+quoteName(storage))
-}
-
-func (p *Package) readTransform(storage, name string) (*Transform, error) {
-	t := &Transform{pkg: p, storage: storage, name: name, streams: map[string]bool{},
-		data: map[string][]byte{}, newColumns: map[string][]Column{}}
-	for _, e := range p.entries {
-		if e.storage == storage && !e.isDir {
-			t.streams[e.name] = true
+func FromStorage(p *msi.Package, storage string) (*Transform, error) {
+	for _, s := range p.Storages() {
+		if s.Name == storage {
+			return read(p, storage, "transform "+quoteName(storage))
 		}
 	}
-	read := func(stream string) ([]byte, error) {
+	return nil, pkgError(p, "storage "+quoteName(storage), msi.ErrNotFound)
+}
+
+func read(p *msi.Package, storage, name string) (*Transform, error) {
+	t := &Transform{pkg: p, storage: storage, name: name, streams: map[string]bool{},
+		data: map[string][]byte{}, newColumns: map[string][]msi.Column{}}
+	for _, e := range p.Entries() {
+		if e.Storage == storage && !e.Dir {
+			t.streams[e.Name] = true
+		}
+	}
+	readStream := func(stream string) ([]byte, error) {
 		if !t.streams[stream] {
 			return nil, nil
 		}
 		return p.ReadStream(t.path(stream))
 	}
-	pool, err := read(streamStringPool)
+	pool, err := readStream(streamStringPool)
 	if err != nil {
 		return nil, err
 	}
-	strs, err := read(streamStringData)
+	strs, err := readStream(streamStringData)
 	if err != nil {
 		return nil, err
 	}
 	if t.pool, err = stringpool.Parse(pool, strs); err != nil {
 		return nil, t.errorf("string pool", formatErr("%v", err))
 	}
-	if t.streams[summaryStream] {
-		b, err := read(summaryStream)
+	if t.streams[msi.SummaryStream] {
+		b, err := readStream(msi.SummaryStream)
 		if err != nil {
 			return nil, err
 		}
-		if t.summary, err = ParseSummaryInfo(b); err != nil {
+		if t.summary, err = msi.ParseSummaryInfo(b); err != nil {
 			return nil, t.errorf("summary information", err)
 		}
 	}
 	var others []string
 	for s := range t.streams {
-		table, ok := strings.CutPrefix(s, TableMark)
+		table, ok := strings.CutPrefix(s, msi.TableMark)
 		if !ok || s == streamStringPool || s == streamStringData {
 			continue
 		}
 		if table == "" {
 			return nil, t.errorf("", formatErr("a table stream with no table name"))
 		}
-		b, err := read(s)
+		b, err := readStream(s)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +141,7 @@ func (t *Transform) errorf(what string, err error) error {
 	if what != "" {
 		w += ", " + what
 	}
-	return t.pkg.errorf(w, err)
+	return pkgError(t.pkg, w, err)
 }
 
 // readCatalog decodes the _Tables and _Columns streams: the tables the
@@ -179,9 +175,9 @@ func (t *Transform) readCatalog() error {
 			continue // the columns of a table it drops
 		}
 		if r.op != opInsert {
-			return t.errorf("table _Columns", fmt.Errorf("%w: record %d changes or removes column %s.%s: transforms only add columns", ErrUnsupported, i+1, table.Text(), num.Text()))
+			return t.errorf("table _Columns", fmt.Errorf("%w: record %d changes or removes column %s.%s: transforms only add columns", msi.ErrUnsupported, i+1, table.Text(), num.Text()))
 		}
-		if table.Kind != String || name.Kind != String || typ.Kind != Integer {
+		if table.Kind != msi.String || name.Kind != msi.String || typ.Kind != msi.Integer {
 			return t.errorf("table _Columns", formatErr("record %d has a null table, name or type", i+1))
 		}
 		cols := t.newColumns[table.Str]
@@ -190,10 +186,10 @@ func (t *Transform) readCatalog() error {
 		}
 		// Windows leaves Number null; a stored one is kept to check it.
 		n := 0
-		if num.Kind == Integer {
+		if num.Kind == msi.Integer {
 			n = int(num.Int)
 		}
-		t.newColumns[table.Str] = append(cols, Column{Name: name.Str, Number: n, Type: ColumnType(uint16(typ.Int))})
+		t.newColumns[table.Str] = append(cols, msi.Column{Name: name.Str, Number: n, Type: msi.ColumnType(uint16(typ.Int))})
 	}
 	for table, cols := range t.newColumns {
 		if !contains(t.added, table) {
@@ -208,17 +204,17 @@ func (t *Transform) readCatalog() error {
 
 // transformColumnsColumns is the _Columns layout in a transform, where
 // Windows leaves the Number key null.
-var transformColumnsColumns = func() []Column {
-	cols := append([]Column(nil), columnsColumns...)
-	cols[1].Type |= TypeNullable
+var transformColumnsColumns = func() []msi.Column {
+	cols := msi.StandardColumns(columnsTable)[0]
+	cols[1].Type |= msi.TypeNullable
 	return cols
 }()
 
 // numberColumns appends added columns to a table's columns, numbering them
 // after the existing ones. An added column with a stored number must have
 // the number it gets.
-func numberColumns(base, added []Column) ([]Column, error) {
-	out := append(make([]Column, 0, len(base)+len(added)), base...)
+func numberColumns(base, added []msi.Column) ([]msi.Column, error) {
+	out := append(make([]msi.Column, 0, len(base)+len(added)), base...)
 	for _, c := range added {
 		want := len(out) + 1
 		if c.Number != 0 && c.Number != want {
@@ -241,7 +237,7 @@ func numberColumns(base, added []Column) ([]Column, error) {
 // Summary is the transform's summary information, or nil when it has none
 // (a patch's transform storages usually have one; Windows requires it only
 // of transforms applied at installation).
-func (t *Transform) Summary() *SummaryInfo { return t.summary }
+func (t *Transform) Summary() *msi.SummaryInfo { return t.summary }
 
 // Name says which transform this is: "transform" for an .mst file,
 // "transform rtm.2" for a storage.
@@ -265,22 +261,7 @@ func (t *Transform) AddedTables() []string { return append([]string(nil), t.adde
 // DroppedTables lists the tables the transform removes.
 func (t *Transform) DroppedTables() []string { return append([]string(nil), t.dropped...) }
 
-// Validation returns the MSITRANSFORM_VALIDATE_* conditions of the
-// transform's summary: the upper word of its Character Count (PID 16).
-// Zero without a summary.
-func (t *Transform) Validation() uint16 {
-	if t.summary == nil {
-		return 0
-	}
-	return uint16(uint32(t.summary.CharCount) >> 16)
-}
-
-// SuppressedErrors returns the MSITRANSFORM_ERROR_* conditions the
-// transform's summary asks to ignore: the lower word of its Character
-// Count. Zero without a summary.
-func (t *Transform) SuppressedErrors() TransformErrors {
-	if t.summary == nil {
-		return 0
-	}
-	return TransformErrors(uint16(t.summary.CharCount))
-}
+// Validation returns what the transform's summary says of its
+// validation: the conditions the installer checks before applying it and
+// the errors it ignores (the zero Validation without a summary).
+func (t *Transform) Validation() Validation { return ValidationOf(t.summary) }

@@ -1,39 +1,20 @@
-package msi
+package transform
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-)
 
-// ErrConflict means a transform does not fit the database it is applied
-// to: it adds a row or a table that exists, or changes or removes one that
-// does not, and the condition is not among those ignored.
-var ErrConflict = errors.New("transform does not fit the database")
-
-// TransformErrors is a set of MSITRANSFORM_ERROR_* conditions: those Apply
-// ignores, or those a transform's summary asks to ignore.
-type TransformErrors uint16
-
-// The conditions, with the values of MsiDatabaseApplyTransform.
-const (
-	IgnoreAddExistingRow    TransformErrors = 0x0001 // an inserted row replaces the row with its key
-	IgnoreDelMissingRow     TransformErrors = 0x0002 // deleting a missing row does nothing
-	IgnoreAddExistingTable  TransformErrors = 0x0004 // adding an existing table keeps it (its new columns are added)
-	IgnoreDelMissingTable   TransformErrors = 0x0008 // dropping a missing table does nothing
-	IgnoreUpdateMissingRow  TransformErrors = 0x0010 // updating a missing row does nothing
-	IgnoreChangeCodepage    TransformErrors = 0x0020 // code pages that differ, neither neutral, are accepted
-	IgnoreAllTransformError TransformErrors = 0x003f
+	"github.com/msikit/msikit/msi"
 )
 
 // Apply applies the transform to db, ignoring the error conditions its
 // summary lists (as msiexec does for the transforms of a patch; none when
 // it has no summary). See ApplyWith.
-func (t *Transform) Apply(db *Database) error { return t.ApplyWith(db, t.SuppressedErrors()) }
+func (t *Transform) Apply(db *msi.Database) error { return t.ApplyWith(db, t.Validation().Ignore) }
 
 // ApplyWith applies the transform to db, ignoring the conditions in
-// ignore (see TransformErrors); any other conflict is an error wrapping
-// ErrConflict, and a record that does not decode one wrapping ErrFormat.
+// ignore (see ErrorConditions); any other conflict is an error wrapping
+// ErrConflict, and a record that does not decode one wrapping msi.ErrFormat.
 // Tables and columns are added or dropped first, then each table's records
 // are applied in stream order: an insert adds a row (or replaces the row
 // with its key, when IgnoreAddExistingRow), an update sets the cells it
@@ -42,16 +23,16 @@ func (t *Transform) Apply(db *Database) error { return t.ApplyWith(db, t.Suppres
 //
 // Transforms cannot change the summary information, the streams that are
 // not binary cells (cabinets) or sub-storages: those are left as they are.
-func (t *Transform) ApplyWith(db *Database, ignore TransformErrors) error {
+func (t *Transform) ApplyWith(db *msi.Database, ignore ErrorConditions) error {
 	if cp := t.pool.Codepage; cp != 0 && cp != db.Codepage {
 		if db.Codepage != 0 && ignore&IgnoreChangeCodepage == 0 {
 			return t.errorf("", fmt.Errorf("%w: the transform's code page %d is not the database's, %d", ErrConflict, cp, db.Codepage))
 		}
 	}
 	if t.data["_Streams"] != nil || t.data["_Storages"] != nil {
-		return t.errorf("", fmt.Errorf("%w: changes to _Streams or _Storages", ErrUnsupported))
+		return t.errorf("", fmt.Errorf("%w: changes to _Streams or _Storages", msi.ErrUnsupported))
 	}
-	a := &applier{t: t, db: db, ignore: ignore, tables: append([]*Table(nil), db.tables...), cloned: map[*Table]bool{}}
+	a := &applier{t: t, db: db, ignore: ignore, tables: append([]*msi.Table(nil), db.Tables()...), cloned: map[*msi.Table]bool{}}
 	if err := a.catalog(); err != nil {
 		return err
 	}
@@ -64,10 +45,12 @@ func (t *Transform) ApplyWith(db *Database, ignore TransformErrors) error {
 		}
 	}
 	// Nothing failed: commit.
+	if err := db.SetTables(a.tables); err != nil {
+		return t.errorf("", err)
+	}
 	if cp := t.pool.Codepage; cp != 0 && db.Codepage == 0 {
 		db.Codepage = cp
 	}
-	db.tables = a.tables
 	for _, op := range a.streams {
 		if op.del {
 			db.DeleteStream(op.name)
@@ -82,10 +65,10 @@ func (t *Transform) ApplyWith(db *Database, ignore TransformErrors) error {
 // so that a failure leaves the database as it was.
 type applier struct {
 	t       *Transform
-	db      *Database
-	ignore  TransformErrors
-	tables  []*Table
-	cloned  map[*Table]bool
+	db      *msi.Database
+	ignore  ErrorConditions
+	tables  []*msi.Table
+	cloned  map[*msi.Table]bool
 	streams []streamOp
 }
 
@@ -95,7 +78,7 @@ type streamOp struct {
 	del  bool
 }
 
-func (a *applier) find(name string) (int, *Table) {
+func (a *applier) find(name string) (int, *msi.Table) {
 	for i, tb := range a.tables {
 		if tb.Name == name {
 			return i, tb
@@ -105,15 +88,15 @@ func (a *applier) find(name string) (int, *Table) {
 }
 
 // writable returns a copy of the named table that the applier owns.
-func (a *applier) writable(name string) *Table {
+func (a *applier) writable(name string) *msi.Table {
 	i, tb := a.find(name)
 	if tb == nil {
 		return nil
 	}
 	if !a.cloned[tb] {
-		c := &Table{Name: tb.Name, Columns: append([]Column(nil), tb.Columns...), Rows: make([]Row, len(tb.Rows))}
+		c := &msi.Table{Name: tb.Name, Columns: append([]msi.Column(nil), tb.Columns...), Rows: make([]msi.Row, len(tb.Rows))}
 		for j, r := range tb.Rows {
-			c.Rows[j] = Row{Table: c, Values: append([]Value(nil), r.Values...)}
+			c.Rows[j] = msi.Row{Table: c, Values: append([]msi.Value(nil), r.Values...)}
 		}
 		a.tables[i] = c
 		a.cloned[c] = true
@@ -139,7 +122,7 @@ func (a *applier) catalog() error {
 		}
 		for _, r := range tb.Rows {
 			for _, v := range r.Values {
-				if v.Kind == Stream {
+				if v.Kind == msi.Stream {
 					a.streams = append(a.streams, streamOp{name: v.Str, del: true})
 				}
 			}
@@ -157,7 +140,7 @@ func (a *applier) catalog() error {
 		if err != nil {
 			return err
 		}
-		tb := &Table{Name: name, Columns: cols}
+		tb := &msi.Table{Name: name, Columns: cols}
 		a.tables = append(a.tables, tb)
 		a.cloned[tb] = true
 	}
@@ -174,10 +157,10 @@ func (a *applier) catalog() error {
 			}
 			return a.conflict(name, "adding columns to a table the database does not have")
 		}
-		var fresh []Column
+		var fresh []msi.Column
 		for _, c := range cols {
 			if tb.Index(c.Name) < 0 {
-				fresh = append(fresh, Column{Name: c.Name, Type: c.Type})
+				fresh = append(fresh, msi.Column{Name: c.Name, Type: c.Type})
 			} else if !contains(t.added, name) {
 				return a.conflict(name, "adding column %s, which the table has", c.Name)
 			}
@@ -193,7 +176,7 @@ func (a *applier) catalog() error {
 		}
 		tb.Columns = all
 		for j := range tb.Rows {
-			tb.Rows[j].Values = append(tb.Rows[j].Values, make([]Value, len(fresh))...)
+			tb.Rows[j].Values = append(tb.Rows[j].Values, make([]msi.Value, len(fresh))...)
 		}
 	}
 	return nil
@@ -231,10 +214,10 @@ func (a *applier) table(name string) error {
 					return a.conflict(name, "record %d inserts row %s, which exists", n+1, describeKey(key))
 				}
 				a.dropStreams(tb.Rows[i].Values)
-				tb.Rows[i].Values = append([]Value(nil), r.vals...)
+				tb.Rows[i].Values = append([]msi.Value(nil), r.vals...)
 			} else {
 				index[ks] = len(tb.Rows)
-				tb.Rows = append(tb.Rows, Row{Table: tb, Values: append([]Value(nil), r.vals...)})
+				tb.Rows = append(tb.Rows, msi.Row{Table: tb, Values: append([]msi.Value(nil), r.vals...)})
 				deleted = append(deleted, false)
 			}
 			if err := a.copyStreams(tb, r, r.vals); err != nil {
@@ -250,7 +233,7 @@ func (a *applier) table(name string) error {
 			vals := tb.Rows[i].Values
 			for c := range tb.Columns {
 				if r.present[c] && !tb.Columns[c].Type.Key() {
-					if vals[c].Kind == Stream {
+					if vals[c].Kind == msi.Stream {
 						a.streams = append(a.streams, streamOp{name: vals[c].Str, del: true})
 					}
 					vals[c] = r.vals[c]
@@ -281,9 +264,9 @@ func (a *applier) table(name string) error {
 	return nil
 }
 
-func (a *applier) dropStreams(vals []Value) {
+func (a *applier) dropStreams(vals []msi.Value) {
 	for _, v := range vals {
-		if v.Kind == Stream {
+		if v.Kind == msi.Stream {
 			a.streams = append(a.streams, streamOp{name: v.Str, del: true})
 		}
 	}
@@ -291,9 +274,9 @@ func (a *applier) dropStreams(vals []Value) {
 
 // copyStreams stages the data of the binary cells a record sets: the
 // transform holds it in a stream named like the database's ("Table.Key").
-func (a *applier) copyStreams(tb *Table, r record, vals []Value) error {
+func (a *applier) copyStreams(tb *msi.Table, r record, vals []msi.Value) error {
 	for c, col := range tb.Columns {
-		if !col.Type.IsBinary() || !r.present[c] || vals[c].Kind != Stream {
+		if !col.Type.IsBinary() || !r.present[c] || vals[c].Kind != msi.Stream {
 			continue
 		}
 		name := vals[c].Str

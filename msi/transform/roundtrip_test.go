@@ -1,4 +1,4 @@
-package msi_test
+package transform_test
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/internal/msitest"
+	"github.com/msikit/msikit/msi/transform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -172,7 +174,7 @@ func sameDatabase(t testing.TB, want, got *msi.Database) {
 	}
 	require.Equal(t, want.Streams(), got.Streams())
 	for _, s := range want.Streams() {
-		require.Equal(t, streamOf(t, want, s), streamOf(t, got, s), s)
+		require.Equal(t, streamOf(t, want, s.Name), streamOf(t, got, s.Name), s.Name)
 	}
 }
 
@@ -189,21 +191,21 @@ func keyText(tb *msi.Table, vals []msi.Value) []string {
 // checkTransformRoundTrip: Diff(A, B) written as an .mst, read back and
 // applied to A gives B, and Diff then finds nothing.
 func checkTransformRoundTrip(t testing.TB, a, b *msi.Database, target *msi.Database) {
-	d, err := msi.Diff(a, b)
+	d, err := transform.Diff(a, b)
 	require.NoError(t, err)
 	var mst bytes.Buffer
-	require.NoError(t, d.WriteTransform(&mst, msi.TransformOptions{Validation: 0x0922, Suppress: msi.IgnoreDelMissingRow}))
+	require.NoError(t, d.WriteTransform(&mst, transform.Options{Validation: transform.Validation{Checks: 0x0922, Ignore: transform.IgnoreDelMissingRow}}))
 	p, err := msi.NewPackage(bytes.NewReader(mst.Bytes()), int64(mst.Len()), "roundtrip.mst")
 	require.NoError(t, err)
 	require.Equal(t, msi.KindTransform, p.Kind())
-	tr, err := p.Transform()
+	tr, err := transform.Open(p)
 	require.NoError(t, err)
-	assert.Equal(t, uint16(0x0922), tr.Validation())
-	assert.Equal(t, msi.IgnoreDelMissingRow, tr.SuppressedErrors())
+	assert.Equal(t, transform.Checks(0x0922), tr.Validation().Checks)
+	assert.Equal(t, transform.IgnoreDelMissingRow, tr.Validation().Ignore)
 	// What the transform says is what Diff found, table by table.
 	cs, err := tr.ChangesFor(target)
 	require.NoError(t, err)
-	counts := func(cs []msi.TableChange) map[string][3]int {
+	counts := func(cs []transform.TableChange) map[string][3]int {
 		out := map[string][3]int{}
 		for _, c := range cs {
 			if c.Dropped {
@@ -224,7 +226,7 @@ func checkTransformRoundTrip(t testing.TB, a, b *msi.Database, target *msi.Datab
 	}
 	require.NoError(t, tr.ApplyWith(target, 0))
 	sameDatabase(t, b, target)
-	again, err := msi.Diff(target, b)
+	again, err := transform.Diff(target, b)
 	require.NoError(t, err)
 	require.True(t, again.Empty(), "differences left: %+v", again.Tables)
 }
@@ -232,7 +234,7 @@ func checkTransformRoundTrip(t testing.TB, a, b *msi.Database, target *msi.Datab
 func TestTransformRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	for range 25 {
-		a := randomDatabase(rng, 1+rng.Intn(5), 30)
+		a := msitest.RandomDatabase(rng, 1+rng.Intn(5), 30)
 		dbs := copies(t, a, 3)
 		mutate(t, rng, dbs[1])
 		checkTransformRoundTrip(t, dbs[0], dbs[1], dbs[2])
@@ -256,7 +258,7 @@ func TestTransformRoundTripLongReferences(t *testing.T) {
 		require.NoError(t, err)
 	}
 	big.Rows[0].Values[1] = msi.StringValue("twee")
-	d, err := msi.Diff(dbs[0], dbs[1])
+	d, err := transform.Diff(dbs[0], dbs[1])
 	require.NoError(t, err)
 	require.Len(t, d.Tables, 1)
 	assert.Len(t, d.Tables[0].Inserted, 34000)
@@ -271,11 +273,11 @@ func TestDiffReportsLayoutChanges(t *testing.T) {
 	b := msi.NewDatabase(0)
 	_, err = b.CreateTable("T", []msi.Column{{Name: "K", Type: msi.TypeString | msi.TypeNoBinary | msi.TypeKey | 72}, {Name: "V", Type: 4}})
 	require.NoError(t, err)
-	d, err := msi.Diff(a, b)
+	d, err := transform.Diff(a, b)
 	require.NoError(t, err)
 	require.Len(t, d.Tables, 1)
 	require.ErrorIs(t, d.Tables[0].Err, msi.ErrUnsupported)
 	assert.Contains(t, d.Tables[0].Err.Error(), "K:s72* V:i2 to K:s72* V:i4")
-	err = d.WriteTransform(&bytes.Buffer{}, msi.TransformOptions{})
+	err = d.WriteTransform(&bytes.Buffer{}, transform.Options{})
 	require.ErrorIs(t, err, msi.ErrUnsupported)
 }

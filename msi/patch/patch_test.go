@@ -1,4 +1,4 @@
-package msi
+package patch
 
 import (
 	"bytes"
@@ -14,12 +14,14 @@ import (
 	"testing"
 
 	"github.com/msikit/msikit/internal/testutil"
+	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/transform"
 )
 
 func openCorpusPatch(t *testing.T, name string) *Patch {
 	t.Helper()
 	path := testutil.Corpus(t, name)
-	pt, err := OpenPatch(path)
+	pt, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,9 +29,9 @@ func openCorpusPatch(t *testing.T, name string) *Patch {
 	return pt
 }
 
-func openCorpus(t *testing.T, name string) *Package {
+func openCorpus(t *testing.T, name string) *msi.Package {
 	t.Helper()
-	p, err := Open(testutil.Corpus(t, name))
+	p, err := msi.Open(testutil.Corpus(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +49,7 @@ func TestPatchCorpus(t *testing.T) {
 		cabinets       []string
 		signed         bool
 		classification string
-		checks         uint16
+		checks         transform.Checks
 		versions       []string // each transform's base version
 	}{
 		{"wix3/GDR1__gdr1.msp", "{780B530E-03AD-47AF-A128-DA08DB495253}", "{FB94421B-7FA3-4495-A9D7-212099C19147}",
@@ -110,7 +112,7 @@ func TestPatchMetadataAndSequence(t *testing.T) {
 	if !reflect.DeepEqual(company, []string{"My Company/Baseline=0", "My Company/Branch=GDR"}) {
 		t.Errorf("company metadata %v", company)
 	}
-	wantSeq := []PatchSequence{{"Source", "", "1.0.1.1", 1}, {"Patch", "", "1.0.1.1", 1}}
+	wantSeq := []Sequence{{"Source", "", "1.0.1.1", 1}, {"Patch", "", "1.0.1.1", 1}}
 	if !reflect.DeepEqual(pt.Sequences, wantSeq) || !pt.Sequences[0].Supersedes() {
 		t.Errorf("sequences %+v", pt.Sequences)
 	}
@@ -129,10 +131,10 @@ func TestPatchMetadataAndSequence(t *testing.T) {
 	}
 }
 
-func md5Files(t *testing.T, pt *Patch, files []*PatchFile) map[string]string {
+func md5Files(t *testing.T, pt *Patch, files []*File) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	err := pt.ReadFiles(files, nil, func(f *PatchFile, r io.Reader) error {
+	err := pt.ReadFiles(files, msi.ReadOptions{}, func(f *File, r io.Reader) error {
 		h := md5.New()
 		if _, err := io.Copy(h, r); err != nil {
 			return err
@@ -149,7 +151,7 @@ func md5Files(t *testing.T, pt *Patch, files []*PatchFile) map[string]string {
 // MD5s checked against cabextract on the gdr1.cab and ldr1.cab streams.
 func TestPatchFilesWithoutTarget(t *testing.T) {
 	pt := openCorpusPatch(t, "wix3/GDR1__gdr1.msp")
-	files, err := pt.Files(PatchFileOptions{})
+	files, err := pt.Files(FileOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +181,7 @@ func TestPatchFilesWithoutTarget(t *testing.T) {
 func TestPatchFilesWithTarget(t *testing.T) {
 	pt := openCorpusPatch(t, "wix3/GDR1__gdr1.msp")
 	target := openCorpus(t, "wix3/RtmProduct__product.msi")
-	files, err := pt.Files(PatchFileOptions{Target: target})
+	files, err := pt.Files(FileOptions{Target: target})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +200,7 @@ func TestPatchFilesWithTarget(t *testing.T) {
 	}
 	// LDR2 needs the LDR baseline (version 1.0.1.0) first.
 	ldr2 := openCorpusPatch(t, "wix3/LDR2__ldr2.msp")
-	_, err = ldr2.Files(PatchFileOptions{Target: target})
+	_, err = ldr2.Files(FileOptions{Target: target})
 	if !errors.Is(err, ErrNotApplicable) || !strings.Contains(err.Error(), "LDR2__ldr2.msp") || !strings.Contains(err.Error(), "needs == 1.0.1.0") {
 		t.Errorf("LDR2 on RTM: %v", err)
 	}
@@ -208,7 +210,7 @@ func TestPatchFilesWithTarget(t *testing.T) {
 // with header-only (36-byte) cabinets.
 func TestPatchFilesUnnamedAndEmpty(t *testing.T) {
 	pt := openCorpusPatch(t, "lessmsi/SQL2008_AS.msp")
-	files, err := pt.Files(PatchFileOptions{})
+	files, err := pt.Files(FileOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +222,7 @@ func TestPatchFilesUnnamedAndEmpty(t *testing.T) {
 		t.Errorf("filler md5 %v", sums)
 	}
 	for _, name := range []string{"wix3/PerMachineMsisMsps__PatchAv101.msp", "wix3/Baseliner__rtmldr.msp", "wix3/Sequencing__expected.msp"} {
-		files, err := openCorpusPatch(t, name).Files(PatchFileOptions{})
+		files, err := openCorpusPatch(t, name).Files(FileOptions{})
 		if err != nil || len(files) != 0 {
 			t.Errorf("%s: %v %v", name, files, err)
 		}
@@ -229,8 +231,8 @@ func TestPatchFilesUnnamedAndEmpty(t *testing.T) {
 
 func TestPatchCheck(t *testing.T) {
 	a101 := openCorpusPatch(t, "wix3/PerMachineMsisMsps__PatchAv101.msp")
-	infoOf := func(name string) ProductInfo {
-		pi, err := ReadProductInfo(openCorpus(t, name))
+	infoOf := func(name string) msi.ProductInfo {
+		pi, err := msi.ReadProductInfo(openCorpus(t, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,38 +260,41 @@ func TestPatchCheck(t *testing.T) {
 }
 
 func TestValidationChecks(t *testing.T) {
-	tr := &PatchTransform{Name: "t", Target: TransformTarget{ProductCode: "{A}", Version: "2.5.7.1", UpgradeCode: "{U}", Platform: "x64", Languages: []int{1031}}}
-	base := ProductInfo{ProductCode: "{a}", ProductVersion: "2.5.7.9", UpgradeCode: "{U}", Language: 1031, Platform: "AMD64"}
+	tr := &Pair{Name: "t", Target: transform.Target{ProductCode: "{A}", Version: "2.5.7.1", UpgradeCode: "{U}", Platform: "x64", Languages: []int{1031}}}
+	base := msi.ProductInfo{ProductCode: "{a}", ProductVersion: "2.5.7.9", UpgradeCode: "{U}", Language: 1031, Platform: "AMD64"}
 	cases := []struct {
-		checks uint16
-		pi     func(*ProductInfo)
+		checks transform.Checks
+		pi     func(*msi.ProductInfo)
 		ok     bool
 	}{
-		{ValidateProduct | ValidateUpdateVersion | ValidateNewEqualBaseVersion, nil, true}, // codes compare without case; the 4th field is not compared
-		{ValidateLanguage, func(p *ProductInfo) { p.Language = 1033 }, false},
-		{ValidatePlatform, nil, true},
-		{ValidatePlatform, func(p *ProductInfo) { p.Platform = "Intel" }, false},
-		{ValidateUpgradeCode, func(p *ProductInfo) { p.UpgradeCode = "{V}" }, false},
-		{ValidateMajorVersion | ValidateNewGreaterBaseVersion, func(p *ProductInfo) { p.ProductVersion = "3.0" }, true},
-		{ValidateMinorVersion | ValidateNewGreaterBaseVersion, func(p *ProductInfo) { p.ProductVersion = "2.5.9" }, false},
-		{ValidateUpdateVersion | ValidateNewLessBaseVersion, func(p *ProductInfo) { p.ProductVersion = "2.5.6" }, true},
-		{ValidateNewLessEqualBaseVersion, func(p *ProductInfo) { p.ProductVersion = "2.5.8" }, false},
-		{ValidateNewGreaterEqualBaseVer, func(p *ProductInfo) { p.ProductVersion = "2.5.7" }, true},
-		{0, func(p *ProductInfo) { p.ProductCode = "{B}" }, true},
+		{transform.ValidateProduct | transform.ValidateUpdateVersion | transform.ValidateNewEqualBaseVersion, nil, true}, // codes compare without case; the 4th field is not compared
+		{transform.ValidateLanguage, func(p *msi.ProductInfo) { p.Language = 1033 }, false},
+		{transform.ValidatePlatform, nil, true},
+		{transform.ValidatePlatform, func(p *msi.ProductInfo) { p.Platform = "Intel" }, false},
+		{transform.ValidateUpgradeCode, func(p *msi.ProductInfo) { p.UpgradeCode = "{V}" }, false},
+		{transform.ValidateMajorVersion | transform.ValidateNewGreaterBaseVersion, func(p *msi.ProductInfo) { p.ProductVersion = "3.0" }, true},
+		{transform.ValidateMinorVersion | transform.ValidateNewGreaterBaseVersion, func(p *msi.ProductInfo) { p.ProductVersion = "2.5.9" }, false},
+		{transform.ValidateUpdateVersion | transform.ValidateNewLessBaseVersion, func(p *msi.ProductInfo) { p.ProductVersion = "2.5.6" }, true},
+		{transform.ValidateNewLessEqualBaseVersion, func(p *msi.ProductInfo) { p.ProductVersion = "2.5.8" }, false},
+		{transform.ValidateNewGreaterEqualBaseVer, func(p *msi.ProductInfo) { p.ProductVersion = "2.5.7" }, true},
+		{0, func(p *msi.ProductInfo) { p.ProductCode = "{B}" }, true},
 	}
 	for i, c := range cases {
 		pi := base
 		if c.pi != nil {
 			c.pi(&pi)
 		}
-		tr.Validation = TransformValidation{Checks: c.checks}
+		tr.Validation = transform.Validation{Checks: c.checks}
 		if got := tr.Check(pi); got.Applies != c.ok {
 			t.Errorf("case %d (%#x): applies %v, want %v (%v)", i, c.checks, got.Applies, c.ok, got.Failed)
 		}
 	}
-	v := ValidationOf(0x0922001f)
-	if v.Checks != 0x0922 || v.IgnoreErrors != 0x1f || v.Value() != 0x0922001f || v.VersionFields() != 3 {
+	v := transform.ValidationOf(&msi.SummaryInfo{CharCount: 0x0922001f})
+	if v.Checks != 0x0922 || v.Ignore != 0x1f || v.CharCount() != 0x0922001f || v.VersionFields() != 3 {
 		t.Errorf("ValidationOf %+v", v)
+	}
+	if v != defaultValidation {
+		t.Errorf("WiX's default validation %+v, Create's %+v", v, defaultValidation)
 	}
 }
 
@@ -302,7 +307,7 @@ func TestApplyAdminMatchesUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := openCorpusPatch(t, "wix3/PerMachineMsisMsps__PatchAv101.msp").ApplyAdmin(db, FileOptions{Layout: LayoutAdmin})
+	res, err := applyAdmin(db, openCorpusPatch(t, "wix3/PerMachineMsisMsps__PatchAv101.msp"), msi.FileOptions{Layout: msi.LayoutAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +318,7 @@ func TestApplyAdminMatchesUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := func(tb *Table) []string {
+	rows := func(tb *msi.Table) []string {
 		var out []string
 		for _, r := range tb.Rows {
 			out = append(out, fmt.Sprint(r.Values))
@@ -340,7 +345,7 @@ func TestApplyAdminMatchesUpgrade(t *testing.T) {
 		}
 		compared++
 	}
-	if pi, _ := ReadProductInfo(db); compared != 13 || pi.ProductVersion != "1.0.1.0" {
+	if pi, _ := msi.ReadProductInfo(db); compared != 13 || pi.ProductVersion != "1.0.1.0" {
 		t.Errorf("compared %d tables, version %s", compared, pi.ProductVersion)
 	}
 	// The companion transform is not persisted: no PatchPackage table,
@@ -356,7 +361,7 @@ func TestApplyAdminWritesFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	pt := openCorpusPatch(t, "wix3/GDR1__gdr1.msp")
-	res, err := pt.ApplyAdmin(db, FileOptions{Layout: LayoutAdmin})
+	res, err := applyAdmin(db, pt, msi.FileOptions{Layout: msi.LayoutAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,21 +372,21 @@ func TestApplyAdminWritesFiles(t *testing.T) {
 	if !ok || r.String("FileName") != "patch.wxs" {
 		t.Errorf("F_Patch row %v", r.Values)
 	}
-	if attrs, _ := r.Int("Attributes"); attrs&(FileAttrCompressed|FileAttrNoncompressed) != 0 {
+	if attrs, _ := r.Int("Attributes"); attrs&(msi.FileAttrCompressed|msi.FileAttrNoncompressed) != 0 {
 		t.Errorf("attributes %#x", attrs)
 	}
 	// LDR2 needs the LDR baseline's version, 1.0.1.0: not this image's.
-	if _, err := openCorpusPatch(t, "wix3/LDR2__ldr2.msp").ApplyAdmin(db, FileOptions{}); !errors.Is(err, ErrNotApplicable) {
+	if _, err := applyAdmin(db, openCorpusPatch(t, "wix3/LDR2__ldr2.msp"), msi.FileOptions{}); !errors.Is(err, ErrNotApplicable) {
 		t.Errorf("LDR2 on the RTM image: %v", err)
 	}
 }
 
 func TestSortPatches(t *testing.T) {
-	a := &Patch{Code: "a", Sequences: []PatchSequence{{Family: "F", Sequence: "1.0.10"}}}
-	b := &Patch{Code: "b", Sequences: []PatchSequence{{Family: "F", Sequence: "1.0.9"}}}
+	a := &Patch{Code: "a", Sequences: []Sequence{{Family: "F", Sequence: "1.0.10"}}}
+	b := &Patch{Code: "b", Sequences: []Sequence{{Family: "F", Sequence: "1.0.9"}}}
 	c := &Patch{Code: "c"}
 	ps := []*Patch{a, c, b}
-	SortPatches(ps)
+	Sort(ps)
 	if ps[0] != c && ps[0] != b || patchIndex(ps, b) > patchIndex(ps, a) {
 		t.Errorf("order %s %s %s", ps[0].Code, ps[1].Code, ps[2].Code)
 	}
@@ -397,29 +402,29 @@ func patchIndex(ps []*Patch, p *Patch) int {
 }
 
 func TestParsePatchTransforms(t *testing.T) {
-	n, p, err := ParsePatchTransforms(":rtmldr.1;:#rtmldr.1;:rtm.2;:#rtm.2")
+	n, p, err := parsePairs(":rtmldr.1;:#rtmldr.1;:rtm.2;:#rtm.2")
 	if err != nil || !reflect.DeepEqual(n, []string{"rtmldr.1", "rtm.2"}) || !reflect.DeepEqual(p, []string{"#rtmldr.1", "#rtm.2"}) {
 		t.Errorf("%v %v %v", n, p, err)
 	}
-	n, p, err = ParsePatchTransforms(":a")
+	n, p, err = parsePairs(":a")
 	if err != nil || !reflect.DeepEqual(n, []string{"a"}) || p[0] != "" {
 		t.Errorf("%v %v %v", n, p, err)
 	}
 	for _, bad := range []string{"a;:#a", ":#b", ":a;:a", ":a;:#a;:#a", ":", ":#"} {
-		if _, _, err := ParsePatchTransforms(bad); !errors.Is(err, ErrFormat) {
+		if _, _, err := parsePairs(bad); !errors.Is(err, msi.ErrFormat) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
-	if _, _, err := ParsePatchTransforms(strings.Repeat(":x;", maxPatchTransforms+1)); !errors.Is(err, ErrFormat) {
+	if _, _, err := parsePairs(strings.Repeat(":x;", maxPatchTransforms+1)); !errors.Is(err, msi.ErrFormat) {
 		t.Errorf("long list: %v", err)
 	}
 }
 
 // hostilePatch saves a patch database whose summary says what lsb says.
 func hostilePatch(t testing.TB, rev, lsb string) []byte {
-	db := NewDatabase(0)
-	db.Kind = KindPatch
-	db.Summary = &SummaryInfo{Template: "{6EA3AE83-A14F-4B8B-8A86-BB977A9E7833}", LastSavedBy: lsb, RevisionNumber: rev}
+	db := msi.NewDatabase(0)
+	db.Kind = msi.KindPatch
+	db.Summary = &msi.SummaryInfo{Template: "{6EA3AE83-A14F-4B8B-8A86-BB977A9E7833}", LastSavedBy: lsb, RevisionNumber: rev}
 	var buf bytes.Buffer
 	if err := db.Save(&buf); err != nil {
 		t.Fatal(err)
@@ -438,24 +443,24 @@ func TestPatchHostile(t *testing.T) {
 	}
 	for _, c := range cases {
 		b := hostilePatch(t, c.rev, c.lsb)
-		p, err := NewPackage(bytes.NewReader(b), int64(len(b)), "bad.msp")
+		p, err := msi.NewPackage(bytes.NewReader(b), int64(len(b)), "bad.msp")
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = p.Patch()
-		if !errors.Is(err, ErrFormat) || !strings.HasPrefix(err.Error(), "bad.msp: ") || !strings.Contains(err.Error(), c.want) {
+		_, err = New(p)
+		if !errors.Is(err, msi.ErrFormat) || !strings.HasPrefix(err.Error(), "bad.msp: ") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q %q: %v", c.rev, c.lsb, err)
 		}
 	}
 	// An empty patch: no transforms, applies to nothing.
 	b := hostilePatch(t, code, "")
-	p, _ := NewPackage(bytes.NewReader(b), int64(len(b)), "empty.msp")
-	pt, err := p.Patch()
-	if err != nil || len(pt.Transforms) != 0 || pt.Check(ProductInfo{ProductCode: "{6EA3AE83-A14F-4B8B-8A86-BB977A9E7833}"}).Applies {
+	p, _ := msi.NewPackage(bytes.NewReader(b), int64(len(b)), "empty.msp")
+	pt, err := New(p)
+	if err != nil || len(pt.Transforms) != 0 || pt.Check(msi.ProductInfo{ProductCode: "{6EA3AE83-A14F-4B8B-8A86-BB977A9E7833}"}).Applies {
 		t.Errorf("empty patch: %v", err)
 	}
 	// A database is not a patch.
-	if _, err := openCorpus(t, "wix3/RtmProduct__product.msi").Patch(); !errors.Is(err, ErrNotPatch) || !strings.Contains(err.Error(), "RtmProduct__product.msi") {
+	if _, err := New(openCorpus(t, "wix3/RtmProduct__product.msi")); !errors.Is(err, ErrNotPatch) || !strings.Contains(err.Error(), "RtmProduct__product.msi") {
 		t.Errorf("database as patch: %v", err)
 	}
 	// A truncated patch names its file.
@@ -464,18 +469,28 @@ func TestPatchHostile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []int{4096, 9000, 12800} {
-		p, err := NewPackage(bytes.NewReader(full[:n]), int64(n), "cut.msp")
+		p, err := msi.NewPackage(bytes.NewReader(full[:n]), int64(n), "cut.msp")
 		if err == nil {
 			var pt *Patch
-			if pt, err = p.Patch(); err == nil {
-				_, err = pt.Files(PatchFileOptions{})
+			if pt, err = New(p); err == nil {
+				_, err = pt.Files(FileOptions{})
 			}
 		}
 		if err == nil || !strings.Contains(err.Error(), "cut.msp") {
 			t.Errorf("truncated at %d: %v", n, err)
 		}
 	}
-	if _, err := OpenPatch("/nonexistent/x.msp"); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "x.msp") {
+	if _, err := Open("/nonexistent/x.msp"); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "x.msp") {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+// applyAdmin applies one patch to an administrative image's database.
+func applyAdmin(db *msi.Database, pt *Patch, o msi.FileOptions) (*AdminResult, error) {
+	var res *AdminResult
+	err := ApplyAdmin(db, []*Patch{pt}, o, func(r *AdminResult) error {
+		res = r
+		return nil
+	})
+	return res, err
 }

@@ -1,12 +1,13 @@
-package msi
+package transform
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
-	"strconv"
+
+	"github.com/msikit/msikit/msi"
 )
 
 // Delta is the difference between two databases: what Diff found, and what
@@ -24,7 +25,8 @@ type Delta struct {
 	// OldCodepage and NewCodepage are the databases' code pages.
 	OldCodepage, NewCodepage int
 
-	old, new *Database
+	old, new               *msi.Database
+	oldStreams, newStreams map[string]int64 // root streams' sizes
 }
 
 // StreamChange is a root stream added, removed or changed.
@@ -52,10 +54,11 @@ func (d *Delta) Empty() bool {
 // their old values) and deleted, rows matched by primary key. Binary cells
 // are compared by their streams' content. A table whose columns changed in
 // a way a transform cannot express (other than columns appended) is
-// listed with Err wrapping ErrUnsupported.
-func Diff(old, new *Database) (*Delta, error) {
-	d := &Delta{old: old, new: new, OldCodepage: old.Codepage, NewCodepage: new.Codepage}
-	for _, nt := range new.tables {
+// listed with Err wrapping msi.ErrUnsupported.
+func Diff(old, new *msi.Database) (*Delta, error) {
+	d := &Delta{old: old, new: new, OldCodepage: old.Codepage, NewCodepage: new.Codepage,
+		oldStreams: streamSizes(old), newStreams: streamSizes(new)}
+	for _, nt := range new.Tables() {
 		ot := lookupTable(old, nt.Name)
 		if ot == nil {
 			c := TableChange{Table: nt.Name, Added: true, Columns: nt.Columns, NewColumns: nt.Columns}
@@ -65,7 +68,7 @@ func Diff(old, new *Database) (*Delta, error) {
 			d.Tables = append(d.Tables, c)
 			continue
 		}
-		c, err := diffTable(ot, nt, old, new)
+		c, err := d.diffTable(ot, nt)
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +76,7 @@ func Diff(old, new *Database) (*Delta, error) {
 			d.Tables = append(d.Tables, c)
 		}
 	}
-	for _, ot := range old.tables {
+	for _, ot := range old.Tables() {
 		if lookupTable(new, ot.Name) == nil {
 			c := TableChange{Table: ot.Name, Dropped: true, Columns: ot.Columns}
 			d.Tables = append(d.Tables, c)
@@ -87,12 +90,12 @@ func Diff(old, new *Database) (*Delta, error) {
 }
 
 // fullRow makes the RowChange of a whole row: new values, or old ones.
-func fullRow(cols []Column, vals []Value, old bool) RowChange {
+func fullRow(cols []msi.Column, vals []msi.Value, old bool) RowChange {
 	rc := RowChange{Key: keyOf(cols, vals)}
 	for _, c := range cols {
 		rc.Columns = append(rc.Columns, c.Name)
 	}
-	v := append([]Value(nil), vals...)
+	v := append([]msi.Value(nil), vals...)
 	if old {
 		rc.Old = v
 	} else {
@@ -101,16 +104,16 @@ func fullRow(cols []Column, vals []Value, old bool) RowChange {
 	return rc
 }
 
-func diffTable(ot, nt *Table, old, new *Database) (TableChange, error) {
+func (d *Delta) diffTable(ot, nt *msi.Table) (TableChange, error) {
 	c := TableChange{Table: nt.Name, Columns: nt.Columns}
 	if len(nt.Columns) < len(ot.Columns) || !sameColumns(ot.Columns, nt.Columns[:len(ot.Columns)]) {
-		c.Err = fmt.Errorf("%w: table %s: the columns changed (%s to %s); a transform can only append columns", ErrUnsupported, nt.Name, layoutText(ot.Columns), layoutText(nt.Columns))
+		c.Err = fmt.Errorf("%w: table %s: the columns changed (%s to %s); a transform can only append columns", msi.ErrUnsupported, nt.Name, layoutText(ot.Columns), layoutText(nt.Columns))
 		return c, nil
 	}
 	c.NewColumns = nt.Columns[len(ot.Columns):]
 	for _, col := range c.NewColumns {
 		if col.Type.Key() {
-			c.Err = fmt.Errorf("%w: table %s: added column %s is a key column", ErrUnsupported, nt.Name, col.Name)
+			c.Err = fmt.Errorf("%w: table %s: added column %s is a key column", msi.ErrUnsupported, nt.Name, col.Name)
 			return c, nil
 		}
 	}
@@ -129,11 +132,11 @@ func diffTable(ot, nt *Table, old, new *Database) (TableChange, error) {
 		ov := ot.Rows[i].Values
 		rc := RowChange{Key: keyOf(nt.Columns, r.Values)}
 		for ci, col := range nt.Columns {
-			var before Value
+			var before msi.Value
 			if ci < len(ov) {
 				before = ov[ci]
 			}
-			same, err := sameCell(before, r.Values[ci], old, new)
+			same, err := d.sameCell(before, r.Values[ci])
 			if err != nil {
 				return c, err
 			}
@@ -155,20 +158,20 @@ func diffTable(ot, nt *Table, old, new *Database) (TableChange, error) {
 	return c, nil
 }
 
-func sameColumns(a, b []Column) bool {
+func sameColumns(a, b []msi.Column) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
 		// The valid bit is bookkeeping; everything else is the definition.
-		if a[i].Name != b[i].Name || a[i].Type|TypeValid != b[i].Type|TypeValid {
+		if a[i].Name != b[i].Name || a[i].Type|msi.TypeValid != b[i].Type|msi.TypeValid {
 			return false
 		}
 	}
 	return true
 }
 
-func layoutText(cols []Column) string {
+func layoutText(cols []msi.Column) string {
 	b := []byte{}
 	for i, c := range cols {
 		if i > 0 {
@@ -185,58 +188,80 @@ func layoutText(cols []Column) string {
 }
 
 // sameCell compares two cells; binary cells by their streams' bytes.
-func sameCell(a, b Value, old, new *Database) (bool, error) {
+func (d *Delta) sameCell(a, b msi.Value) (bool, error) {
 	if a.Kind != b.Kind {
 		return false, nil
 	}
 	switch a.Kind {
-	case Integer:
+	case msi.Integer:
 		return a.Int == b.Int, nil
-	case String:
+	case msi.String:
 		return a.Str == b.Str, nil
-	case Stream:
+	case msi.Stream:
 		if a.Str != b.Str {
 			return false, nil
 		}
-		return sameStream(old, new, a.Str)
+		return d.sameStream(a.Str)
 	}
 	return true, nil
 }
 
 // sameStream compares a stream of two databases, by size and then by
 // SHA-256 so that large streams are never held whole.
-func sameStream(old, new *Database, name string) (bool, error) {
-	os, ook := old.streams[name]
-	ns, nok := new.streams[name]
+func (d *Delta) sameStream(name string) (bool, error) {
+	os, ook := d.oldStreams[name]
+	ns, nok := d.newStreams[name]
 	if ook != nok {
 		return false, nil
 	}
 	if !ook {
 		return true, nil
 	}
-	if os.size != ns.size {
+	if os != ns {
 		return false, nil
 	}
-	if os.open == nil && ns.open == nil {
-		return bytes.Equal(os.data, ns.data), nil
-	}
-	ho, hn := sha256.New(), sha256.New()
-	if err := old.WriteStream(ho, name); err != nil {
+	ho, err := streamHash(d.old, name)
+	if err != nil {
 		return false, err
 	}
-	if err := new.WriteStream(hn, name); err != nil {
+	hn, err := streamHash(d.new, name)
+	if err != nil {
 		return false, err
 	}
-	return bytes.Equal(ho.Sum(nil), hn.Sum(nil)), nil
+	return ho == hn, nil
+}
+
+func streamHash(db *msi.Database, name string) ([sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	r, _, err := db.OpenStream(name)
+	if err != nil {
+		return sum, err
+	}
+	defer r.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return sum, err
+	}
+	copy(sum[:], h.Sum(nil))
+	return sum, nil
+}
+
+// streamSizes maps a database's root streams to their sizes.
+func streamSizes(db *msi.Database) map[string]int64 {
+	out := map[string]int64{}
+	for _, s := range db.Streams() {
+		out[s.Name] = s.Size
+	}
+	return out
 }
 
 // cellStreams is the set of streams binary cells name.
-func cellStreams(db *Database) map[string]bool {
+func cellStreams(db *msi.Database) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range db.tables {
+	for _, t := range db.Tables() {
 		for _, r := range t.Rows {
 			for _, v := range r.Values {
-				if v.Kind == Stream {
+				if v.Kind == msi.Stream {
 					out[v.Str] = true
 				}
 			}
@@ -251,10 +276,10 @@ func (d *Delta) diffStreams() error {
 		cells[n] = true
 	}
 	names := map[string]bool{}
-	for n := range d.old.streams {
+	for n := range d.oldStreams {
 		names[n] = true
 	}
-	for n := range d.new.streams {
+	for n := range d.newStreams {
 		names[n] = true
 	}
 	sorted := make([]string, 0, len(names))
@@ -265,17 +290,11 @@ func (d *Delta) diffStreams() error {
 	}
 	sort.Strings(sorted)
 	for _, n := range sorted {
-		os, ook := d.old.streams[n]
-		ns, nok := d.new.streams[n]
-		sc := StreamChange{Name: n, Added: !ook, Removed: !nok}
-		if ook {
-			sc.OldSize = os.size
-		}
-		if nok {
-			sc.NewSize = ns.size
-		}
+		os, ook := d.oldStreams[n]
+		ns, nok := d.newStreams[n]
+		sc := StreamChange{Name: n, Added: !ook, Removed: !nok, OldSize: os, NewSize: ns}
 		if ook && nok {
-			same, err := sameStream(d.old, d.new, n)
+			same, err := d.sameStream(n)
 			if err != nil {
 				return err
 			}
@@ -292,10 +311,10 @@ func (d *Delta) diffStreams() error {
 // from each summary's code page as info shows them, so that a change
 // reads as text, not as the code page's bytes.
 func (d *Delta) diffSummary() {
-	rows := func(s *SummaryInfo) map[int]string {
+	rows := func(s *msi.SummaryInfo) map[int]string {
 		out := map[int]string{}
 		if s != nil {
-			for _, r := range s.textRows() {
+			for _, r := range s.TextRows() {
 				out[r.PID] = r.Value
 			}
 		}
@@ -319,21 +338,18 @@ func (d *Delta) diffSummary() {
 	}
 }
 
-// SummaryPropertyName names a summary information PID ("Title", "PID 42").
-func SummaryPropertyName(pid int) string {
-	names := map[int]string{PIDCodepage: "Codepage", PIDTitle: "Title", PIDSubject: "Subject", PIDAuthor: "Author",
-		PIDKeywords: "Keywords", PIDComments: "Comments", PIDTemplate: "Template", PIDLastSavedBy: "LastSavedBy",
-		PIDRevisionNumber: "RevisionNumber", PIDEditTime: "EditTime", PIDLastPrinted: "LastPrinted", PIDCreated: "Created",
-		PIDLastSaved: "LastSaved", PIDPageCount: "PageCount", PIDWordCount: "WordCount", PIDCharCount: "CharCount",
-		PIDThumbnail: "Thumbnail", PIDAppName: "AppName", PIDSecurity: "Security"}
-	if n, ok := names[pid]; ok {
-		return n
-	}
-	return "PID " + strconv.Itoa(pid)
-}
-
 // lookupTable returns the named table of db, or nil.
-func lookupTable(db *Database, name string) *Table {
+func lookupTable(db *msi.Database, name string) *msi.Table {
 	t, _ := db.Table(name)
 	return t
+}
+
+// readStream reads a root stream of db whole (a binary cell's data).
+func readStream(db *msi.Database, name string) ([]byte, error) {
+	r, _, err := db.OpenStream(name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
 }

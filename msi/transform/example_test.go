@@ -1,4 +1,4 @@
-package msi_test
+package transform_test
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"log"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/transform"
 )
 
 // exampleDB is a database with a Property table.
@@ -26,7 +27,7 @@ func exampleDB(props ...string) *msi.Database {
 func ExampleDiff() {
 	old := exampleDB("ProductVersion", "1.0.0", "Obsolete", "yes")
 	new := exampleDB("ProductVersion", "1.0.1", "Added", "1")
-	d, err := msi.Diff(old, new)
+	d, err := transform.Diff(old, new)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -50,30 +51,40 @@ func ExampleDiff() {
 func ExampleTransform_Apply() {
 	old := exampleDB("ProductVersion", "1.0.0")
 	new := exampleDB("ProductVersion", "1.0.1")
-	d, err := msi.Diff(old, new)
+	d, err := transform.Diff(old, new)
 	if err != nil {
 		log.Fatal(err)
 	}
 	// Write the difference as an .mst file, then read it back.
 	var mst bytes.Buffer
-	if err := d.WriteTransform(&mst, msi.TransformOptions{Suppress: msi.IgnoreUpdateMissingRow}); err != nil {
+	if err := d.WriteTransform(&mst, transform.Options{Validation: transform.Validation{Ignore: transform.IgnoreUpdateMissingRow}}); err != nil {
 		log.Fatal(err)
 	}
 	p, err := msi.NewPackage(bytes.NewReader(mst.Bytes()), int64(mst.Len()), "update.mst")
 	if err != nil {
 		log.Fatal(err)
 	}
-	tr, err := p.Transform()
+	tr, err := transform.Open(p)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(p.Kind(), tr.Tables(), tr.SuppressedErrors() == msi.IgnoreUpdateMissingRow)
+	fmt.Println(p.Kind(), tr.Tables(), tr.Validation().Ignore == transform.IgnoreUpdateMissingRow)
 	if err := tr.Apply(old); err != nil {
 		log.Fatal(err)
 	}
-	row, _ := dbTable(old, "Property").Lookup("ProductVersion")
+	props, err := old.Table("Property")
+	if err != nil {
+		log.Fatal(err)
+	}
+	row, _ := props.Lookup("ProductVersion")
 	fmt.Println(row.String("Value"))
 	// Output:
 	// transform [Property] true
 	// 1.0.1
+}
+
+func ExampleValidationOf() {
+	s := &msi.SummaryInfo{CharCount: 0x0922_001F} // what WiX writes by default
+	fmt.Println(transform.ValidationOf(s))
+	// Output: MSITRANSFORM_VALIDATE_PRODUCT|MSITRANSFORM_VALIDATE_UPDATEVERSION|MSITRANSFORM_VALIDATE_NEWEQUALBASEVERSION|MSITRANSFORM_VALIDATE_UPGRADECODE|MSITRANSFORM_ERROR_ADDEXISTINGROW|MSITRANSFORM_ERROR_DELMISSINGROW|MSITRANSFORM_ERROR_ADDEXISTINGTABLE|MSITRANSFORM_ERROR_DELMISSINGTABLE|MSITRANSFORM_ERROR_UPDATEMISSINGROW
 }

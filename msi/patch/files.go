@@ -1,4 +1,4 @@
-package msi
+package patch
 
 import (
 	"bytes"
@@ -8,13 +8,18 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/internal/deliver"
+	"github.com/msikit/msikit/msi/internal/names"
+	"github.com/msikit/msikit/msi/transform"
 )
 
-// PatchFile is one member of a patch's cabinets, named from the File rows
+// File is one member of a patch's cabinets, named from the File rows
 // of the transform pair whose Media rows point to its cabinet.
-type PatchFile struct {
+type File struct {
 	// Transform is the pair the file belongs to (its first transform's
 	// storage name).
 	Transform string
@@ -47,28 +52,35 @@ type PatchFile struct {
 	DeltaFormat string
 	// Base is, with a target, the target's file the patch replaces or
 	// the delta applies to (nil for a file the patch adds).
-	Base *File
+	Base *msi.File
+}
+
+// size is how many bytes the file has: its File row's size, or its
+// member's when no row names it.
+func (f *File) size() int64 {
+	if !f.Named && f.Member != nil {
+		return f.Member.Size
+	}
+	return f.Size
 }
 
 // Name is the long name, or the key when no row names the member.
-func (f *PatchFile) Name() string {
+func (f *File) Name() string {
 	if f.LongName != "" {
 		return f.LongName
 	}
 	return f.Key
 }
 
-// PatchFileOptions chooses what Patch.Files lists.
-type PatchFileOptions struct {
+// FileOptions chooses what Patch.Files lists.
+type FileOptions struct {
 	// Target, when set, is the package the patch is applied to: only the
 	// transforms that validate against it are used, after being applied
 	// to its tables, so that every file gets its full place in Layout.
-	Target *Package
-	Layout Layout
+	Target *msi.Package
+	Layout msi.Layout
 	// ShortNames and Flat: see FileOptions.
 	ShortNames, Flat bool
-	// CabinetOptions are passed to the cabinet reader.
-	CabinetOptions []cab.Option
 }
 
 // Delta formats, the signatures binary deltas start with.
@@ -77,13 +89,10 @@ const (
 	DeltaPA30 = "PA30" // msdelta.dll
 )
 
-// ErrNotApplicable means the patch does not apply to the target given.
-var ErrNotApplicable = errors.New("patch does not apply")
-
 // fileRow gathers what the transforms of a pair say about one File row.
 type fileRow struct {
 	key       string
-	vals      map[string]Value
+	vals      map[string]msi.Value
 	inserted  bool
 	patchSeq  int // sequence of the delta, from a Patch row
 	patchRow  bool
@@ -93,7 +102,7 @@ type fileRow struct {
 func (r *fileRow) str(col string) string { return r.vals[col].Text() }
 func (r *fileRow) num(col string) (int, bool) {
 	v, ok := r.vals[col]
-	if !ok || v.Kind != Integer {
+	if !ok || v.Kind != msi.Integer {
 		return 0, false
 	}
 	return int(v.Int), true
@@ -105,23 +114,23 @@ func (r *fileRow) num(col string) (int, bool) {
 type pairRows struct {
 	files   map[string]*fileRow
 	order   []string
-	media   []*Media // the companion's Media rows: the patch's cabinets
+	media   []*msi.Media // the companion's Media rows: the patch's cabinets
 	dirs    map[string]string
 	compDir map[string]string
 }
 
-func collectPair(changes ...[]TableChange) *pairRows {
+func collectPair(changes ...[]transform.TableChange) *pairRows {
 	pr := &pairRows{files: map[string]*fileRow{}, dirs: map[string]string{}, compDir: map[string]string{}}
 	for n, cs := range changes {
 		for _, c := range cs {
 			switch c.Table {
 			case "File":
-				for _, list := range [][]RowChange{c.Inserted, c.Updated} {
+				for _, list := range [][]transform.RowChange{c.Inserted, c.Updated} {
 					for _, rc := range list {
 						key := rc.KeyText()
 						fr, ok := pr.files[key]
 						if !ok {
-							fr = &fileRow{key: key, vals: map[string]Value{}}
+							fr = &fileRow{key: key, vals: map[string]msi.Value{}}
 							pr.files[key] = fr
 							pr.order = append(pr.order, key)
 						}
@@ -144,7 +153,7 @@ func collectPair(changes ...[]TableChange) *pairRows {
 					seq, _ := rc.Get("Sequence")
 					fr, ok := pr.files[key.Text()]
 					if !ok {
-						fr = &fileRow{key: key.Text(), vals: map[string]Value{}}
+						fr = &fileRow{key: key.Text(), vals: map[string]msi.Value{}}
 						pr.files[key.Text()] = fr
 						pr.order = append(pr.order, key.Text())
 					}
@@ -152,7 +161,7 @@ func collectPair(changes ...[]TableChange) *pairRows {
 				}
 			case "Media":
 				for _, rc := range c.Inserted {
-					m := &Media{}
+					m := &msi.Media{}
 					if v, ok := rc.Get("DiskId"); ok {
 						m.DiskID = int(v.Int)
 					}
@@ -174,7 +183,7 @@ func collectPair(changes ...[]TableChange) *pairRows {
 					pr.dirs[rc.KeyText()] = parent.Text() + "\x00" + def.Text()
 				}
 			case "Component":
-				for _, rc := range append(append([]RowChange(nil), c.Inserted...), c.Updated...) {
+				for _, rc := range append(append([]transform.RowChange(nil), c.Inserted...), c.Updated...) {
 					if d, ok := rc.Get("Directory_"); ok {
 						pr.compDir[rc.KeyText()] = d.Text()
 					}
@@ -191,17 +200,17 @@ func collectPair(changes ...[]TableChange) *pairRows {
 // left out.
 func (pr *pairRows) dirPath(key string) string {
 	var parts []string
-	for depth := 0; key != "" && depth < maxDirectoryDepth; depth++ {
+	for depth := 0; key != "" && depth < names.MaxDepth; depth++ {
 		row, ok := pr.dirs[key]
 		if !ok {
 			break
 		}
 		parent, def, _ := strings.Cut(row, "\x00")
-		d := parseDefaultDir(def)
+		d := names.ParseDefaultDir(def)
 		if parent == "" || parent == key {
 			break // the root, TARGETDIR: the layout's root
 		}
-		if d.SourceLong != "" && checkName(d.SourceLong) == nil {
+		if d.SourceLong != "" && names.Check(d.SourceLong) == nil {
 			parts = append([]string{d.SourceLong}, parts...)
 		}
 		key = parent
@@ -214,58 +223,58 @@ func (pr *pairRows) dirPath(key string) string {
 // Without a target, names come from the File rows the transforms insert
 // or update; with one, from the target's tables with the transforms that
 // validate applied (ErrNotApplicable when none does).
-func (pt *Patch) Files(o PatchFileOptions) ([]*PatchFile, error) {
+func (pt *Patch) Files(o FileOptions) ([]*File, error) {
 	if o.Target == nil {
-		return pt.pairsFiles(pt.Transforms, nil, nil, nil, o.CabinetOptions)
+		return pt.pairsFiles(pt.Transforms, nil, nil, nil)
 	}
 	db, err := o.Target.Database()
 	if err != nil {
 		return nil, err
 	}
-	files, _, err := pt.applyTo(db, o.Target.Name(), FileOptions{Layout: o.Layout, ShortNames: o.ShortNames, Flat: o.Flat}, o.CabinetOptions)
+	files, _, err := pt.applyTo(db, o.Target.Name(), msi.FileOptions{Layout: o.Layout, ShortNames: o.ShortNames, Flat: o.Flat})
 	return files, err
 }
 
 // applyTo applies the transforms that validate against db to it and
 // lists the patch's files with their places in db's layout before and
 // after. It returns the names of the transforms applied.
-func (pt *Patch) applyTo(db *Database, target string, fo FileOptions, opts []cab.Option) ([]*PatchFile, []string, error) {
+func (pt *Patch) applyTo(db *msi.Database, target string, fo msi.FileOptions) ([]*File, []string, error) {
 	// A database without a Property table has no identity to validate:
 	// Check says why nothing applies.
-	pi, err := ReadProductInfo(db)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	pi, err := msi.ReadProductInfo(db)
+	if err != nil && !errors.Is(err, msi.ErrNotFound) {
 		return nil, nil, err
 	}
 	a := pt.Check(pi)
 	if !a.Applies {
-		return nil, nil, pt.pkg.errorf("", fmt.Errorf("%w to %s: %s", ErrNotApplicable, target, strings.Join(a.why(), "; ")))
+		return nil, nil, pkgError(pt.pkg, "", fmt.Errorf("%w to %s: %s", ErrNotApplicable, target, strings.Join(a.why(), "; ")))
 	}
-	var pairs []*PatchTransform
+	var pairs []*Pair
 	for _, t := range pt.Transforms {
 		if t.Check(pi).Applies {
 			pairs = append(pairs, t)
 		}
 	}
-	before, err := FileList(db, fo)
+	before, err := msi.FileList(db, fo)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", target, err)
 	}
 	// Each transform's rows decode with the layouts of the tables it
 	// changes as they are before it is applied.
-	changes := make([][]TableChange, len(pairs))
+	changes := make([][]transform.TableChange, len(pairs))
 	for i, t := range pairs {
 		if changes[i], err = t.Transform.ChangesFor(db); err != nil {
 			return nil, nil, err
 		}
 		if err := t.Transform.Apply(db); err != nil {
-			return nil, nil, pt.pkg.errorf("transform "+quoteName(t.Name), err)
+			return nil, nil, pkgError(pt.pkg, "transform "+quoteName(t.Name), err)
 		}
 	}
-	after, err := FileList(db, fo)
+	after, err := msi.FileList(db, fo)
 	if err != nil {
-		return nil, nil, pt.pkg.errorf("patched "+target, err)
+		return nil, nil, pkgError(pt.pkg, "patched "+target, err)
 	}
-	files, err := pt.pairsFiles(pairs, changes, byKey(before), byKey(after), opts)
+	files, err := pt.pairsFiles(pairs, changes, byKey(before), byKey(after))
 	var names []string
 	for _, t := range pairs {
 		names = append(names, t.Name)
@@ -276,10 +285,10 @@ func (pt *Patch) applyTo(db *Database, target string, fo FileOptions, opts []cab
 // pairsFiles lists the files of the pairs. changes, when given, are the
 // transforms' changes decoded against the target; targetFiles and
 // patchedFiles its files before and after, by key.
-func (pt *Patch) pairsFiles(pairs []*PatchTransform, changes [][]TableChange, targetFiles, patchedFiles map[string]*File, opts []cab.Option) ([]*PatchFile, error) {
-	var out []*PatchFile
+func (pt *Patch) pairsFiles(pairs []*Pair, changes [][]transform.TableChange, targetFiles, patchedFiles map[string]*msi.File) ([]*File, error) {
+	var out []*File
 	for i, t := range pairs {
-		cs := [][]TableChange{nil}
+		cs := [][]transform.TableChange{nil}
 		if changes != nil {
 			cs[0] = changes[i]
 		} else {
@@ -289,7 +298,7 @@ func (pt *Patch) pairsFiles(pairs []*PatchTransform, changes [][]TableChange, ta
 			cs = append(cs, t.Companion.Changes())
 		}
 		pr := collectPair(cs...)
-		files, err := pt.pairFiles(t, pr, opts)
+		files, err := pt.pairFiles(t, pr)
 		if err != nil {
 			return nil, err
 		}
@@ -313,8 +322,8 @@ func (pt *Patch) pairsFiles(pairs []*PatchTransform, changes [][]TableChange, ta
 	return out, nil
 }
 
-func byKey(files []*File) map[string]*File {
-	m := make(map[string]*File, len(files))
+func byKey(files []*msi.File) map[string]*msi.File {
+	m := make(map[string]*msi.File, len(files))
 	for _, f := range files {
 		m[f.Key] = f
 	}
@@ -333,29 +342,34 @@ func (a *Applicability) why() []string {
 
 // pairFiles opens the cabinets the pair's Media rows name and matches
 // their members with the pair's File rows.
-func (pt *Patch) pairFiles(t *PatchTransform, pr *pairRows, opts []cab.Option) ([]*PatchFile, error) {
-	var out []*PatchFile
+func (pt *Patch) pairFiles(t *Pair, pr *pairRows) ([]*File, error) {
+	var out []*File
 	seen := map[string]bool{}
 	for _, m := range pr.media {
-		stream, ok := pt.pkg.embeddedStream(m.CabinetName())
+		stream, ok := streamName(pt.pkg, m.CabinetName())
 		if !m.Embedded() || !ok {
-			return nil, pt.pkg.errorf("transform "+quoteName(t.PatchName), fmt.Errorf("%w: media %d: cabinet %q is not a stream of the patch", ErrFormat, m.DiskID, m.Cabinet))
+			return nil, pkgError(pt.pkg, "transform "+quoteName(t.PatchName), fmt.Errorf("%w: media %d: cabinet %q is not a stream of the patch", msi.ErrFormat, m.DiskID, m.Cabinet))
 		}
 		if seen[strings.ToLower(stream)] {
 			continue
 		}
 		seen[strings.ToLower(stream)] = true
-		members, err := pt.cabinetMembers(stream, opts)
+		c, err := pt.members(stream)
 		if err != nil {
 			return nil, err
 		}
-		for _, mb := range members {
-			f := &PatchFile{Transform: t.Name, Key: mb.cf.Name, Cabinet: stream, Member: mb.cf, DeltaFormat: mb.delta, Delta: mb.delta != ""}
-			if fr, ok := pr.files[mb.cf.Name]; ok && pr.cabinetOf(fr) == m {
+		var members []*cab.File
+		if c.rc != nil {
+			members = c.rc.File
+		}
+		for _, cf := range members {
+			delta := c.deltas[cf]
+			f := &File{Transform: t.Name, Key: cf.Name, Cabinet: stream, Member: cf, DeltaFormat: delta, Delta: delta != ""}
+			if fr, ok := pr.files[cf.Name]; ok && pr.cabinetOf(fr) == m {
 				f.Named = true
 				f.LongName, f.ShortName = "", ""
 				if n := fr.str("FileName"); n != "" {
-					f.ShortName, f.LongName = splitShortLong(n)
+					f.ShortName, f.LongName = names.SplitShortLong(n)
 				}
 				if s, ok := fr.num("FileSize"); ok {
 					f.Size = int64(s)
@@ -379,7 +393,7 @@ func (pt *Patch) pairFiles(t *PatchTransform, pr *pairRows, opts []cab.Option) (
 
 // cabinetOf finds the patch media holding a row's member: the delta's
 // sequence for a Patch row, else the row's sequence.
-func (pr *pairRows) cabinetOf(fr *fileRow) *Media {
+func (pr *pairRows) cabinetOf(fr *fileRow) *msi.Media {
 	seq, ok := fr.num("Sequence")
 	if fr.patchRow {
 		seq, ok = fr.patchSeq, true
@@ -393,83 +407,150 @@ func (pr *pairRows) cabinetOf(fr *fileRow) *Media {
 	return mediaFor(pr.media, seq)
 }
 
-type member struct {
-	cf    *cab.File
-	delta string
-}
-
 // maxPatchCabinetMembers bounds the members listed from one cabinet: a
 // CFHEADER counts them in 16 bits.
 const maxPatchCabinetMembers = 65535
 
-// cabinetMembers lists a cabinet stream's members and tells the binary
-// deltas among them by their first bytes. A header-only cabinet (WiX
-// writes 36-byte ones for patches without files) has no members.
-func (pt *Patch) cabinetMembers(stream string, opts []cab.Option) ([]member, error) {
-	r, closeFn, err := pt.openCabinetStream(stream, opts)
-	if errors.Is(err, cab.ErrEmpty) {
-		return nil, nil
+// cabinet is one of the patch's cabinets, opened once for Files and
+// ReadFiles: its reader (nil for a header-only cabinet, which has no
+// members) and the binary deltas among its members, once scanned.
+type cabinet struct {
+	rc     *cab.ReadCloser
+	deltas map[*cab.File]string
+}
+
+// cabinet opens the cabinet stream the first time it is asked for.
+func (pt *Patch) cabinet(stream string) (*cabinet, error) {
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if c, ok := pt.cabs[stream]; ok {
+		return c, nil
 	}
+	c, err := pt.openCabinet(stream, pt.opts)
 	if err != nil {
 		return nil, err
 	}
-	defer closeFn()
-	if len(r.File) > maxPatchCabinetMembers {
-		return nil, pt.pkg.errorf("cabinet "+quoteName(stream), fmt.Errorf("%w: %d members", ErrFormat, len(r.File)))
+	if pt.cabs == nil {
+		pt.cabs = map[string]*cabinet{}
 	}
-	heads := map[*cab.File]string{}
-	err = r.Extract(nil, 1, func(cf *cab.File, content io.Reader) error {
+	pt.cabs[stream] = c
+	return c, nil
+}
+
+// openCabinet opens a cabinet stream of the patch. A header-only cabinet
+// (WiX writes 36-byte ones for patches without files) has no members.
+func (pt *Patch) openCabinet(stream string, opts []cab.Option) (*cabinet, error) {
+	rc, err := pt.pkg.OpenCabinet(&msi.Media{Cabinet: "#" + stream}, opts...)
+	if errors.Is(err, cab.ErrEmpty) {
+		return &cabinet{}, nil
+	}
+	if err != nil {
+		return nil, pkgError(pt.pkg, "cabinet "+quoteName(stream), err)
+	}
+	if len(rc.File) > maxPatchCabinetMembers {
+		rc.Close()
+		return nil, pkgError(pt.pkg, "cabinet "+quoteName(stream), fmt.Errorf("%w: %d members", msi.ErrFormat, len(rc.File)))
+	}
+	return &cabinet{rc: rc}, nil
+}
+
+func (pt *Patch) closeCabinets() {
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	for _, c := range pt.cabs {
+		if c.rc != nil {
+			c.rc.Close()
+		}
+	}
+	pt.cabs = nil
+}
+
+// members lists a cabinet's members and tells the binary deltas among
+// them by their first bytes, reading each folder once, the first time.
+func (pt *Patch) members(stream string) (*cabinet, error) {
+	c, err := pt.cabinet(stream)
+	if err != nil || c.rc == nil {
+		return c, err
+	}
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if c.deltas != nil {
+		return c, nil
+	}
+	deltas := map[*cab.File]string{}
+	jobs := make([]deliver.Job[*cab.File], len(c.rc.File))
+	for i, cf := range c.rc.File {
+		jobs[i] = deliver.Job[*cab.File]{Item: cf, Member: cf}
+	}
+	fails := deliver.Cabinet(&c.rc.Reader, jobs, 1, func(_ *cab.File, cf *cab.File, content io.Reader) error {
 		var sig [4]byte
 		if n, _ := io.ReadFull(content, sig[:]); n == 4 {
 			switch s := string(sig[:]); s {
 			case DeltaPA19, DeltaPA30:
-				heads[cf] = s
+				deltas[cf] = s
 			}
 		}
-		_, err := io.Copy(io.Discard, content)
-		return err
+		return nil
 	})
-	if err != nil {
-		return nil, pt.pkg.errorf("cabinet "+quoteName(stream), err)
-	}
-	out := make([]member, 0, len(r.File))
-	for _, cf := range r.File {
-		out = append(out, member{cf: cf, delta: heads[cf]})
-	}
-	return out, nil
-}
-
-func (pt *Patch) openCabinetStream(stream string, opts []cab.Option) (*cab.Reader, func(), error) {
-	ra, size, err := pt.pkg.streamReaderAt(stream)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := cab.NewReader(ra, size, opts...)
-	if err != nil {
-		ra.Close()
-		if errors.Is(err, cab.ErrEmpty) {
-			return nil, nil, err
+	if len(fails) > 0 {
+		errs := make([]error, len(fails))
+		for i, f := range fails {
+			errs[i] = &cab.FileError{File: f.Item, Err: f.Err}
 		}
-		return nil, nil, pt.pkg.errorf("cabinet "+quoteName(stream), err)
+		return nil, pkgError(pt.pkg, "cabinet "+quoteName(stream), errors.Join(errs...))
 	}
-	return r, func() { ra.Close() }, nil
+	c.deltas = deltas
+	return c, nil
 }
 
-// ErrDelta means a file's bytes are a binary delta against the installed
-// file, which this package does not decode.
-var ErrDelta = errors.New("binary delta, not the file's bytes")
+// streamName finds a root stream by name, ignoring case as Windows does
+// for the Cabinet column.
+func streamName(p *msi.Package, name string) (string, bool) {
+	if p.HasStream(name) {
+		return name, true
+	}
+	for _, s := range p.Streams() {
+		if strings.EqualFold(s.Name, name) {
+			return s.Name, true
+		}
+	}
+	return "", false
+}
+
+// mediaFor finds the disk whose sequence range holds seq: the first with
+// a LastSequence at or above it.
+func mediaFor(media []*msi.Media, seq int) *msi.Media {
+	i := sort.Search(len(media), func(i int) bool { return media[i].LastSequence >= seq })
+	if i < len(media) {
+		return media[i]
+	}
+	return nil
+}
 
 // ReadFiles delivers the bytes of patch files (from Files) to fn, cabinet
-// by cabinet. A delta is never delivered as if whole: it gets a
-// *PatchFileError wrapping ErrDelta. Errors are collected and returned
-// joined, each naming its file.
-func (pt *Patch) ReadFiles(files []*PatchFile, opts []cab.Option, fn func(f *PatchFile, r io.Reader) error) error {
-	var errs []error
-	byCab := map[string][]*PatchFile{}
+// by cabinet, each folder decoded once; fn may be called concurrently
+// when o.Workers > 1. A delta is never delivered as if whole: it fails
+// with ErrDelta. With o.CheckSize, a file whose bytes are not its size
+// (the File row's, or the member's for a member no row names) fails with
+// msi.ErrSize. The cabinets are those Files read, unless o.CabinetOptions
+// is set: they are then opened again with those options and the members
+// found by name and place. o.Strict does not apply.
+//
+// It goes on past errors: the error, if any, is a FileErrors, one
+// *FileError per file that could not be read.
+func (pt *Patch) ReadFiles(files []*File, o msi.ReadOptions, fn func(f *File, r io.Reader) error) error {
+	var errs FileErrors
+	var mu sync.Mutex
+	fail := func(f *File, err error) {
+		mu.Lock()
+		errs = append(errs, &FileError{File: f, Err: err})
+		mu.Unlock()
+	}
+	byCab := map[string][]*File{}
 	var order []string
 	for _, f := range files {
 		if f.Delta {
-			errs = append(errs, &PatchFileError{File: f, Err: fmt.Errorf("%w (%s) for %s", ErrDelta, f.DeltaFormat, f.Key)})
+			fail(f, fmt.Errorf("%w (%s) for %s", ErrDelta, f.DeltaFormat, f.Key))
 			continue
 		}
 		if _, ok := byCab[f.Cabinet]; !ok {
@@ -479,84 +560,79 @@ func (pt *Patch) ReadFiles(files []*PatchFile, opts []cab.Option, fn func(f *Pat
 	}
 	for _, stream := range order {
 		want := byCab[stream]
-		r, closeFn, err := pt.openCabinetStream(stream, opts)
+		var c *cabinet
+		var err error
+		if o.CabinetOptions != nil {
+			if c, err = pt.openCabinet(stream, o.CabinetOptions); err == nil && c.rc != nil {
+				defer c.rc.Close()
+			}
+		} else {
+			c, err = pt.cabinet(stream)
+		}
+		if err == nil && c.rc == nil {
+			err = fmt.Errorf("%w: cabinet %s has no members", msi.ErrMissingSource, stream)
+		}
 		if err != nil {
 			for _, f := range want {
-				errs = append(errs, &PatchFileError{File: f, Err: err})
+				fail(f, err)
 			}
 			continue
 		}
-		// The members listed by Files belong to another reader of the
-		// same stream: find them again by name and place.
+		// Members Files listed from this reader are found as they are;
+		// others by name and place.
 		type place struct {
 			name   string
 			folder int
 			offset int64
 		}
-		here := map[place]*cab.File{}
-		for _, cf := range r.File {
-			here[place{cf.Name, cf.Folder, cf.Offset}] = cf
+		here := map[*cab.File]bool{}
+		byPlace := map[place]*cab.File{}
+		for _, cf := range c.rc.File {
+			here[cf] = true
+			byPlace[place{cf.Name, cf.Folder, cf.Offset}] = cf
 		}
-		users := map[*cab.File][]*PatchFile{}
-		var sel []*cab.File
+		var jobs []deliver.Job[*File]
 		for _, f := range want {
-			cf, ok := here[place{f.Member.Name, f.Member.Folder, f.Member.Offset}]
-			if !ok {
-				errs = append(errs, &PatchFileError{File: f, Err: fmt.Errorf("%w: not in cabinet %s", ErrMissingSource, stream)})
+			cf := f.Member
+			if !here[cf] {
+				cf = byPlace[place{f.Member.Name, f.Member.Folder, f.Member.Offset}]
+			}
+			if cf == nil {
+				fail(f, fmt.Errorf("%w: not in cabinet %s", msi.ErrMissingSource, stream))
 				continue
 			}
-			if users[cf] == nil {
-				sel = append(sel, cf)
-			}
-			users[cf] = append(users[cf], f)
+			jobs = append(jobs, deliver.Job[*File]{Item: f, Member: cf})
 		}
-		err = r.Extract(sel, 1, func(cf *cab.File, content io.Reader) error {
-			us := users[cf]
+		fails := deliver.Cabinet(&c.rc.Reader, jobs, o.Workers, func(f *File, cf *cab.File, content io.Reader) error {
 			var head [4]byte
 			n, _ := io.ReadFull(content, head[:])
 			if s := string(head[:n]); s == DeltaPA19 || s == DeltaPA30 {
-				for _, f := range us {
-					errs = append(errs, &PatchFileError{File: f, Err: fmt.Errorf("%w (%s)", ErrDelta, s)})
-				}
+				fail(f, fmt.Errorf("%w (%s)", ErrDelta, s))
 				return nil
 			}
-			body := io.MultiReader(bytes.NewReader(head[:n]), content)
-			if len(us) == 1 {
-				return fn(us[0], body)
+			var r io.Reader = io.MultiReader(bytes.NewReader(head[:n]), content)
+			if o.CheckSize {
+				r = deliver.CheckSize(r, f.size(), msi.ErrSize)
 			}
-			b, err := io.ReadAll(body)
-			if err != nil {
-				return err
-			}
-			for _, f := range us {
-				if err := fn(f, bytes.NewReader(b)); err != nil {
-					return err
-				}
-			}
-			return nil
+			return fn(f, r)
 		})
-		for _, e := range unjoin(err) {
-			var fe *cab.FileError
-			if errors.As(e, &fe) {
-				for _, f := range users[fe.File] {
-					errs = append(errs, &PatchFileError{File: f, Err: pt.pkg.errorf("cabinet "+quoteName(stream), fe.Err)})
-				}
-				continue
-			}
-			errs = append(errs, pt.pkg.errorf("cabinet "+quoteName(stream), e))
+		for _, x := range fails {
+			fail(x.Item, pkgError(pt.pkg, "cabinet "+quoteName(stream), x.Err))
 		}
-		closeFn()
 	}
-	return errors.Join(errs...)
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
 }
 
-// PatchFileError is the error of one patch file.
-type PatchFileError struct {
-	File *PatchFile
+// FileError is the error of one patch file.
+type FileError struct {
+	File *File
 	Err  error
 }
 
-func (e *PatchFileError) Error() string {
+func (e *FileError) Error() string {
 	name := e.File.Key
 	if e.File.Path != "" {
 		name += " (" + e.File.Path + ")"
@@ -564,4 +640,25 @@ func (e *PatchFileError) Error() string {
 	return name + ": " + e.Err.Error()
 }
 
-func (e *PatchFileError) Unwrap() error { return e.Err }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// FileErrors is the error ReadFiles returns: one *FileError per file that
+// could not be read, in the order met. Range over it to report each.
+type FileErrors []*FileError
+
+func (e FileErrors) Error() string {
+	s := make([]string, len(e))
+	for i, fe := range e {
+		s[i] = fe.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// Unwrap gives the errors to errors.Is and errors.As.
+func (e FileErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, fe := range e {
+		out[i] = fe
+	}
+	return out
+}

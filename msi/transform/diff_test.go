@@ -1,10 +1,11 @@
-package msi_test
+package transform_test
 
 import (
 	"bytes"
 	"testing"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/transform"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -47,8 +48,8 @@ func TestDiffSummaryDecodesStrings(t *testing.T) {
 		require.NoError(t, err)
 		db, err := b.Database()
 		require.NoError(t, err)
-		d, err := msi.Diff(da, db)
+		d, err := transform.Diff(da, db)
 		require.NoError(t, err)
-		assert.Equal(t, []msi.SummaryChange{{PID: msi.PIDAuthor, Old: c.old, New: c.new}}, d.Summary, "code page %d", c.cp)
+		assert.Equal(t, []transform.SummaryChange{{PID: msi.PIDAuthor, Old: c.old, New: c.new}}, d.Summary, "code page %d", c.cp)
 	}
 }

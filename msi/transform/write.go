@@ -1,27 +1,24 @@
-package msi
+package transform
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
 	"sort"
 
 	"github.com/msikit/msikit/internal/cfb"
+	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/internal/streamname"
 	"github.com/msikit/msikit/msi/internal/stringpool"
 	"github.com/msikit/msikit/msi/internal/tablecodec"
 )
 
-// TransformOptions are the summary information of a transform to write.
-type TransformOptions struct {
-	// Validation is the set of MSITRANSFORM_VALIDATE_* conditions the
-	// installer checks before applying the transform (the upper word of
-	// its Character Count).
-	Validation uint16
-	// Suppress is the set of error conditions ignored when it is applied
-	// (the lower word).
-	Suppress TransformErrors
+// Options are the summary information of a transform to write.
+type Options struct {
+	// Validation is what the installer checks before applying the
+	// transform, and the errors it ignores when it applies it: the
+	// summary's Character Count.
+	Validation Validation
 	// NoSummary writes no summary information stream.
 	NoSummary bool
 }
@@ -30,10 +27,10 @@ type TransformOptions struct {
 // the transform class ID, holding the transform's string pool, a stream
 // per changed table, the data of the binary cells it sets, and summary
 // information describing the two databases (see Embed).
-func (d *Delta) WriteTransform(w io.Writer, opts TransformOptions) error {
+func (d *Delta) WriteTransform(w io.Writer, opts Options) error {
 	b := cfb.New()
 	root := b.Root()
-	root.SetCLSID(cfb.MustParseCLSID(CLSIDTransform))
+	root.SetCLSID(cfb.MustParseCLSID(msi.CLSIDTransform))
 	err := d.writeStreams(opts, func(name string, data []byte) error {
 		if err := root.AddStream(streamname.Stored(name), data); err != nil {
 			return fmt.Errorf("transform stream %s: %w", quoteName(name), err)
@@ -59,9 +56,9 @@ func (d *Delta) WriteTransform(w io.Writer, opts TransformOptions) error {
 //
 // Streams that are not binary cells, summary information changes and
 // tables whose columns changed other than by appending cannot be written
-// in a transform: the last is an error (wrapping ErrUnsupported), the
+// in a transform: the last is an error (wrapping msi.ErrUnsupported), the
 // others are left out.
-func (d *Delta) Embed(db *Database, name string, opts TransformOptions) error {
+func (d *Delta) Embed(db *msi.Database, name string, opts Options) error {
 	streams := map[string][]byte{}
 	err := d.writeStreams(opts, func(name string, data []byte) error {
 		streams[name] = data
@@ -70,12 +67,12 @@ func (d *Delta) Embed(db *Database, name string, opts TransformOptions) error {
 	if err != nil {
 		return err
 	}
-	return db.SetStorage(name, CLSIDTransform, streams)
+	return db.SetStorage(name, msi.CLSIDTransform, streams)
 }
 
 // writeStreams builds the transform's streams and gives each, by its
 // decoded name, to add.
-func (d *Delta) writeStreams(opts TransformOptions, add func(name string, data []byte) error) error {
+func (d *Delta) writeStreams(opts Options, add func(name string, data []byte) error) error {
 	for _, c := range d.Tables {
 		if c.Err != nil {
 			return c.Err
@@ -87,7 +84,7 @@ func (d *Delta) writeStreams(opts TransformOptions, add func(name string, data [
 	}
 	pool, data, err := tw.pb.Encode()
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+		return fmt.Errorf("%w: %v", msi.ErrInvalid, err)
 	}
 	if err := add(streamStringPool, pool); err != nil {
 		return err
@@ -96,16 +93,16 @@ func (d *Delta) writeStreams(opts TransformOptions, add func(name string, data [
 		return err
 	}
 	for _, name := range tw.order {
-		if err := add(TableMark+name, tw.encode(tw.streams[name])); err != nil {
+		if err := add(msi.TableMark+name, tw.encode(tw.streams[name])); err != nil {
 			return err
 		}
 	}
 	for _, name := range tw.binaries {
-		var buf bytes.Buffer
-		if err := d.new.WriteStream(&buf, name); err != nil {
+		data, err := readStream(d.new, name)
+		if err != nil {
 			return fmt.Errorf("binary cell stream %s: %w", quoteName(name), err)
 		}
-		if err := add(name, buf.Bytes()); err != nil {
+		if err := add(name, data); err != nil {
 			return err
 		}
 	}
@@ -114,7 +111,7 @@ func (d *Delta) writeStreams(opts TransformOptions, add func(name string, data [
 		if err != nil {
 			return err
 		}
-		if err := add(summaryStream, sb); err != nil {
+		if err := add(msi.SummaryStream, sb); err != nil {
 			return err
 		}
 	}
@@ -125,8 +122,8 @@ func (d *Delta) writeStreams(opts TransformOptions, add func(name string, data [
 // columns it stores, in order.
 type wrec struct {
 	mask  uint16
-	cols  []Column
-	vals  []Value
+	cols  []msi.Column
+	vals  []msi.Value
 	store []int
 }
 
@@ -144,7 +141,7 @@ func (tw *transformWriter) emit(table string, r wrec) {
 	}
 	// Strings are numbered in order of first use, as Windows does.
 	for _, i := range r.store {
-		if r.cols[i].Type.IsString() && r.vals[i].Kind == String {
+		if r.cols[i].Type.IsString() && r.vals[i].Kind == msi.String {
 			tw.pb.Ref(r.vals[i].Str)
 		}
 	}
@@ -159,7 +156,7 @@ func allColumns(n int) []int {
 	return out
 }
 
-func keyColumns(cols []Column) []int {
+func keyColumns(cols []msi.Column) []int {
 	var out []int
 	for i, c := range cols {
 		if c.Type.Key() {
@@ -169,10 +166,10 @@ func keyColumns(cols []Column) []int {
 	return out
 }
 
-func (tw *transformWriter) insert(table string, cols []Column, vals []Value) {
+func (tw *transformWriter) insert(table string, cols []msi.Column, vals []msi.Value) {
 	tw.emit(table, wrec{mask: uint16(len(cols))<<8 | tablecodec.MaskInsert, cols: cols, vals: vals, store: allColumns(len(cols))})
 	for i, c := range cols {
-		if c.Type.IsBinary() && vals[i].Kind == Stream {
+		if c.Type.IsBinary() && vals[i].Kind == msi.Stream {
 			tw.binaries = append(tw.binaries, vals[i].Str)
 		}
 	}
@@ -184,9 +181,9 @@ func (tw *transformWriter) build() error {
 	for _, c := range d.Tables {
 		switch {
 		case c.Added:
-			tw.emit(tablesTable, wrec{mask: 1<<8 | tablecodec.MaskInsert, cols: tablesColumns, vals: []Value{StringValue(c.Table)}, store: []int{0}})
+			tw.emit(tablesTable, wrec{mask: 1<<8 | tablecodec.MaskInsert, cols: tablesColumns, vals: []msi.Value{msi.StringValue(c.Table)}, store: []int{0}})
 		case c.Dropped:
-			tw.emit(tablesTable, wrec{mask: 0, cols: tablesColumns, vals: []Value{StringValue(c.Table)}, store: []int{0}})
+			tw.emit(tablesTable, wrec{mask: 0, cols: tablesColumns, vals: []msi.Value{msi.StringValue(c.Table)}, store: []int{0}})
 		}
 	}
 	for _, c := range d.Tables {
@@ -196,7 +193,7 @@ func (tw *transformWriter) build() error {
 		for _, col := range c.NewColumns {
 			// Windows leaves the number null: the reader numbers added
 			// columns after the existing ones.
-			vals := []Value{StringValue(c.Table), {}, StringValue(col.Name), IntValue(int32(int16(col.Type)))}
+			vals := []msi.Value{msi.StringValue(c.Table), {}, msi.StringValue(col.Name), msi.IntValue(int32(int16(col.Type)))}
 			tw.emit(columnsTable, wrec{mask: 4<<8 | tablecodec.MaskInsert, cols: transformColumnsColumns, vals: vals, store: []int{0, 1, 2, 3}})
 		}
 	}
@@ -205,13 +202,13 @@ func (tw *transformWriter) build() error {
 			continue
 		}
 		if len(c.Columns) > maxColumns {
-			return fmt.Errorf("%w: table %s has %d columns", ErrUnsupported, c.Table, len(c.Columns))
+			return fmt.Errorf("%w: table %s has %d columns", msi.ErrUnsupported, c.Table, len(c.Columns))
 		}
 		newTable := lookupTable(d.new, c.Table)
 		if newTable == nil {
-			return fmt.Errorf("%w: table %s is not in the new database", ErrInvalid, c.Table)
+			return fmt.Errorf("%w: table %s is not in the new database", msi.ErrInvalid, c.Table)
 		}
-		rows := map[string][]Value{}
+		rows := map[string][]msi.Value{}
 		for _, r := range newTable.Rows {
 			rows[keyString(keyOf(newTable.Columns, r.Values))] = r.Values
 		}
@@ -225,7 +222,7 @@ func (tw *transformWriter) build() error {
 		for _, rc := range c.Updated {
 			full := rows[keyString(rc.Key)]
 			if full == nil {
-				return fmt.Errorf("%w: table %s: updated row %s is not in the new database", ErrInvalid, c.Table, rc.KeyText())
+				return fmt.Errorf("%w: table %s: updated row %s is not in the new database", msi.ErrInvalid, c.Table, rc.KeyText())
 			}
 			var mask uint16
 			store := append([]int(nil), keys...)
@@ -241,7 +238,7 @@ func (tw *transformWriter) build() error {
 				}
 				mask |= 1 << i
 				store = append(store, i)
-				if c.Columns[i].Type.IsBinary() && full[i].Kind == Stream {
+				if c.Columns[i].Type.IsBinary() && full[i].Kind == msi.Stream {
 					tw.binaries = append(tw.binaries, full[i].Str)
 				}
 			}
@@ -265,7 +262,7 @@ func (tw *transformWriter) build() error {
 	return nil
 }
 
-func indexOf(cols []Column, name string) int {
+func indexOf(cols []msi.Column, name string) int {
 	for i, c := range cols {
 		if c.Name == name {
 			return i
@@ -276,8 +273,8 @@ func indexOf(cols []Column, name string) int {
 
 // keyValues rebuilds a full-width row holding a deleted row's key: Diff
 // gives the whole old row, whose key columns lead as in the new layout.
-func keyValues(cols []Column, rc RowChange) []Value {
-	vals := make([]Value, len(cols))
+func keyValues(cols []msi.Column, rc RowChange) []msi.Value {
+	vals := make([]msi.Value, len(cols))
 	k := 0
 	for i, c := range cols {
 		if !c.Type.Key() {
@@ -294,16 +291,16 @@ func keyValues(cols []Column, rc RowChange) []Value {
 }
 
 // textValue turns a key's text back into a cell of the column's type.
-func textValue(c Column, s string) Value {
+func textValue(c msi.Column, s string) msi.Value {
 	if s == "" {
-		return Value{}
+		return msi.Value{}
 	}
 	if c.Type.IsInteger() {
 		var n int64
 		fmt.Sscan(s, &n)
-		return IntValue(int32(n))
+		return msi.IntValue(int32(n))
 	}
-	return StringValue(s)
+	return msi.StringValue(s)
 }
 
 // encode writes records row by row: the mask, then each stored cell.
@@ -327,8 +324,8 @@ func (tw *transformWriter) encode(recs []wrec) []byte {
 // transformSummary describes the transform as MsiCreateTransformSummaryInfo
 // does: the base and the new package's platform, language, product codes
 // and versions, and the conditions.
-func (d *Delta) transformSummary(opts TransformOptions) *SummaryInfo {
-	s := &SummaryInfo{Title: "Transform", Security: 4}
+func (d *Delta) transformSummary(opts Options) *msi.SummaryInfo {
+	s := &msi.SummaryInfo{Title: "Transform", Security: 4}
 	if ns := d.new.Summary; ns != nil {
 		s.Codepage = ns.Codepage
 		s.Subject, s.Author, s.Keywords, s.Comments = ns.Subject, ns.Author, ns.Keywords, ns.Comments
@@ -339,7 +336,7 @@ func (d *Delta) transformSummary(opts TransformOptions) *SummaryInfo {
 		s.Template = os.Template
 		s.PageCount = max(s.PageCount, os.PageCount)
 	}
-	prop := func(db *Database, name string) string {
+	prop := func(db *msi.Database, name string) string {
 		if t := lookupTable(db, "Property"); t != nil {
 			if r, ok := t.Lookup(name); ok {
 				return r.String("Value")
@@ -349,9 +346,9 @@ func (d *Delta) transformSummary(opts TransformOptions) *SummaryInfo {
 	}
 	s.RevisionNumber = prop(d.old, "ProductCode") + prop(d.old, "ProductVersion") + ";" +
 		prop(d.new, "ProductCode") + prop(d.new, "ProductVersion") + ";" + prop(d.old, "UpgradeCode")
-	s.CharCount = int32(uint32(opts.Validation)<<16 | uint32(opts.Suppress))
-	s.Include(PIDCharCount)
-	s.Include(PIDTemplate)
-	s.Include(PIDLastSavedBy)
+	s.CharCount = opts.Validation.CharCount()
+	s.Include(msi.PIDCharCount)
+	s.Include(msi.PIDTemplate)
+	s.Include(msi.PIDLastSavedBy)
 	return s
 }

@@ -1,8 +1,10 @@
-package msi
+package transform
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/msikit/msikit/msi"
 )
 
 // TableChange is what a transform (or a Diff) does to one table.
@@ -12,15 +14,15 @@ type TableChange struct {
 	Dropped bool // the table is removed
 	// Columns is the table's layout after the change, which the rows are
 	// decoded with; nil when it is unknown (see Err).
-	Columns []Column
+	Columns []msi.Column
 	// NewColumns are the columns added (all of them for an added table).
-	NewColumns []Column
+	NewColumns []msi.Column
 	Inserted   []RowChange // whole rows (replacing a row with the same key, if any)
 	Updated    []RowChange // changed cells of existing rows
 	Deleted    []RowChange // rows removed
 	// Err says why the rows could not be decoded: the table's columns are
-	// unknown (ErrNotFound: give the database, see ChangesFor) or its
-	// stream is damaged (ErrFormat). The counts above are then empty.
+	// unknown (msi.ErrNotFound: give the database, see ChangesFor) or its
+	// stream is damaged (msi.ErrFormat). The counts above are then empty.
 	Err error
 }
 
@@ -31,10 +33,10 @@ type RowChange struct {
 	// changed columns for an update, none for a transform's delete (every
 	// column for a Diff's).
 	Columns []string
-	Values  []Value // the new values, parallel to Columns (nil for deletes)
+	Values  []msi.Value // the new values, parallel to Columns (nil for deletes)
 	// Old holds the values before the change, parallel to Columns; only a
 	// Diff knows them.
-	Old []Value
+	Old []msi.Value
 }
 
 // KeyText is the key as one string, its values separated by "/".
@@ -42,13 +44,13 @@ func (r RowChange) KeyText() string { return strings.Join(r.Key, "/") }
 
 // Get returns the new value of the named column and whether the change
 // gives it.
-func (r RowChange) Get(column string) (Value, bool) {
+func (r RowChange) Get(column string) (msi.Value, bool) {
 	for i, c := range r.Columns {
 		if c == column && i < len(r.Values) {
 			return r.Values[i], true
 		}
 	}
-	return Value{}, false
+	return msi.Value{}, false
 }
 
 // Rows is the number of rows the change inserts, updates or deletes.
@@ -57,27 +59,27 @@ func (c TableChange) Rows() int { return len(c.Inserted) + len(c.Updated) + len(
 // Changes decodes the transform's changes, table by table in Tables()
 // order, without the database it applies to: the layout of a table the
 // transform does not add is then taken from the standard Windows Installer
-// schema (StandardColumns). A table outside it, or whose stream does not
+// schema (msi.StandardColumns). A table outside it, or whose stream does not
 // decode with any of its layouts, has Err set and no rows; ChangesFor
 // decodes every table.
 func (t *Transform) Changes() []TableChange {
-	out, _ := t.changes(func(table string) [][]Column { return StandardColumns(table) }, false)
+	out, _ := t.changes(func(table string) [][]msi.Column { return msi.StandardColumns(table) }, false)
 	return out
 }
 
 // ChangesFor decodes the transform's changes with the layouts of the
 // tables of db, the database it applies to (for the tables db lacks, the
 // standard schema). An error says which table does not decode.
-func (t *Transform) ChangesFor(db *Database) ([]TableChange, error) {
-	return t.changes(func(table string) [][]Column {
+func (t *Transform) ChangesFor(db *msi.Database) ([]TableChange, error) {
+	return t.changes(func(table string) [][]msi.Column {
 		if tb := lookupTable(db, table); tb != nil {
-			return [][]Column{tb.Columns}
+			return [][]msi.Column{tb.Columns}
 		}
-		return StandardColumns(table)
+		return msi.StandardColumns(table)
 	}, true)
 }
 
-func (t *Transform) changes(layouts func(string) [][]Column, strict bool) ([]TableChange, error) {
+func (t *Transform) changes(layouts func(string) [][]msi.Column, strict bool) ([]TableChange, error) {
 	var out []TableChange
 	for _, name := range t.order {
 		if name == tablesTable || name == columnsTable {
@@ -151,7 +153,7 @@ func (c *TableChange) add(r record) {
 // layoutFor is a table's layout once the transform's catalog is applied:
 // the transform's own columns for a table it adds, else base followed by
 // the columns it adds.
-func (t *Transform) layoutFor(table string, base []Column) ([]Column, error) {
+func (t *Transform) layoutFor(table string, base []msi.Column) ([]msi.Column, error) {
 	if contains(t.added, table) {
 		if len(t.newColumns[table]) == 0 {
 			return nil, t.errorf("table "+table, formatErr("the transform adds the table without columns"))
@@ -159,7 +161,7 @@ func (t *Transform) layoutFor(table string, base []Column) ([]Column, error) {
 		return numberColumns(nil, t.newColumns[table])
 	}
 	if base == nil {
-		return nil, t.errorf("table "+table, fmt.Errorf("%w: the table's columns are unknown (not a standard table: decode with the database it applies to)", ErrNotFound))
+		return nil, t.errorf("table "+table, fmt.Errorf("%w: the table's columns are unknown (not a standard table: decode with the database it applies to)", msi.ErrNotFound))
 	}
 	cols, err := numberColumns(base, t.newColumns[table])
 	if err != nil {
@@ -170,7 +172,7 @@ func (t *Transform) layoutFor(table string, base []Column) ([]Column, error) {
 
 // decodeTable decodes a table's records with the first of the candidate
 // base layouts that the whole stream decodes with.
-func (t *Transform) decodeTable(table string, bases [][]Column) ([]Column, []record, error) {
+func (t *Transform) decodeTable(table string, bases [][]msi.Column) ([]msi.Column, []record, error) {
 	if contains(t.added, table) || len(bases) == 0 {
 		cols, err := t.layoutFor(table, nil)
 		if err != nil {

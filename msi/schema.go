@@ -102,6 +102,9 @@ var standardTables = map[string][]string{
 	"Upgrade":                        {"UpgradeCode:s38* VersionMin:S20* VersionMax:S20* Language:S255* Attributes:i4* Remove:S255 ActionProperty:s72"},
 	"Verb":                           {"Extension_:s255* Verb:s32* Sequence:I2 Command:L255 Argument:L255"},
 	"_Validation":                    {"Table:s32* Column:s32* Nullable:s4 MinValue:I4 MaxValue:I4 KeyTable:S255 KeyColumn:I2 Category:S32 Set:S255 Description:S255"},
+	// The catalog, which no _Columns row describes.
+	"_Tables":  {"Name:s64*"},
+	"_Columns": {"Table:s64* Number:i2* Name:s64 Type:i2"},
 }
 
 const sequenceLayout = "Action:s72* Condition:S255 Sequence:I2"
@@ -141,7 +144,7 @@ func parseLayout(spec string) []Column {
 			panic("msi: bad layout " + spec)
 		}
 		key := strings.HasSuffix(typ, "*")
-		t, ok := ParseIDTType(strings.TrimSuffix(typ, "*"))
+		t, ok := parseIDTType(strings.TrimSuffix(typ, "*"))
 		if !ok {
 			panic("msi: bad type in layout " + spec)
 		}
@@ -153,10 +156,10 @@ func parseLayout(spec string) []Column {
 	return cols
 }
 
-// ParseIDTType reads a column type in .idt notation (s72, L255, i2, I4,
+// parseIDTType reads a column type in .idt notation (s72, L255, i2, I4,
 // v0): the inverse of ColumnType.IDT, without the key flag, which .idt
 // files give on their third line.
-func ParseIDTType(s string) (ColumnType, bool) {
+func parseIDTType(s string) (ColumnType, bool) {
 	if len(s) < 2 {
 		return 0, false
 	}

@@ -1,22 +1,24 @@
-package msi
+package patch
 
 import (
 	"bytes"
 	"errors"
 	"io"
 	"testing"
+
+	"github.com/msikit/msikit/msi"
 )
 
-// FuzzParsePatchTransforms: any LastSavedBy gives pairs whose companions
+// FuzzParsePairs: any LastSavedBy gives pairs whose companions
 // match their transforms, or ErrFormat.
-func FuzzParsePatchTransforms(f *testing.F) {
+func FuzzParsePairs(f *testing.F) {
 	f.Add(":rtmldr.1;:#rtmldr.1;:rtm.2;:#rtm.2")
 	f.Add(":a;:#b")
 	f.Add(";;:x;")
 	f.Fuzz(func(t *testing.T, s string) {
-		names, patchNames, err := ParsePatchTransforms(s)
+		names, patchNames, err := parsePairs(s)
 		if err != nil {
-			if !errors.Is(err, ErrFormat) {
+			if !errors.Is(err, msi.ErrFormat) {
 				t.Fatalf("error %v is not ErrFormat", err)
 			}
 			return
@@ -38,20 +40,20 @@ func FuzzPatch(f *testing.F) {
 	f.Add(hostilePatch(f, "{7A59E0BE-5179-4D9C-A7F0-B9F0955315A0}", ":rtm.1;:#rtm.1"))
 	f.Add(hostilePatch(f, "{7A59E0BE-5179-4D9C-A7F0-B9F0955315A0}", ""))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		p, err := NewPackage(bytes.NewReader(b), int64(len(b)), "fuzz.msp")
+		p, err := msi.NewPackage(bytes.NewReader(b), int64(len(b)), "fuzz.msp")
 		if err != nil {
 			return
 		}
-		pt, err := p.Patch()
+		pt, err := New(p)
 		if err != nil {
 			return
 		}
-		pt.Check(ProductInfo{ProductCode: "{6EA3AE83-A14F-4B8B-8A86-BB977A9E7833}", ProductVersion: "1.0.0.0"})
-		files, err := pt.Files(PatchFileOptions{})
+		pt.Check(msi.ProductInfo{ProductCode: "{6EA3AE83-A14F-4B8B-8A86-BB977A9E7833}", ProductVersion: "1.0.0.0"})
+		files, err := pt.Files(FileOptions{})
 		if err != nil {
 			return
 		}
-		pt.ReadFiles(files, nil, func(f *PatchFile, r io.Reader) error {
+		pt.ReadFiles(files, msi.ReadOptions{}, func(f *File, r io.Reader) error {
 			_, err := io.Copy(io.Discard, r)
 			return err
 		})

@@ -1,4 +1,4 @@
-package msi
+package transform
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/msikit/msikit/internal/testutil"
+	"github.com/msikit/msikit/msi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,19 +19,19 @@ import (
 func corpusTransforms(t *testing.T) map[string]*Transform {
 	out := map[string]*Transform{}
 	for _, f := range testutil.CorpusFiles(t, testutil.PackageExts...) {
-		p, err := Open(f)
+		p, err := msi.Open(f)
 		if err != nil {
 			continue // damaged packages are other tests' business
 		}
 		t.Cleanup(func() { p.Close() })
 		base := filepath.Base(f)
-		if p.Kind() == KindTransform {
-			tr, err := p.Transform()
+		if p.Kind() == msi.KindTransform {
+			tr, err := Open(p)
 			require.NoError(t, err, base)
 			out[base] = tr
 		}
 		for _, s := range p.Storages() {
-			tr, err := p.StorageTransform(s.Name)
+			tr, err := FromStorage(p, s.Name)
 			require.NoError(t, err, base+" "+s.Name)
 			out[base+":"+s.Name] = tr
 		}
@@ -103,7 +104,7 @@ func TestCorpusTransformsDecode(t *testing.T) {
 		for _, c := range tr.Changes() {
 			if c.Err != nil {
 				// Only the SQL Server custom table has no standard layout.
-				assert.True(t, errors.Is(c.Err, ErrNotFound), "%s %s: %v", name, c.Table, c.Err)
+				assert.True(t, errors.Is(c.Err, msi.ErrNotFound), "%s %s: %v", name, c.Table, c.Err)
 				assert.Equal(t, "_sqlServiceControl", c.Table, name)
 			}
 			for _, r := range append(append(c.Inserted, c.Updated...), c.Deleted...) {
@@ -133,19 +134,22 @@ func TestCorpusTransformContents(t *testing.T) {
 	require.NotNil(t, mst.Summary())
 	assert.Equal(t, "Intel;1033", mst.Summary().Template)
 	assert.Equal(t, "Intel;1033", mst.Summary().LastSavedBy)
-	assert.Equal(t, uint16(0), mst.Validation())
-	assert.Equal(t, TransformErrors(0), mst.SuppressedErrors())
-	rev := mst.Summary().TransformRevision()
-	assert.Equal(t, "{5B38B259-C979-4E88-84F8-061DCDF85ED6}", rev.OldProductCode)
+	assert.Equal(t, Checks(0), mst.Validation().Checks)
+	assert.Equal(t, ErrorConditions(0), mst.Validation().Ignore)
+	rev := TargetOf(mst.Summary())
+	assert.Equal(t, "{5B38B259-C979-4E88-84F8-061DCDF85ED6}", rev.ProductCode)
 	assert.Equal(t, "{1F9B1809-273F-4036-AB02-26D19171D5AE}", rev.NewProductCode)
+	assert.Equal(t, "{F907C172-70B8-4654-8D23-49FB3AE2ECB7}", rev.UpgradeCode)
+	assert.Equal(t, []string{"1.0.0.0", "1.0.0.0", "Intel", "Intel"}, []string{rev.Version, rev.NewVersion, rev.Platform, rev.NewPlatform})
+	assert.Equal(t, []int{1033}, rev.NewLanguages)
 
 	// The patch transforms WiX writes: validation in the upper word of
 	// Character Count (product, update version, new = base, upgrade code),
 	// the five row and table errors ignored in the lower.
 	rtm := all["GDR1__gdr1.msp:rtm.2"]
 	require.NotNil(t, rtm)
-	assert.Equal(t, uint16(0x0922), rtm.Validation())
-	assert.Equal(t, IgnoreAddExistingRow|IgnoreDelMissingRow|IgnoreAddExistingTable|IgnoreDelMissingTable|IgnoreUpdateMissingRow, rtm.SuppressedErrors())
+	assert.Equal(t, Checks(0x0922), rtm.Validation().Checks)
+	assert.Equal(t, IgnoreAddExistingRow|IgnoreDelMissingRow|IgnoreAddExistingTable|IgnoreDelMissingTable|IgnoreUpdateMissingRow, rtm.Validation().Ignore)
 	assert.Equal(t, []string{"_Tables", "_Columns", "Component", "FeatureComponents", "File", "InstallExecuteSequence", "MsiFileHash", "Registry"}, rtm.Tables())
 	assert.Equal(t, []string{"Registry"}, rtm.AddedTables())
 	for _, c := range rtm.Changes() {
@@ -158,12 +162,12 @@ func TestCorpusTransformContents(t *testing.T) {
 			size, _ := ins.Get("FileSize")
 			seq, _ := ins.Get("Sequence")
 			assert.Equal(t, "patch.wxs", name.Str)
-			assert.Equal(t, IntValue(1025), size)
-			assert.Equal(t, IntValue(1), seq)
+			assert.Equal(t, msi.IntValue(1025), size)
+			assert.Equal(t, msi.IntValue(1), seq)
 			require.Len(t, c.Updated, 1)
 			assert.Equal(t, "F_Source", c.Updated[0].KeyText())
 			assert.Equal(t, []string{"FileSize"}, c.Updated[0].Columns)
-			assert.Equal(t, []Value{IntValue(2051)}, c.Updated[0].Values)
+			assert.Equal(t, []msi.Value{msi.IntValue(2051)}, c.Updated[0].Values)
 		case "MsiFileHash":
 			require.Len(t, c.Updated, 1)
 			assert.Equal(t, []string{"HashPart1", "HashPart2", "HashPart3", "HashPart4"}, c.Updated[0].Columns)
@@ -174,14 +178,14 @@ func TestCorpusTransformContents(t *testing.T) {
 			name, _ := c.Inserted[0].Get("Name")
 			value, _ := c.Inserted[0].Get("Value")
 			root, _ := c.Inserted[0].Get("Root")
-			assert.Equal(t, []Value{IntValue(-1), StringValue("Baseline"), StringValue("GDR")}, []Value{root, name, value})
+			assert.Equal(t, []msi.Value{msi.IntValue(-1), msi.StringValue("Baseline"), msi.StringValue("GDR")}, []msi.Value{root, name, value})
 		}
 	}
 
 	sql := all["SQL2008_AS.msp:Target01ToUpgrade01"]
 	require.NotNil(t, sql)
 	assert.Equal(t, 1252, sql.Codepage())
-	assert.Equal(t, uint16(0x0800), sql.Validation())
+	assert.Equal(t, Checks(0x0800), sql.Validation().Checks)
 	for _, c := range sql.Changes() {
 		if c.Table == "RemoveFile" {
 			assert.Equal(t, "AS_msmdsrvdata_ini_64", c.Deleted[0].KeyText())
@@ -198,9 +202,9 @@ func TestCorpusTransformContents(t *testing.T) {
 }
 
 // loadDB reads a corpus package as a Database.
-func loadDB(t *testing.T, path string) *Database {
+func loadDB(t *testing.T, path string) *msi.Database {
 	t.Helper()
-	p, err := Open(path)
+	p, err := msi.Open(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { p.Close() })
 	db, err := p.Database()
@@ -212,10 +216,10 @@ func TestApplyPatchTransformToProdA(t *testing.T) {
 	dir := testutil.Corpus(t, "wix3")
 	base := loadDB(t, filepath.Join(dir, "PerMachineMsisMsps__prodAv100.msi"))
 	want := loadDB(t, filepath.Join(dir, "PerMachineMsisMsps__prodAv101.msi"))
-	p, err := Open(filepath.Join(dir, "PerMachineMsisMsps__PatchAv101.msp"))
+	p, err := msi.Open(filepath.Join(dir, "PerMachineMsisMsps__PatchAv101.msp"))
 	require.NoError(t, err)
 	defer p.Close()
-	tr, err := p.StorageTransform("rtmA.1")
+	tr, err := FromStorage(p, "rtmA.1")
 	require.NoError(t, err)
 	before, _ := lookupTable(base, "Property").Lookup("ProductVersion")
 	assert.Equal(t, "1.0.0.0", before.String("Value"))
@@ -233,15 +237,15 @@ func TestApplyPatchTransformToProdA(t *testing.T) {
 	u := d.Tables[0].Updated[0]
 	assert.Equal(t, "F_Source", u.KeyText())
 	assert.Equal(t, []string{"HashPart1", "HashPart2", "HashPart3", "HashPart4"}, u.Columns)
-	assert.Equal(t, []Value{IntValue(-840635923), IntValue(1468284479), IntValue(579772134), IntValue(331331959)}, u.Old)
+	assert.Equal(t, []msi.Value{msi.IntValue(-840635923), msi.IntValue(1468284479), msi.IntValue(579772134), msi.IntValue(331331959)}, u.Old)
 	var pids []int
 	for _, s := range d.Summary {
 		pids = append(pids, s.PID)
 	}
-	assert.Subset(t, []int{PIDRevisionNumber}, pids)
+	assert.Subset(t, []int{msi.PIDRevisionNumber}, pids)
 
 	// The patch transform adds what the patch needs to install.
-	hash, err := p.StorageTransform("#rtmA.1")
+	hash, err := FromStorage(p, "#rtmA.1")
 	require.NoError(t, err)
 	require.NoError(t, hash.Apply(base))
 	pp := lookupTable(base, "PatchPackage")
@@ -256,7 +260,7 @@ func TestApplyPatchTransformToProdA(t *testing.T) {
 func TestApplyInstanceTransforms(t *testing.T) {
 	dir := testutil.Corpus(t, "wix3")
 	path := filepath.Join(dir, "SimpleInstanceTransform__expected.msi")
-	p, err := Open(path)
+	p, err := msi.Open(path)
 	require.NoError(t, err)
 	defer p.Close()
 	for i, want := range []struct{ instance, code, name string }{
@@ -265,7 +269,7 @@ func TestApplyInstanceTransforms(t *testing.T) {
 		{"Instance3", "{42923AA9-D605-4222-8E20-3378471811DE}", "Wix Test Product"},
 	} {
 		db := loadDB(t, path)
-		tr, err := p.StorageTransform(fmt.Sprintf("Instance%d", i+1))
+		tr, err := FromStorage(p, fmt.Sprintf("Instance%d", i+1))
 		require.NoError(t, err)
 		require.NoError(t, tr.Apply(db))
 		props := lookupTable(db, "Property")
@@ -280,7 +284,7 @@ func TestApplyInstanceTransforms(t *testing.T) {
 	// same tables, but WiX's test keeps the base product code and stores
 	// the transform's file name in Instance.
 	db := loadDB(t, path)
-	tr, err := p.StorageTransform("Instance1")
+	tr, err := FromStorage(p, "Instance1")
 	require.NoError(t, err)
 	require.NoError(t, tr.Apply(db))
 	d, err := Diff(db, loadDB(t, filepath.Join(dir, "SimpleInstanceTransform__expected1.msi")))
@@ -299,10 +303,10 @@ func TestApplyAutoGenProductIdToItsBase(t *testing.T) {
 	// product SimpleInstanceTransform is built from the same source
 	// (upgrade code, Property rows), so the transform applies to it.
 	db := loadDB(t, filepath.Join(dir, "SimpleInstanceTransform__expected.msi"))
-	p, err := Open(filepath.Join(dir, "AutoGenProductId__expected.mst"))
+	p, err := msi.Open(filepath.Join(dir, "AutoGenProductId__expected.mst"))
 	require.NoError(t, err)
 	defer p.Close()
-	tr, err := p.Transform()
+	tr, err := Open(p)
 	require.NoError(t, err)
 	require.NoError(t, tr.Apply(db))
 	var sb strings.Builder
@@ -320,11 +324,11 @@ func TestApplyAutoGenProductIdToItsBase(t *testing.T) {
 func TestApplyGDR1ToRtmProduct(t *testing.T) {
 	dir := testutil.Corpus(t, "wix3")
 	db := loadDB(t, filepath.Join(dir, "RtmProduct__product.msi"))
-	p, err := Open(filepath.Join(dir, "GDR1__gdr1.msp"))
+	p, err := msi.Open(filepath.Join(dir, "GDR1__gdr1.msp"))
 	require.NoError(t, err)
 	defer p.Close()
 	for _, s := range []string{"rtm.2", "#rtm.2"} {
-		tr, err := p.StorageTransform(s)
+		tr, err := FromStorage(p, s)
 		require.NoError(t, err)
 		// ChangesFor decodes with the target's layouts: the same as the
 		// standard ones here.
@@ -349,7 +353,7 @@ func TestApplyGDR1ToRtmProduct(t *testing.T) {
 	assert.NotNil(t, lookupTable(db, "PatchPackage"))
 
 	// Applied a second time without ignoring anything, it conflicts.
-	tr, err := p.StorageTransform("rtm.2")
+	tr, err := FromStorage(p, "rtm.2")
 	require.NoError(t, err)
 	err = tr.ApplyWith(db, 0)
 	require.ErrorIs(t, err, ErrConflict)
@@ -362,14 +366,14 @@ func TestApplyGDR1ToRtmProduct(t *testing.T) {
 	before := snapshot(db)
 	require.NoError(t, tr.Apply(db))
 	assert.NotEqual(t, before["File"], snapshot(db)["File"], "rtm.2 alone resets F_Patch's attributes")
-	hash, err := p.StorageTransform("#rtm.2")
+	hash, err := FromStorage(p, "#rtm.2")
 	require.NoError(t, err)
 	require.NoError(t, hash.Apply(db))
 	assert.Equal(t, before, snapshot(db))
 }
 
 // snapshot renders every table as text, to compare databases.
-func snapshot(db *Database) map[string]string {
+func snapshot(db *msi.Database) map[string]string {
 	out := map[string]string{}
 	for _, t := range db.Tables() {
 		var sb strings.Builder

@@ -1,9 +1,11 @@
-package msi
+package transform
 
 import (
 	"errors"
-	"github.com/msikit/msikit/msi/internal/stringpool"
 	"testing"
+
+	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/internal/stringpool"
 )
 
 // FuzzTransform builds a transform from a string pool and the streams of
@@ -29,25 +31,25 @@ func FuzzTransform(f *testing.F) {
 		}
 		tr, err := openMST(buildMSTRaw(t, pool, data, streams))
 		if err != nil {
-			if !errors.Is(err, ErrFormat) && !errors.Is(err, ErrUnsupported) {
+			if !errors.Is(err, msi.ErrFormat) && !errors.Is(err, msi.ErrUnsupported) {
 				t.Fatalf("open: error wraps no sentinel: %v", err)
 			}
 			return
 		}
 		for _, c := range tr.Changes() {
-			if c.Err != nil && !errors.Is(c.Err, ErrFormat) && !errors.Is(c.Err, ErrNotFound) {
+			if c.Err != nil && !errors.Is(c.Err, msi.ErrFormat) && !errors.Is(c.Err, msi.ErrNotFound) {
 				t.Fatalf("changes: error wraps no sentinel: %v", c.Err)
 			}
 		}
-		for _, ignore := range []TransformErrors{0, IgnoreAllTransformError} {
+		for _, ignore := range []ErrorConditions{0, IgnoreAll} {
 			db := smallDB()
 			before := snapshot(db)
-			if _, err := tr.ChangesFor(db); err != nil && !errors.Is(err, ErrFormat) && !errors.Is(err, ErrNotFound) {
+			if _, err := tr.ChangesFor(db); err != nil && !errors.Is(err, msi.ErrFormat) && !errors.Is(err, msi.ErrNotFound) {
 				t.Fatalf("changes for: error wraps no sentinel: %v", err)
 			}
 			err := tr.ApplyWith(db, ignore)
 			if err != nil {
-				if !errors.Is(err, ErrFormat) && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrNotFound) {
+				if !errors.Is(err, msi.ErrFormat) && !errors.Is(err, ErrConflict) && !errors.Is(err, msi.ErrUnsupported) && !errors.Is(err, msi.ErrNotFound) {
 					t.Fatalf("apply: error wraps no sentinel: %v", err)
 				}
 				after := snapshot(db)

@@ -1,18 +1,15 @@
-package msi
+package transform
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/msikit/msikit/internal/cfb"
-	"github.com/msikit/msikit/internal/testutil"
+	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/internal/streamname"
 	"github.com/msikit/msikit/msi/internal/stringpool"
-	"github.com/msikit/msikit/msi/internal/tablecodec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,7 +28,7 @@ func buildMST(t testing.TB, strs []string, streams map[string][]byte) []byte {
 
 func buildMSTRaw(t testing.TB, pool, data []byte, streams map[string][]byte) []byte {
 	b := cfb.New()
-	b.Root().SetCLSID(cfb.MustParseCLSID(CLSIDTransform))
+	b.Root().SetCLSID(cfb.MustParseCLSID(msi.CLSIDTransform))
 	add := func(name string, v []byte) {
 		if err := b.Root().AddStream(streamname.Encode(name), v); err != nil {
 			t.Fatal(err)
@@ -50,27 +47,27 @@ func buildMSTRaw(t testing.TB, pool, data []byte, streams map[string][]byte) []b
 }
 
 func openMST(b []byte) (*Transform, error) {
-	p, err := NewPackage(bytes.NewReader(b), int64(len(b)), "hostile.mst")
+	p, err := msi.NewPackage(bytes.NewReader(b), int64(len(b)), "hostile.mst")
 	if err != nil {
 		return nil, err
 	}
-	return p.Transform()
+	return Open(p)
 }
 
 // smallDB is the database the hostile transforms and the fuzz target
 // apply to: Property, File and Binary rows.
-func smallDB() *Database {
-	db := NewDatabase(0)
-	prop, _ := db.CreateTable("Property", StandardColumns("Property")[0])
-	prop.AddRow(StringValue("ProductVersion"), StringValue("1.0"))
-	prop.AddRow(StringValue("ProductName"), StringValue("Small"))
-	file, _ := db.CreateTable("File", StandardColumns("File")[0])
-	file.AddRow(StringValue("f1"), StringValue("c1"), StringValue("a.txt"), IntValue(10), Value{}, Value{}, IntValue(512), IntValue(1))
-	bin, _ := db.CreateTable("Binary", StandardColumns("Binary")[0])
-	bin.AddRow(StringValue("icon"), Value{Kind: Stream})
+func smallDB() *msi.Database {
+	db := msi.NewDatabase(0)
+	prop, _ := db.CreateTable("Property", msi.StandardColumns("Property")[0])
+	prop.AddRow(msi.StringValue("ProductVersion"), msi.StringValue("1.0"))
+	prop.AddRow(msi.StringValue("ProductName"), msi.StringValue("Small"))
+	file, _ := db.CreateTable("File", msi.StandardColumns("File")[0])
+	file.AddRow(msi.StringValue("f1"), msi.StringValue("c1"), msi.StringValue("a.txt"), msi.IntValue(10), msi.Value{}, msi.Value{}, msi.IntValue(512), msi.IntValue(1))
+	bin, _ := db.CreateTable("Binary", msi.StandardColumns("Binary")[0])
+	bin.AddRow(msi.StringValue("icon"), msi.Value{Kind: msi.Stream})
 	db.SetStream("Binary.icon", []byte("old icon"))
-	fc, _ := db.CreateTable("FeatureComponents", StandardColumns("FeatureComponents")[0])
-	fc.AddRow(StringValue("Complete"), StringValue("c1"))
+	fc, _ := db.CreateTable("FeatureComponents", msi.StandardColumns("FeatureComponents")[0])
+	fc.AddRow(msi.StringValue("Complete"), msi.StringValue("c1"))
 	return db
 }
 
@@ -90,20 +87,20 @@ func TestHostileTransforms(t *testing.T) {
 		want    string // in the error
 		is      error
 	}{
-		{"truncated record", map[string][]byte{"!Property": u16s(2, 1)}, "truncated in column Value", ErrFormat},
-		{"odd byte", map[string][]byte{"!Property": append(u16s(2, 1, 2), 0)}, "1 byte left", ErrFormat},
-		{"mask past the columns", map[string][]byte{"!Property": u16s(4, 1, 2)}, "updates column 3, the table has 2", ErrFormat},
-		{"insert of too many columns", map[string][]byte{"!Property": u16s(0x0301, 1, 2, 2)}, "inserts 3 columns, the table has 2", ErrFormat},
-		{"insert without its key", map[string][]byte{"!FeatureComponents": u16s(0x0101, 1)}, "not every key column", ErrFormat},
-		{"string outside the pool", map[string][]byte{"!Property": u16s(2, 1, 99)}, "string reference 99 is outside the string pool (4 strings)", ErrFormat},
-		{"null key", map[string][]byte{"!Property": u16s(2, 0, 2)}, "key column Property is null", ErrFormat},
-		{"table without columns", map[string][]byte{"!_Tables": u16s(0x0101, 3), "!NewTable": u16s(0x0101, 4)}, "adds the table without columns", ErrFormat},
+		{"truncated record", map[string][]byte{"!Property": u16s(2, 1)}, "truncated in column Value", msi.ErrFormat},
+		{"odd byte", map[string][]byte{"!Property": append(u16s(2, 1, 2), 0)}, "1 byte left", msi.ErrFormat},
+		{"mask past the columns", map[string][]byte{"!Property": u16s(4, 1, 2)}, "updates column 3, the table has 2", msi.ErrFormat},
+		{"insert of too many columns", map[string][]byte{"!Property": u16s(0x0301, 1, 2, 2)}, "inserts 3 columns, the table has 2", msi.ErrFormat},
+		{"insert without its key", map[string][]byte{"!FeatureComponents": u16s(0x0101, 1)}, "not every key column", msi.ErrFormat},
+		{"string outside the pool", map[string][]byte{"!Property": u16s(2, 1, 99)}, "string reference 99 is outside the string pool (4 strings)", msi.ErrFormat},
+		{"null key", map[string][]byte{"!Property": u16s(2, 0, 2)}, "key column Property is null", msi.ErrFormat},
+		{"table without columns", map[string][]byte{"!_Tables": u16s(0x0101, 3), "!NewTable": u16s(0x0101, 4)}, "adds the table without columns", msi.ErrFormat},
 		{"column added twice", map[string][]byte{"!_Columns": append(u16s(0x0401, 1, 0, 4, 0x8d48), u16s(0x0401, 1, 0, 4, 0x8d48)...)}, "", ErrConflict},
-		{"column numbered wrong", map[string][]byte{"!_Tables": u16s(0x0101, 3), "!_Columns": u16s(0x0401, 3, 0x8005, 4, 0xad48)}, "column Col is number 5, want 1", ErrFormat},
-		{"column changed", map[string][]byte{"!_Columns": u16s(0x0004, 1, 0x8001, 4)}, "transforms only add columns", ErrUnsupported},
+		{"column numbered wrong", map[string][]byte{"!_Tables": u16s(0x0101, 3), "!_Columns": u16s(0x0401, 3, 0x8005, 4, 0xad48)}, "column Col is number 5, want 1", msi.ErrFormat},
+		{"column changed", map[string][]byte{"!_Columns": u16s(0x0004, 1, 0x8001, 4)}, "transforms only add columns", msi.ErrUnsupported},
 		{"system table added", map[string][]byte{"!_Tables": u16s(0x0101, 3)}, "", nil}, // placeholder replaced below
 		{"unknown table", map[string][]byte{"!Mystery": u16s(0)}, "changing rows of a table the database does not have", ErrConflict},
-		{"binary data missing", map[string][]byte{"!Binary": u16s(0x0201, 1, 1)}, "names stream Binary.ProductVersion, which the transform lacks", ErrFormat},
+		{"binary data missing", map[string][]byte{"!Binary": u16s(0x0201, 1, 1)}, "names stream Binary.ProductVersion, which the transform lacks", msi.ErrFormat},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.is == nil {
@@ -124,21 +121,21 @@ func TestHostileTransforms(t *testing.T) {
 	}
 	// A damaged string pool is refused when the transform is opened.
 	_, err := openMST(buildMSTRaw(t, []byte{0, 0, 0, 0, 9, 0, 1, 0}, []byte("abc"), nil))
-	require.ErrorIs(t, err, ErrFormat)
+	require.ErrorIs(t, err, msi.ErrFormat)
 	assert.Contains(t, err.Error(), "transform, string pool")
 	// A transform adding _Tables itself is refused.
 	_, err = openMST(buildMST(t, []string{"_Tables"}, map[string][]byte{"!_Tables": u16s(0x0101, 1)}))
-	require.ErrorIs(t, err, ErrFormat)
+	require.ErrorIs(t, err, msi.ErrFormat)
 	assert.Contains(t, err.Error(), "adds or drops a system table")
 	// A database is not a transform.
 	var buf bytes.Buffer
 	require.NoError(t, smallDB().Save(&buf))
-	p, err := NewPackage(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "small.msi")
+	p, err := msi.NewPackage(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "small.msi")
 	require.NoError(t, err)
-	_, err = p.Transform()
-	require.ErrorIs(t, err, ErrUnsupported)
-	_, err = p.StorageTransform("nope")
-	require.ErrorIs(t, err, ErrNotFound)
+	_, err = Open(p)
+	require.ErrorIs(t, err, msi.ErrUnsupported)
+	_, err = FromStorage(p, "nope")
+	require.ErrorIs(t, err, msi.ErrNotFound)
 }
 
 func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
@@ -147,7 +144,7 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 		name   string
 		stream string
 		data   []byte
-		ignore TransformErrors
+		ignore ErrorConditions
 		want   string
 	}{
 		{"update of a missing row", "!Property", u16s(2, 1, 2), IgnoreUpdateMissingRow, "updates row \"Missing\", which does not exist"},
@@ -159,7 +156,7 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 			tr, err := openMST(buildMST(t, strs, map[string][]byte{tc.stream: tc.data}))
 			require.NoError(t, err)
 			db := smallDB()
-			err = tr.ApplyWith(db, IgnoreAllTransformError&^tc.ignore)
+			err = tr.ApplyWith(db, IgnoreAll&^tc.ignore)
 			require.ErrorIs(t, err, ErrConflict)
 			assert.Contains(t, err.Error(), tc.want)
 			require.NoError(t, tr.ApplyWith(db, tc.ignore))
@@ -179,14 +176,14 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 	tr, err = openMST(buildMST(t, strs, map[string][]byte{"!Binary": u16s(0x0002, 4, 1), "Binary.icon": []byte("new icon")}))
 	require.NoError(t, err)
 	require.NoError(t, tr.ApplyWith(db, 0))
-	var got bytes.Buffer
-	require.NoError(t, db.WriteStream(&got, "Binary.icon"))
-	assert.Equal(t, "new icon", got.String())
+	got, err := readStream(db, "Binary.icon")
+	require.NoError(t, err)
+	assert.Equal(t, "new icon", string(got))
 	tr, err = openMST(buildMST(t, strs, map[string][]byte{"!Binary": u16s(0, 4)}))
 	require.NoError(t, err)
 	require.NoError(t, tr.ApplyWith(db, 0))
 	assert.Empty(t, lookupTable(db, "Binary").Rows)
-	assert.NotContains(t, db.Streams(), "Binary.icon")
+	assert.False(t, db.HasStream("Binary.icon"))
 
 	// Code pages: 1252 against a 932 database is a conflict; against a
 	// neutral one, the database takes the transform's.
@@ -208,68 +205,4 @@ func TestApplyConflictsAndIgnoredErrors(t *testing.T) {
 	assert.Equal(t, 1252, db.Codepage)
 	_, ok := lookupTable(db, "Property").Lookup("ProductVersion")
 	assert.False(t, ok)
-}
-
-func TestStandardColumns(t *testing.T) {
-	// Every standard layout parses, has a key, and the File layouts keep
-	// their order: the current (Sequence i4) first.
-	for name := range standardTables {
-		ls := StandardColumns(name)
-		require.NotEmpty(t, ls, name)
-		for _, l := range ls {
-			assert.NotEmpty(t, keyColumns(l), name)
-		}
-	}
-	assert.Equal(t, "File:s72* Component_:s72 FileName:l255 FileSize:i4 Version:S72 Language:S20 Attributes:I2 Sequence:i4", layoutText(StandardColumns("File")[0]))
-	assert.Nil(t, StandardColumns("NoSuchTable"))
-	// The types are the bits Windows stores.
-	for s, want := range map[string]ColumnType{"s72": 0x0D48, "S255": 0x1DFF, "l0": 0x0F00, "L64": 0x1F40, "i2": 0x0502, "I2": 0x1502, "i4": 0x0104, "I4": 0x1104, "v0": 0x0900, "V0": 0x1900} {
-		got, ok := ParseIDTType(s)
-		require.True(t, ok, s)
-		assert.Equal(t, want, got, s)
-		assert.Equal(t, s, got.IDT())
-	}
-	for _, bad := range []string{"", "x1", "i3", "v5", "s", "s256"} {
-		_, ok := ParseIDTType(bad)
-		assert.False(t, ok, bad)
-	}
-
-	// Every table of the corpus packages that has a standard layout is
-	// stored like one of them: same names, keys, and cell kinds and sizes
-	// (string widths vary between schema versions and do not matter here).
-	shape := func(cols []Column) string {
-		s := ""
-		for _, c := range cols {
-			s += fmt.Sprintf("%s/%v/%d/%v ", c.Name, c.Type.Key(), tablecodec.Type(c.Type).Size(2), c.Type.IsBinary() || c.Type.IsInteger())
-		}
-		return s
-	}
-	checked := 0
-	for _, f := range testutil.CorpusFiles(t, ".msi", ".msm", ".msp") {
-		p, err := Open(f)
-		if err != nil {
-			continue
-		}
-		names, err := p.Tables()
-		if err != nil {
-			p.Close()
-			continue
-		}
-		for _, n := range names {
-			ls := StandardColumns(n)
-			cols, err := p.Columns(n)
-			if ls == nil || err != nil {
-				continue
-			}
-			// A package may append columns of its own (vcredist's Feature).
-			match := false
-			for _, l := range ls {
-				match = match || len(cols) >= len(l) && shape(cols[:len(l)]) == shape(l)
-			}
-			assert.True(t, match, "%s: %s: %s", filepath.Base(f), n, shape(cols))
-			checked++
-		}
-		p.Close()
-	}
-	assert.Greater(t, checked, 500, "tables compared")
 }
