@@ -427,10 +427,7 @@ func (db *Database) SetProperty(name, value string) error {
 	t := db.table("Property")
 	if t == nil {
 		var err error
-		t, err = db.CreateTable("Property", []Column{
-			{Name: "Property", Type: TypeString | TypeNoBinary | TypeKey | 72},
-			{Name: "Value", Type: TypeString | TypeNoBinary | TypeLocalizable},
-		})
+		t, err = db.CreateTable("Property", StandardColumns("Property")[0])
 		if err != nil {
 			return err
 		}

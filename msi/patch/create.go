@@ -1,7 +1,6 @@
 package patch
 
 import (
-	"bytes"
 	"crypto/sha1"
 	"crypto/sha256"
 	"fmt"
@@ -160,7 +159,9 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 		o.Manufacturer = propertyOf(newDB, "Manufacturer")
 	}
 
-	// Which files changed: compare their bytes.
+	// Which files changed: compare their bytes. The new package is read
+	// once: each file is hashed as it is copied to a spool file, where
+	// it stays only if it changed, for the cabinet.
 	oldSums, err := fileSums(old)
 	if err != nil {
 		return nil, err
@@ -169,9 +170,17 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 	if err != nil {
 		return nil, err
 	}
-	newSums, err := fileSums(new)
-	if err != nil {
+	b := &Build{Cabinet: "PCW_CAB_" + identifierOf(o.Name)}
+	if b.temp, err = os.MkdirTemp("", "msikit-patch-"); err != nil {
 		return nil, err
+	}
+	fail := func(err error) (*Build, error) {
+		b.Close()
+		return nil, err
+	}
+	kept, err := spoolChanged(new, newFiles, oldSums, b.temp)
+	if err != nil {
+		return fail(err)
 	}
 	maxSeq, maxDisk := 0, 0
 	for _, db := range []*msi.Database{oldDB, newDB} {
@@ -188,18 +197,10 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 			}
 		}
 	}
-	b := &Build{Cabinet: "PCW_CAB_" + identifierOf(o.Name)}
-	if b.temp, err = os.MkdirTemp("", "msikit-patch-"); err != nil {
-		return nil, err
-	}
-	fail := func(err error) (*Build, error) {
-		b.Close()
-		return nil, err
-	}
 	seq := maxSeq
 	changed := map[string]int{} // File key: its new sequence number
 	for _, f := range newFiles {
-		if sum, ok := oldSums[f.Key]; ok && sum == newSums[f.Key] {
+		if _, ok := kept[f.Key]; !ok {
 			continue
 		}
 		seq++
@@ -228,7 +229,7 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 	}
 	media := lookupTable(own, "Media")
 	if media == nil {
-		if media, err = own.CreateTable("Media", mediaColumns); err != nil {
+		if media, err = own.CreateTable("Media", msi.StandardColumns("Media")[0]); err != nil {
 			return fail(err)
 		}
 	}
@@ -238,7 +239,7 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 	}
 	pp := lookupTable(own, "PatchPackage")
 	if pp == nil {
-		if pp, err = own.CreateTable("PatchPackage", patchPackageColumns); err != nil {
+		if pp, err = own.CreateTable("PatchPackage", msi.StandardColumns("PatchPackage")[0]); err != nil {
 			return fail(err)
 		}
 	}
@@ -257,14 +258,14 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 	}
 	db := msi.NewDatabase(newDB.Codepage)
 	db.Kind = msi.KindPatch
-	seqT, err := db.CreateTable("MsiPatchSequence", msiPatchSequenceColumns)
+	seqT, err := db.CreateTable("MsiPatchSequence", msi.StandardColumns("MsiPatchSequence")[0])
 	if err != nil {
 		return fail(err)
 	}
 	if _, err := seqT.AddRow(msi.StringValue(o.Family), msi.Value{}, msi.StringValue(fullVersion(ni.ProductVersion)), msi.Value{}); err != nil {
 		return fail(err)
 	}
-	meta, err := db.CreateTable("MsiPatchMetadata", msiPatchMetadataColumns)
+	meta, err := db.CreateTable("MsiPatchMetadata", msi.StandardColumns("MsiPatchMetadata")[0])
 	if err != nil {
 		return fail(err)
 	}
@@ -297,52 +298,67 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 		byKey[f.Key] = f
 	}
 	for _, k := range b.Files {
-		f := byKey[k]
-		b.Members = append(b.Members, Member{Key: k, Size: f.Size, Open: fileOpener(new, f)})
-	}
-	if err := b.stampMembers(new); err != nil {
-		return fail(err)
+		sp := kept[k]
+		b.Members = append(b.Members, Member{Key: k, Size: byKey[k].Size, Modified: sp.modified, Open: sp.open})
 	}
 	return b, nil
 }
 
-// stampMembers gives the members their cabinet time stamps from the new
-// package.
-func (b *Build) stampMembers(new *msi.Package) error {
-	files, err := msi.FileList(new, msi.FileOptions{})
-	if err != nil {
-		return err
-	}
-	want := map[string]*Member{}
-	var sel []*msi.File
-	for i := range b.Members {
-		want[b.Members[i].Key] = &b.Members[i]
-	}
-	for _, f := range files {
-		if want[f.Key] != nil {
-			sel = append(sel, f)
-		}
-	}
-	_, err = new.ReadFiles(sel, msi.ReadOptions{}, func(c msi.FileContent) error {
-		want[c.File.Key].Modified = c.Modified
-		return nil
-	})
-	return err
+// spooled is a changed file's bytes in the spool file.
+type spooled struct {
+	path     string
+	off, n   int64
+	modified time.Time
 }
 
-// fileOpener reads one file of a package when the cabinet is written.
-func fileOpener(p *msi.Package, f *msi.File) func() (io.ReadCloser, error) {
-	return func() (io.ReadCloser, error) {
-		var buf bytes.Buffer
-		_, err := p.ReadFiles([]*msi.File{f}, msi.ReadOptions{}, func(c msi.FileContent) error {
-			_, err := buf.ReadFrom(c.Reader)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		return io.NopCloser(&buf), nil
+func (sp spooled) open() (io.ReadCloser, error) {
+	f, err := os.Open(sp.path)
+	if err != nil {
+		return nil, err
 	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.NewSectionReader(f, sp.off, sp.n), f}, nil
+}
+
+// spoolChanged reads every file of p once and keeps, in a spool file in
+// dir, those whose bytes are not the ones oldSums records (or that it
+// does not record), by File key.
+func spoolChanged(p *msi.Package, files []*msi.File, oldSums map[string][32]byte, dir string) (map[string]spooled, error) {
+	f, err := os.CreateTemp(dir, "files-*")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	kept := map[string]spooled{}
+	var off int64
+	// One worker: the files arrive one after the other.
+	_, err = p.ReadFiles(files, msi.ReadOptions{Workers: 1}, func(c msi.FileContent) error {
+		start := off
+		h := sha256.New()
+		n, err := io.Copy(io.MultiWriter(h, f), c.Reader)
+		off += n
+		if err != nil {
+			return err
+		}
+		var sum [32]byte
+		copy(sum[:], h.Sum(nil))
+		if old, ok := oldSums[c.File.Key]; ok && old == sum {
+			off = start
+			if err := f.Truncate(start); err != nil {
+				return err
+			}
+			_, err := f.Seek(start, io.SeekStart)
+			return err
+		}
+		kept[c.File.Key] = spooled{path: f.Name(), off: start, n: n, modified: c.Modified}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return kept, f.Close()
 }
 
 // fileSums hashes every file of a package, by File key.
@@ -393,20 +409,3 @@ func identifierOf(s string) string {
 	}
 	return b.String()
 }
-
-// Columns of the tables a patch writes, as the Windows Installer schema
-// gives them.
-var (
-	strCol = func(name string, t msi.ColumnType) msi.Column {
-		return msi.Column{Name: name, Type: msi.TypeString | msi.TypeNoBinary | t}
-	}
-	mediaColumns = []msi.Column{
-		{Name: "DiskId", Type: msi.TypeNoBinary | msi.TypeKey | 2}, {Name: "LastSequence", Type: 4},
-		strCol("DiskPrompt", msi.TypeLocalizable|msi.TypeNullable|64), strCol("Cabinet", msi.TypeNullable|255),
-		strCol("VolumeLabel", msi.TypeNullable|32), strCol("Source", msi.TypeNullable|72),
-	}
-	patchPackageColumns     = []msi.Column{strCol("PatchId", msi.TypeKey|38), {Name: "Media_", Type: msi.TypeNoBinary | 2}}
-	msiPatchSequenceColumns = []msi.Column{strCol("PatchFamily", msi.TypeKey|72), strCol("ProductCode", msi.TypeKey|msi.TypeNullable|38),
-		strCol("Sequence", 72), {Name: "Attributes", Type: msi.TypeNullable | 4}}
-	msiPatchMetadataColumns = []msi.Column{strCol("Company", msi.TypeKey|msi.TypeNullable|72), strCol("Property", msi.TypeKey|72), strCol("Value", msi.TypeLocalizable)}
-)
