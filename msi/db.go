@@ -190,7 +190,7 @@ func (t *Table) AddRow(vals ...Value) (Row, error) {
 	var key []string
 	for i, c := range t.Columns {
 		if c.Type.Key() {
-			key = append(key, vals[i].Text())
+			key = append(key, vals[i].String())
 		}
 	}
 	if _, dup := t.Lookup(key...); dup {
@@ -279,15 +279,6 @@ func (db *Database) Streams() []StreamInfo {
 	return out
 }
 
-// Storages lists the sub-storages copied from the package.
-func (db *Database) Storages() []string {
-	var out []string
-	for _, s := range db.storages {
-		out = append(out, s.path)
-	}
-	return out
-}
-
 // SetStorage adds the root sub-storage name, holding streams (given by
 // their decoded names) in memory, with the class ID clsid ("{...}"): a
 // transform a patch carries, say. A storage of that name must not exist.
@@ -317,21 +308,6 @@ func (db *Database) SetStorage(name, clsid string, streams map[string][]byte) er
 // maxNameUnits is how long a compound file entry's name may be, in
 // UTF-16 code units.
 const maxNameUnits = 31
-
-// DeleteStorage removes a sub-storage and what it holds.
-func (db *Database) DeleteStorage(name string) bool {
-	kept := db.storages[:0]
-	found := false
-	for _, s := range db.storages {
-		if s.path == name || strings.HasPrefix(s.path, name+"/") {
-			found = true
-			continue
-		}
-		kept = append(kept, s)
-	}
-	db.storages = kept
-	return found
-}
 
 // Database reads the whole package into a Database: every table, and the
 // streams and sub-storages as references to the package (read again when

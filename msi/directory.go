@@ -27,7 +27,34 @@ const (
 	// It differs from LayoutAdmin only where DefaultDir gives a source
 	// name of its own ("target:source").
 	LayoutTarget
+	// LayoutFlat puts every file at the root under its long name.
+	LayoutFlat
 )
+
+var layoutNames = []string{LayoutAdmin: "admin", LayoutInstall: "install", LayoutTarget: "target", LayoutFlat: "flat"}
+
+// String is the layout's name: "admin", "install", "target" or "flat".
+func (l Layout) String() string {
+	if l >= 0 && int(l) < len(layoutNames) {
+		return layoutNames[l]
+	}
+	return fmt.Sprintf("Layout(%d)", int(l))
+}
+
+// ParseLayout reads a layout's name, as String writes it; "lessmsi" is
+// LayoutTarget, the layout lessmsi extracts. An unknown name wraps
+// ErrInvalid.
+func ParseLayout(name string) (Layout, error) {
+	if name == "lessmsi" {
+		return LayoutTarget, nil
+	}
+	for l, n := range layoutNames {
+		if n == name {
+			return Layout(l), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: layout %q: admin, install, target or flat", ErrInvalid, name)
+}
 
 // directory is one row of the Directory table, resolved.
 type directory struct {

@@ -73,17 +73,12 @@ type File struct {
 	Hash *[16]byte
 }
 
-// Name is the long file name.
-func (f *File) Name() string { return f.LongName }
-
 // FileOptions chooses the layout of FileList.
 type FileOptions struct {
 	Layout Layout
 	// ShortNames uses short file and directory names even when the
 	// summary information does not say the source uses them.
 	ShortNames bool
-	// Flat puts every file at the root under its long name.
-	Flat bool
 }
 
 // FileList reads the File, Component, Directory, Media and MsiFileHash
@@ -99,12 +94,18 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 		wc := s.WordCountFlags()
 		short, compressedDefault = wc.ShortNames, wc.Compressed
 	}
-	layoutDirs, err := readDirectories(src, o.Layout, short || o.ShortNames)
+	// A flat layout places files by name alone: directories are read
+	// for the source tree.
+	dirLayout := o.Layout
+	if dirLayout == LayoutFlat {
+		dirLayout = LayoutAdmin
+	}
+	layoutDirs, err := readDirectories(src, dirLayout, short || o.ShortNames)
 	if err != nil {
 		return nil, err
 	}
 	sourceDirs := layoutDirs
-	if o.Layout != LayoutAdmin || o.ShortNames != short {
+	if dirLayout != LayoutAdmin || o.ShortNames != short {
 		if sourceDirs, err = readDirectories(src, LayoutAdmin, short); err != nil {
 			return nil, err
 		}
@@ -161,7 +162,7 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 			name = f.ShortName
 		}
 		switch {
-		case o.Flat:
+		case o.Layout == LayoutFlat:
 			f.Path = f.LongName
 		default:
 			f.Path = path.Join(dirPath, name)

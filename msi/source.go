@@ -9,12 +9,9 @@ import (
 	"strings"
 )
 
-// Source is where a package's external cabinets and uncompressed files
-// are: the directory holding the package, for one opened with Open.
-func (p *Package) Source() fs.FS { return p.source }
-
 // SetSource sets the directory (as an fs.FS) external cabinets and
-// uncompressed files are read from.
+// uncompressed files are read from: for a package opened with Open, the
+// directory holding it.
 func (p *Package) SetSource(src fs.FS) { p.source = src }
 
 // findFold finds a slash-separated path in src, matching each component

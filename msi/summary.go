@@ -40,20 +40,20 @@ const (
 	PIDSecurity       = 19
 )
 
-// VarType is the stored type of a summary property (a VARENUM value).
-type VarType uint16
+// varType is the stored type of a summary property (a VARENUM value).
+type varType uint16
 
 // The types Windows Installer uses in summary information.
 const (
-	VTEmpty    VarType = 0  // absent
-	VTI2       VarType = 2  // 16-bit integer: the code page
-	VTI4       VarType = 3  // 32-bit integer
-	VTLPSTR    VarType = 30 // string in the summary code page
-	VTFiletime VarType = 64 // FILETIME
+	vtEmpty    varType = 0  // absent
+	vtI2       varType = 2  // 16-bit integer: the code page
+	vtI4       varType = 3  // 32-bit integer
+	vtLPSTR    varType = 30 // string in the summary code page
+	vtFiletime varType = 64 // FILETIME
 )
 
 // String returns the Windows name of the type, e.g. "VT_LPSTR".
-func (t VarType) String() string { return oleps.Type(t).String() }
+func (t varType) String() string { return oleps.Type(t).String() }
 
 // standardType is the type Windows Installer stores each PID with.
 func standardType(pid uint32) oleps.Type {
@@ -82,10 +82,10 @@ var standardPIDs = []uint32{
 // SummaryInfo is the decoded \x05SummaryInformation stream.
 //
 // A field holds its property when the property is stored with the type
-// Windows Installer uses for it (VTI2 for the code page, VTLPSTR for the
-// strings, VTFiletime for the times, VTI4 for the counts). A property
+// Windows Installer uses for it (vtI2 for the code page, vtLPSTR for the
+// strings, vtFiletime for the times, vtI4 for the counts). A property
 // stored with another type, and properties without a field (edit time,
-// thumbnail, others), are kept as read: Has and Type report them, and Bytes
+// thumbnail, others), are kept as read (has and typeOf report them), and Bytes
 // writes them back unchanged.
 //
 // Times are UTC, with the full 100 ns precision of the stored FILETIME.
@@ -251,10 +251,10 @@ func (s *SummaryInfo) fieldSet(pid uint32) bool {
 
 func validPID(pid int) bool { return pid >= 0 && int64(pid) <= math.MaxUint32 }
 
-// Has reports whether property pid is present: stored in the stream read
+// has reports whether property pid is present: stored in the stream read
 // (and not removed), or, for a property with a field, set to a non-zero
 // value or marked with Include. Bytes writes exactly the present ones.
-func (s *SummaryInfo) Has(pid int) bool {
+func (s *SummaryInfo) has(pid int) bool {
 	if !validPID(pid) {
 		return false
 	}
@@ -270,27 +270,27 @@ func (s *SummaryInfo) Has(pid int) bool {
 	return false
 }
 
-// Type returns the type property pid is stored with, or VTEmpty when it is
+// typeOf returns the type property pid is stored with, or vtEmpty when it is
 // absent. A standard property that is only set in its field has its
 // standard type.
-func (s *SummaryInfo) Type(pid int) VarType {
+func (s *SummaryInfo) typeOf(pid int) varType {
 	if !validPID(pid) {
-		return VTEmpty
+		return vtEmpty
 	}
 	id := uint32(pid)
 	for _, p := range s.stored {
 		if p.ID == id {
-			return VarType(p.Type)
+			return varType(p.Type)
 		}
 	}
 	if standardType(id) != oleps.VTEmpty && s.fieldSet(id) {
-		return VarType(standardType(id))
+		return varType(standardType(id))
 	}
-	return VTEmpty
+	return vtEmpty
 }
 
-// PIDs returns the identifiers of the present properties, ascending.
-func (s *SummaryInfo) PIDs() []int {
+// pids returns the identifiers of the present properties, ascending.
+func (s *SummaryInfo) pids() []int {
 	var out []int
 	seen := map[uint32]bool{}
 	for _, p := range s.stored {
@@ -312,7 +312,7 @@ func (s *SummaryInfo) PIDs() []int {
 // when its field holds the zero value (an empty AppName, a CharCount of 0).
 func (s *SummaryInfo) Include(pid int) {
 	id := uint32(pid)
-	if !validPID(pid) || standardType(id) == oleps.VTEmpty || s.Has(pid) {
+	if !validPID(pid) || standardType(id) == oleps.VTEmpty || s.has(pid) {
 		return
 	}
 	if s.orig == nil {
@@ -463,7 +463,7 @@ type SummaryRow struct {
 	Value string
 }
 
-// IDTRows returns the rows of the _SummaryInformation export, in ascending
+// idtRows returns the rows of the _SummaryInformation export, in ascending
 // PID order, formatted as msitools' msiinfo formats them: integers in
 // decimal (the code page unsigned), times as "2006/01/02 15:04:05"
 // truncated to the second, and strings as their stored bytes in the
@@ -479,7 +479,7 @@ type SummaryRow struct {
 // first property it does not expect (a PID of 0, 17 or above 19, or a type
 // it does not convert), dropping every property stored after it; here
 // such a property is skipped and the others are still exported.
-func (s *SummaryInfo) IDTRows() []SummaryRow { return s.rows(time.UTC, true) }
+func (s *SummaryInfo) idtRows() []SummaryRow { return s.rows(time.UTC, true) }
 
 // TextRows is IDTRows with strings decoded from the summary code page,
 // as the fields hold them and info shows them: text to read, not the
@@ -595,8 +595,8 @@ type WordCountFlags struct {
 	ElevatedPrivilegesNotRequired bool // 8: installs without elevation (UAC)
 }
 
-// Value returns the flags as WordCount bits.
-func (f WordCountFlags) Value() int32 {
+// value returns the flags as WordCount bits.
+func (f WordCountFlags) value() int32 {
 	var v int32
 	if f.ShortNames {
 		v |= 1
@@ -651,7 +651,7 @@ func (s *SummaryInfo) WordCountFlags() WordCountFlags {
 // SetWordCountFlags sets the four source bits of WordCount and keeps any
 // other bits.
 func (s *SummaryInfo) SetWordCountFlags(f WordCountFlags) {
-	s.WordCount = s.WordCount&^0xF | f.Value()
+	s.WordCount = s.WordCount&^0xF | f.value()
 }
 
 // guidLen is the length of a GUID in braces, "{XXXXXXXX-XXXX-...}".
@@ -673,34 +673,6 @@ func (s *SummaryInfo) PackageCode() string {
 		return s.RevisionNumber[:guidLen]
 	}
 	return ""
-}
-
-// ObsoletedPatchCodes returns the patch codes that follow the patch code in
-// a patch's RevisionNumber: the patches it obsoletes.
-func (s *SummaryInfo) ObsoletedPatchCodes() []string {
-	if s.PackageCode() == "" {
-		return nil
-	}
-	var out []string
-	rest := s.RevisionNumber[guidLen:]
-	for len(rest) >= guidLen && isGUID(rest[:guidLen]) {
-		out = append(out, rest[:guidLen])
-		rest = strings.TrimLeft(rest[guidLen:], ";")
-	}
-	return out
-}
-
-// TargetProductCodes returns the product codes a patch applies to, listed
-// in its Template.
-func (s *SummaryInfo) TargetProductCodes() []string {
-	return splitList(s.Template, ";")
-}
-
-// Transforms returns the transforms a patch carries, from LastSavedBy, as
-// listed: ":Name" is an embedded transform storage, ":#Name" its patch
-// transform.
-func (s *SummaryInfo) Transforms() []string {
-	return splitList(s.LastSavedBy, ";")
 }
 
 // SummaryPropertyName names a summary information PID ("Title", "PID 42").

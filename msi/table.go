@@ -70,18 +70,7 @@ func (t *Table) Index(column string) int {
 	return -1
 }
 
-// KeyColumns returns the primary-key columns, in column order.
-func (t *Table) KeyColumns() []Column {
-	var keys []Column
-	for _, c := range t.Columns {
-		if c.Type.Key() {
-			keys = append(keys, c)
-		}
-	}
-	return keys
-}
-
-// Lookup finds the row whose primary key, as text (see Value.Text), equals
+// Lookup finds the row whose primary key, as text (see Value.String), equals
 // key, one string per key column.
 func (t *Table) Lookup(key ...string) (Row, bool) {
 	var idx []int
@@ -96,7 +85,7 @@ func (t *Table) Lookup(key ...string) (Row, bool) {
 rows:
 	for _, r := range t.Rows {
 		for k, i := range idx {
-			if r.Values[i].Text() != key[k] {
+			if r.Values[i].String() != key[k] {
 				continue rows
 			}
 		}
@@ -118,7 +107,7 @@ func (r Row) Get(column string) Value {
 }
 
 // String returns the named cell as text ("" for null).
-func (r Row) String(column string) string { return r.Get(column).Text() }
+func (r Row) String(column string) string { return r.Get(column).String() }
 
 // Int returns the named integer cell, and false if it is null or not an
 // integer.
@@ -133,7 +122,7 @@ func (t *Table) streamName(vals []Value) string {
 	parts := []string{t.Name}
 	for i, c := range t.Columns {
 		if c.Type.Key() && i < len(vals) {
-			parts = append(parts, vals[i].Text())
+			parts = append(parts, vals[i].String())
 		}
 	}
 	return strings.Join(parts, ".")
@@ -218,7 +207,7 @@ func buildCatalog(tablesData, columnsData []byte, pool *stringpool.Pool) (*catal
 	}
 	cat := &catalog{columns: map[string][]Column{}}
 	for _, r := range tt.Rows {
-		name := r.Values[0].Text()
+		name := r.Values[0].String()
 		if name == "" {
 			return nil, formatErr("_Tables has a row with no name")
 		}

@@ -95,7 +95,7 @@ func cellText(v msi.Value) *string {
 	if v.IsNull() {
 		return nil
 	}
-	s := v.Text()
+	s := v.String()
 	return &s
 }
 
@@ -224,7 +224,7 @@ func valueText(v msi.Value) string {
 	if v.IsNull() {
 		return "null"
 	}
-	return quoteText(v.Text())
+	return quoteText(v.String())
 }
 
 // printChanges lists table changes, one line per table and one per row.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/msikit/msikit/msi/transform"
 	"github.com/spf13/pflag"
 )
@@ -163,8 +164,7 @@ func summaryOf(kind msi.Kind, s *msi.SummaryInfo) *summaryJSON {
 	switch kind {
 	case msi.KindPatch:
 		j.PatchCode = s.PackageCode()
-		j.TargetProductCodes = s.TargetProductCodes()
-		j.Transforms = s.Transforms()
+		j.TargetProductCodes, j.Transforms = patch.SummaryLists(s)
 	case msi.KindTransform:
 		j.Platforms, j.Languages = s.Platforms(), s.Languages()
 		j.ValidationFlags = transform.ValidationOf(s).Names() // upper word: validation, lower: ignored errors

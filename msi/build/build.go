@@ -284,8 +284,8 @@ func sortRows(t *msi.Table) {
 				}
 				continue
 			}
-			if x.Text() != y.Text() {
-				return x.Text() < y.Text()
+			if x.String() != y.String() {
+				return x.String() < y.String()
 			}
 		}
 		return false

@@ -79,8 +79,8 @@ type FileOptions struct {
 	// to its tables, so that every file gets its full place in Layout.
 	Target *msi.Package
 	Layout msi.Layout
-	// ShortNames and Flat: see FileOptions.
-	ShortNames, Flat bool
+	// ShortNames: see msi.FileOptions.
+	ShortNames bool
 }
 
 // Delta formats, the signatures binary deltas start with.
@@ -99,7 +99,7 @@ type fileRow struct {
 	companion bool // the companion transform gave its sequence
 }
 
-func (r *fileRow) str(col string) string { return r.vals[col].Text() }
+func (r *fileRow) str(col string) string { return r.vals[col].String() }
 func (r *fileRow) num(col string) (int, bool) {
 	v, ok := r.vals[col]
 	if !ok || v.Kind != msi.Integer {
@@ -151,11 +151,11 @@ func collectPair(changes ...[]transform.TableChange) *pairRows {
 				for _, rc := range c.Inserted {
 					key, _ := rc.Get("File_")
 					seq, _ := rc.Get("Sequence")
-					fr, ok := pr.files[key.Text()]
+					fr, ok := pr.files[key.String()]
 					if !ok {
-						fr = &fileRow{key: key.Text(), vals: map[string]msi.Value{}}
-						pr.files[key.Text()] = fr
-						pr.order = append(pr.order, key.Text())
+						fr = &fileRow{key: key.String(), vals: map[string]msi.Value{}}
+						pr.files[key.String()] = fr
+						pr.order = append(pr.order, key.String())
 					}
 					fr.patchRow, fr.patchSeq = true, int(seq.Int)
 				}
@@ -169,9 +169,9 @@ func collectPair(changes ...[]transform.TableChange) *pairRows {
 						m.LastSequence = int(v.Int)
 					}
 					cabName, _ := rc.Get("Cabinet")
-					m.Cabinet = cabName.Text()
+					m.Cabinet = cabName.String()
 					prompt, _ := rc.Get("DiskPrompt")
-					m.DiskPrompt = prompt.Text()
+					m.DiskPrompt = prompt.String()
 					if n > 0 || len(changes) == 1 {
 						pr.media = append(pr.media, m)
 					}
@@ -180,12 +180,12 @@ func collectPair(changes ...[]transform.TableChange) *pairRows {
 				for _, rc := range c.Inserted {
 					parent, _ := rc.Get("Directory_Parent")
 					def, _ := rc.Get("DefaultDir")
-					pr.dirs[rc.KeyText()] = parent.Text() + "\x00" + def.Text()
+					pr.dirs[rc.KeyText()] = parent.String() + "\x00" + def.String()
 				}
 			case "Component":
 				for _, rc := range append(append([]transform.RowChange(nil), c.Inserted...), c.Updated...) {
 					if d, ok := rc.Get("Directory_"); ok {
-						pr.compDir[rc.KeyText()] = d.Text()
+						pr.compDir[rc.KeyText()] = d.String()
 					}
 				}
 			}
@@ -231,7 +231,7 @@ func (pt *Patch) Files(o FileOptions) ([]*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, _, err := pt.applyTo(db, o.Target.Name(), msi.FileOptions{Layout: o.Layout, ShortNames: o.ShortNames, Flat: o.Flat})
+	files, _, err := pt.applyTo(db, o.Target.Name(), msi.FileOptions{Layout: o.Layout, ShortNames: o.ShortNames})
 	return files, err
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/oleps"
 	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/transform"
 )
@@ -140,7 +141,8 @@ func New(p *msi.Package, opts ...cab.Option) (*Patch, error) {
 	if err != nil {
 		return nil, err
 	}
-	pt := &Patch{pkg: p, opts: opts, Summary: s, Code: s.PackageCode(), Obsoletes: s.ObsoletedPatchCodes(), Targets: s.TargetProductCodes()}
+	pt := &Patch{pkg: p, opts: opts, Summary: s, Code: s.PackageCode(), Obsoletes: obsoletes(s)}
+	pt.Targets, _ = SummaryLists(s)
 	if pt.Code == "" {
 		return nil, pkgError(p, "summary information", formatErr("the revision number %q does not start with a patch code", truncate(s.RevisionNumber, 80)))
 	}
@@ -305,4 +307,38 @@ func isCabinetStream(p *msi.Package, name string) bool {
 		return false
 	}
 	return string(sig[:]) == "MSCF"
+}
+
+// SummaryLists decodes what a patch's summary information lists: the
+// product codes it applies to (Template) and the transforms it carries
+// (LastSavedBy), as listed: ":Name" is a transform's storage, ":#Name"
+// its companion's.
+func SummaryLists(s *msi.SummaryInfo) (targets, transforms []string) {
+	return splitList(s.Template, ";"), splitList(s.LastSavedBy, ";")
+}
+
+// obsoletes returns the patch codes that follow the patch code in a
+// patch's RevisionNumber: the patches it obsoletes.
+func obsoletes(s *msi.SummaryInfo) []string {
+	if s.PackageCode() == "" {
+		return nil
+	}
+	var out []string
+	rest := s.RevisionNumber[guidLen:]
+	for len(rest) >= guidLen && isGUID(rest[:guidLen]) {
+		out = append(out, rest[:guidLen])
+		rest = strings.TrimLeft(rest[guidLen:], ";")
+	}
+	return out
+}
+
+// guidLen is the length of a GUID in braces, "{XXXXXXXX-XXXX-...}".
+const guidLen = 38
+
+func isGUID(s string) bool {
+	if len(s) != guidLen || s[0] != '{' || s[guidLen-1] != '}' {
+		return false
+	}
+	_, err := oleps.ParseGUID(s)
+	return err == nil
 }

@@ -494,3 +494,19 @@ func applyAdmin(db *msi.Database, pt *Patch, o msi.FileOptions) (*AdminResult, e
 	})
 	return res, err
 }
+
+func TestSummaryCodes(t *testing.T) {
+	s := &msi.SummaryInfo{RevisionNumber: "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}{BBBBBBBB-BBBB-BBBB-BBBB-BBBBBBBBBBBB};{CCCCCCCC-CCCC-CCCC-CCCC-CCCCCCCCCCCC}",
+		Template: "{4508D19D-07FE-4722-88C7-27152965756B}", LastSavedBy: ":Target01ToUpgrade01;:#Target01ToUpgrade01"}
+	want := []string{"{BBBBBBBB-BBBB-BBBB-BBBB-BBBBBBBBBBBB}", "{CCCCCCCC-CCCC-CCCC-CCCC-CCCCCCCCCCCC}"}
+	if got := obsoletes(s); !reflect.DeepEqual(got, want) {
+		t.Errorf("obsoleted %v", got)
+	}
+	if obsoletes(&msi.SummaryInfo{RevisionNumber: "not a guid"}) != nil {
+		t.Error("obsoleted codes without a patch code")
+	}
+	targets, transforms := SummaryLists(s)
+	if !reflect.DeepEqual(targets, []string{"{4508D19D-07FE-4722-88C7-27152965756B}"}) || !reflect.DeepEqual(transforms, []string{":Target01ToUpgrade01", ":#Target01ToUpgrade01"}) {
+		t.Errorf("targets %v transforms %v", targets, transforms)
+	}
+}

@@ -71,7 +71,7 @@ func streamNameOf(table string, cols []msi.Column, vals []msi.Value) string {
 	parts := []string{table}
 	for i, c := range cols {
 		if c.Type.Key() && i < len(vals) {
-			parts = append(parts, vals[i].Text())
+			parts = append(parts, vals[i].String())
 		}
 	}
 	return strings.Join(parts, ".")
@@ -82,7 +82,7 @@ func keyOf(cols []msi.Column, vals []msi.Value) []string {
 	var key []string
 	for i, c := range cols {
 		if c.Type.Key() && i < len(vals) {
-			key = append(key, vals[i].Text())
+			key = append(key, vals[i].String())
 		}
 	}
 	return key

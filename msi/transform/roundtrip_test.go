@@ -182,7 +182,7 @@ func keyText(tb *msi.Table, vals []msi.Value) []string {
 	var k []string
 	for i, c := range tb.Columns {
 		if c.Type.Key() {
-			k = append(k, vals[i].Text())
+			k = append(k, vals[i].String())
 		}
 	}
 	return k

@@ -152,7 +152,7 @@ func (t *Transform) readCatalog() error {
 		return err
 	}
 	for i, r := range recs {
-		name := r.vals[0].Text()
+		name := r.vals[0].String()
 		switch {
 		case name == "":
 			return t.errorf("table _Tables", formatErr("record %d has no table name", i+1))
@@ -171,11 +171,11 @@ func (t *Transform) readCatalog() error {
 	}
 	for i, r := range recs {
 		table, num, name, typ := r.vals[0], r.vals[1], r.vals[2], r.vals[3]
-		if r.op == opDelete && contains(t.dropped, table.Text()) {
+		if r.op == opDelete && contains(t.dropped, table.String()) {
 			continue // the columns of a table it drops
 		}
 		if r.op != opInsert {
-			return t.errorf("table _Columns", fmt.Errorf("%w: record %d changes or removes column %s.%s: transforms only add columns", msi.ErrUnsupported, i+1, table.Text(), num.Text()))
+			return t.errorf("table _Columns", fmt.Errorf("%w: record %d changes or removes column %s.%s: transforms only add columns", msi.ErrUnsupported, i+1, table.String(), num.String()))
 		}
 		if table.Kind != msi.String || name.Kind != msi.String || typ.Kind != msi.Integer {
 			return t.errorf("table _Columns", formatErr("record %d has a null table, name or type", i+1))
