@@ -35,6 +35,7 @@ type Error struct {
 	Err  error
 }
 
+// Error says which file and part are wrong, and how.
 func (e *Error) Error() string {
 	s := ""
 	if e.File != "" {
@@ -46,6 +47,7 @@ func (e *Error) Error() string {
 	return s + e.Err.Error()
 }
 
+// Unwrap gives the underlying error to errors.Is and errors.As.
 func (e *Error) Unwrap() error { return e.Err }
 
 // formatErr builds an ErrFormat-wrapped error for a detail.

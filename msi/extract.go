@@ -60,13 +60,17 @@ type FileError struct {
 	Err  error
 }
 
+// Error names the file by key and path.
 func (e *FileError) Error() string { return e.File.Key + " (" + e.File.Path + "): " + e.Err.Error() }
+
+// Unwrap gives the file's error to errors.Is and errors.As.
 func (e *FileError) Unwrap() error { return e.Err }
 
 // FileErrors is the error ReadFiles returns: one *FileError per file that
 // could not be read, in the order met. Range over it to report each.
 type FileErrors []*FileError
 
+// Error lists the files' errors, one a line.
 func (e FileErrors) Error() string {
 	s := make([]string, len(e))
 	for i, fe := range e {

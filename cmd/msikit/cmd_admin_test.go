@@ -50,7 +50,7 @@ func TestAdminImage(t *testing.T) {
 		require.NoError(t, err)
 		for _, tn := range tables {
 			if tn == "File" || tn == "Media" {
-				continue // changed, as documented (msi.AdminChanges)
+				continue // changed, as documented (msi.Package.AdminDatabase)
 			}
 			var a, b bytes.Buffer
 			require.NoError(t, orig.WriteIDT(&a, tn))

@@ -632,6 +632,7 @@ type FileError struct {
 	Err  error
 }
 
+// Error names the file by key and, when it has one, path.
 func (e *FileError) Error() string {
 	name := e.File.Key
 	if e.File.Path != "" {
@@ -640,12 +641,14 @@ func (e *FileError) Error() string {
 	return name + ": " + e.Err.Error()
 }
 
+// Unwrap gives the file's error to errors.Is and errors.As.
 func (e *FileError) Unwrap() error { return e.Err }
 
 // FileErrors is the error ReadFiles returns: one *FileError per file that
 // could not be read, in the order met. Range over it to report each.
 type FileErrors []*FileError
 
+// Error lists the files' errors, one a line.
 func (e FileErrors) Error() string {
 	s := make([]string, len(e))
 	for i, fe := range e {

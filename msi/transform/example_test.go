@@ -88,3 +88,34 @@ func ExampleValidationOf() {
 	fmt.Println(transform.ValidationOf(s))
 	// Output: MSITRANSFORM_VALIDATE_PRODUCT|MSITRANSFORM_VALIDATE_UPDATEVERSION|MSITRANSFORM_VALIDATE_NEWEQUALBASEVERSION|MSITRANSFORM_VALIDATE_UPGRADECODE|MSITRANSFORM_ERROR_ADDEXISTINGROW|MSITRANSFORM_ERROR_DELMISSINGROW|MSITRANSFORM_ERROR_ADDEXISTINGTABLE|MSITRANSFORM_ERROR_DELMISSINGTABLE|MSITRANSFORM_ERROR_UPDATEMISSINGROW
 }
+
+// A transform can be kept in a sub-storage of another database, as a
+// patch keeps its transforms, and read from there.
+func ExampleDelta_Embed() {
+	old := exampleDB("ProductVersion", "1.0.0")
+	d, err := transform.Diff(old, exampleDB("ProductVersion", "1.0.1"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	holder := msi.NewDatabase(0)
+	holder.Kind = msi.KindPatch
+	if err := d.Embed(holder, "update.1", transform.Options{Validation: transform.Validation{Checks: transform.ValidateProduct}}); err != nil {
+		log.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := holder.Save(&buf); err != nil {
+		log.Fatal(err)
+	}
+	p, err := msi.NewPackage(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "holder.msp")
+	if err != nil {
+		log.Fatal(err)
+	}
+	tr, err := transform.FromStorage(p, "update.1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range tr.Changes() {
+		fmt.Println(tr.Name(), c.Table, c.Updated[0].KeyText(), c.Updated[0].Values, tr.Validation())
+	}
+	// Output: transform update.1 Property ProductVersion [1.0.1] MSITRANSFORM_VALIDATE_PRODUCT
+}
