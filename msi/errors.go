@@ -3,6 +3,7 @@ package msi
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors, for errors.Is. Errors returned by this package wrap one
@@ -53,4 +54,38 @@ func (e *Error) Unwrap() error { return e.Err }
 // formatErr builds an ErrFormat-wrapped error for a detail.
 func formatErr(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, a...))
+}
+
+// FileError is the error of one file during ReadFiles.
+type FileError struct {
+	File *File
+	Err  error
+}
+
+// Error names the file by key and path.
+func (e *FileError) Error() string { return e.File.Key + " (" + e.File.Path + "): " + e.Err.Error() }
+
+// Unwrap gives the file's error to errors.Is and errors.As.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// FileErrors is the error ReadFiles returns: one *FileError per file that
+// could not be read, in the order met. Range over it to report each.
+type FileErrors []*FileError
+
+// Error lists the files' errors, one a line.
+func (e FileErrors) Error() string {
+	s := make([]string, len(e))
+	for i, fe := range e {
+		s[i] = fe.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// Unwrap gives the errors to errors.Is and errors.As.
+func (e FileErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, fe := range e {
+		out[i] = fe
+	}
+	return out
 }

@@ -79,3 +79,43 @@ func splitList(s, sep string) []string {
 	}
 	return out
 }
+
+// FileError is the error of one patch file.
+type FileError struct {
+	File *File
+	Err  error
+}
+
+// Error names the file by key and, when it has one, path.
+func (e *FileError) Error() string {
+	name := e.File.Key
+	if e.File.Path != "" {
+		name += " (" + e.File.Path + ")"
+	}
+	return name + ": " + e.Err.Error()
+}
+
+// Unwrap gives the file's error to errors.Is and errors.As.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// FileErrors is the error ReadFiles returns: one *FileError per file that
+// could not be read, in the order met. Range over it to report each.
+type FileErrors []*FileError
+
+// Error lists the files' errors, one a line.
+func (e FileErrors) Error() string {
+	s := make([]string, len(e))
+	for i, fe := range e {
+		s[i] = fe.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// Unwrap gives the errors to errors.Is and errors.As.
+func (e FileErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, fe := range e {
+		out[i] = fe
+	}
+	return out
+}
