@@ -6,7 +6,8 @@
 // A manifest has named variants (SP1, SP2, ...), each a list of entries;
 // an entry names a file (case-insensitively) and claims some of its
 // version, size, date and time (UTC), platform, path and digests. The
-// YAML format is described in FORMAT.md; in short:
+// YAML format is described in the README's "Manifests" section (and by
+// schema.json, which Schema returns); in short:
 //
 //	name: KB977203
 //	source: https://support.microsoft.com/kb/977203

@@ -19,7 +19,7 @@ import (
 	"github.com/msikit/msikit/internal/pever"
 )
 
-// GenerateOptions tunes FromDir.
+// GenerateOptions tunes FromDir and FromPackage.
 type GenerateOptions struct {
 	// Name and Variant name the manifest and its one variant; the
 	// defaults are the folder's base name and "default".

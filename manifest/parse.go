@@ -34,8 +34,8 @@ var (
 	requiredEntry    = []string{"name", "size"}
 )
 
-// Parse reads a manifest in the YAML format of FORMAT.md (JSON, being
-// YAML, reads too) and checks it. Problems are returned together as an
+// Parse reads a manifest in the YAML format the README's "Manifests"
+// section describes (JSON, being YAML, reads too) and checks it. Problems are returned together as an
 // ErrorList, each with its line and column.
 func Parse(r io.Reader) (*Manifest, error) { return parse(r, "") }
 

@@ -5,20 +5,18 @@ import (
 	"strings"
 )
 
-// AdminChanges lists what AdminDatabase changes, for documentation and
-// tests: the tables and streams that differ from the original package.
-var AdminChanges = []string{
-	"summary information: word count 4 (administrative image, uncompressed), plus 1 when the source uses short names",
-	"File: the Compressed (0x4000) and Noncompressed (0x2000) attribute bits cleared, so every file is read from the image's tree",
-	"Media: the Cabinet column emptied, as the image holds no cabinets",
-	"streams: the embedded cabinets removed",
-}
-
 // AdminDatabase returns the package as an administrative image's copy of
 // it, as msiexec /a writes it beside the files it lays out: uncompressed,
 // marked as an administrative image, without its embedded cabinets. The
-// tables are otherwise unchanged (see AdminChanges). The package must
-// stay open until the database is saved.
+// package must stay open until the database is saved. What differs from
+// the package, and nothing else:
+//
+//   - summary information: word count 4 (administrative image,
+//     uncompressed), plus 1 when the source uses short names;
+//   - File: the Compressed (0x4000) and Noncompressed (0x2000) attribute
+//     bits cleared, so every file is read from the image's tree;
+//   - Media: the Cabinet column emptied, as the image holds no cabinets;
+//   - streams: the embedded cabinets removed.
 func (p *Package) AdminDatabase() (*Database, error) {
 	if p.kind != KindDatabase {
 		return nil, p.errorf("", fmt.Errorf("%w: an administrative image is made from a database, not a %s", ErrUnsupported, p.kind))
@@ -32,7 +30,7 @@ func (p *Package) AdminDatabase() (*Database, error) {
 	}
 	wc := db.Summary.WordCountFlags()
 	db.Summary.SetWordCountFlags(WordCountFlags{ShortNames: wc.ShortNames, AdminImage: true, ElevatedPrivilegesNotRequired: wc.ElevatedPrivilegesNotRequired})
-	if t := db.Table("File"); t != nil {
+	if t := db.table("File"); t != nil {
 		i := t.Index("Attributes")
 		for _, r := range t.Rows {
 			if i < 0 || r.Values[i].Kind != Integer {
@@ -41,7 +39,7 @@ func (p *Package) AdminDatabase() (*Database, error) {
 			r.Values[i].Int &^= FileAttrCompressed | FileAttrNoncompressed
 		}
 	}
-	if t := db.Table("Media"); t != nil {
+	if t := db.table("Media"); t != nil {
 		i := t.Index("Cabinet")
 		for _, r := range t.Rows {
 			if i < 0 {

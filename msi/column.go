@@ -1,6 +1,10 @@
 package msi
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/msikit/msikit/msi/internal/tablecodec"
+)
 
 // ColumnType is a column's type as the _Columns table stores it: a width in
 // the low byte and flag bits above.
@@ -15,33 +19,30 @@ const (
 	TypeNullable    ColumnType = 0x1000
 	TypeKey         ColumnType = 0x2000
 	TypeTemporary   ColumnType = 0x4000
-	typeWidthMask   ColumnType = 0x00ff
 )
 
 // IsBinary reports a binary column: its cells name a stream holding the
 // data ("Table.Key").
-func (t ColumnType) IsBinary() bool {
-	return t&TypeString != 0 && t&TypeNoBinary == 0 && t.Width() == 0 && t&TypeLocalizable == 0
-}
+func (t ColumnType) IsBinary() bool { return tablecodec.Type(t).IsBinary() }
 
 // IsString reports a string column (not binary).
-func (t ColumnType) IsString() bool { return t&TypeString != 0 && !t.IsBinary() }
+func (t ColumnType) IsString() bool { return tablecodec.Type(t).IsString() }
 
 // IsInteger reports an integer column.
-func (t ColumnType) IsInteger() bool { return t&TypeString == 0 }
+func (t ColumnType) IsInteger() bool { return tablecodec.Type(t).IsInteger() }
 
 // Nullable reports whether cells may be null.
-func (t ColumnType) Nullable() bool { return t&TypeNullable != 0 }
+func (t ColumnType) Nullable() bool { return tablecodec.Type(t).Nullable() }
 
 // Localizable reports a localizable string column.
-func (t ColumnType) Localizable() bool { return t&TypeLocalizable != 0 }
+func (t ColumnType) Localizable() bool { return tablecodec.Type(t).Localizable() }
 
 // Key reports a primary-key column.
-func (t ColumnType) Key() bool { return t&TypeKey != 0 }
+func (t ColumnType) Key() bool { return tablecodec.Type(t).Key() }
 
 // Width is the maximum string length (0: unlimited) or the integer size in
 // bytes (2 or 4).
-func (t ColumnType) Width() int { return int(t & typeWidthMask) }
+func (t ColumnType) Width() int { return tablecodec.Type(t).Width() }
 
 // IDT is the type as an exported .idt file writes it: s72, S255, l0, i2,
 // I4, v0 (lower case: not nullable).
@@ -62,19 +63,6 @@ func (t ColumnType) IDT() string {
 		c -= 'a' - 'A'
 	}
 	return fmt.Sprintf("%c%d", c, w)
-}
-
-// storageSize is how many bytes a cell takes in a table stream.
-func (t ColumnType) storageSize(refSize int) int {
-	switch {
-	case t.IsBinary():
-		return 2
-	case t.IsString():
-		return refSize
-	case t.Width() <= 2:
-		return 2
-	}
-	return 4
 }
 
 // Column describes one column of a table.

@@ -29,11 +29,11 @@ func TestDamagedStreamsAreErrors(t *testing.T) {
 		p, err := msi.NewPackage(ra, int64(len(good)), "cut.msi")
 		require.NoError(t, err, "the header and allocation tables are readable")
 		checks := map[string]func() error{
-			"Tables":      func() error { _, err := p.Tables(); return err },
-			"FileList":    func() error { _, err := p.FileList(msi.FileOptions{}); return err },
-			"MediaList":   func() error { _, err := p.MediaList(); return err },
-			"Directories": func() error { _, err := p.Directories(msi.LayoutAdmin, false); return err },
-			"ProductInfo": func() error { _, err := p.ProductInfo(); return err },
+			"Tables":           func() error { _, err := p.Tables(); return err },
+			"FileList":         func() error { _, err := msi.FileList(p, msi.FileOptions{}); return err },
+			"MediaList":        func() error { _, err := msi.MediaList(p); return err },
+			"FileList install": func() error { _, err := msi.FileList(p, msi.FileOptions{Layout: msi.LayoutInstall}); return err },
+			"ProductInfo":      func() error { _, err := msi.ReadProductInfo(p); return err },
 		}
 		for name, check := range checks {
 			err := check()
@@ -64,10 +64,10 @@ func TestTruncatedCorpusPackage(t *testing.T) {
 	p, err := msi.Open(path)
 	require.NoError(t, err)
 	defer p.Close()
-	_, err = p.FileList(msi.FileOptions{})
+	_, err = msi.FileList(p, msi.FileOptions{})
 	require.ErrorIs(t, err, msi.ErrFormat)
 	assert.Contains(t, err.Error(), "msi.msi: stream !_StringPool")
 	assert.Contains(t, err.Error(), "truncated")
-	_, err = p.MediaList()
+	_, err = msi.MediaList(p)
 	require.ErrorIs(t, err, msi.ErrFormat)
 }

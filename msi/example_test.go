@@ -1,6 +1,7 @@
 package msi_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -88,7 +89,7 @@ func ExamplePackage_ReadFiles() {
 		log.Fatal(err)
 	}
 	defer p.Close()
-	files, err := p.FileList(msi.FileOptions{})
+	files, err := msi.FileList(p, msi.FileOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -104,4 +105,67 @@ func ExamplePackage_ReadFiles() {
 	// msikit Hello/readme.txt 20
 	// msikit Hello/data.bin 3000
 	// msikit Hello/doc/guide.txt 24
+}
+
+// Each layout places the same files differently: the source tree of an
+// administrative image, the tree an installation makes, or flat.
+func ExampleFileList() {
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	for _, l := range []msi.Layout{msi.LayoutAdmin, msi.LayoutInstall, msi.LayoutFlat} {
+		files, err := msi.FileList(p, msi.FileOptions{Layout: l})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(l, files[2].Path, files[2].Media.CabinetName())
+	}
+	// Output:
+	// admin msikit Hello/doc/guide.txt hello.cab
+	// install Program Files/msikit Hello/doc/guide.txt hello.cab
+	// flat guide.txt hello.cab
+}
+
+func ExampleParseLayout() {
+	for _, name := range []string{"admin", "lessmsi", "flat", "tree"} {
+		l, err := msi.ParseLayout(name)
+		fmt.Println(l, err)
+	}
+	// Output:
+	// admin <nil>
+	// target <nil>
+	// flat <nil>
+	// admin invalid: layout "tree": admin, install, target or flat
+}
+
+// A database made in memory is read as a package is, through
+// TableReader, before it is saved and after.
+func ExampleNewDatabase() {
+	db := msi.NewDatabase(1252)
+	for _, kv := range [][2]string{{"ProductCode", "{8F1C3C3A-7C59-4E39-9D6A-0B1F5E2C4D11}"}, {"ProductVersion", "2.0.1"}} {
+		if err := db.SetProperty(kv[0], kv[1]); err != nil {
+			log.Fatal(err)
+		}
+	}
+	db.Summary = &msi.SummaryInfo{Codepage: 1252, Title: "Installation Database", Template: "x64;1033"}
+	before, err := msi.ReadProductInfo(db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := db.Save(&buf); err != nil {
+		log.Fatal(err)
+	}
+	p, err := msi.NewPackage(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "new.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	after, err := msi.ReadProductInfo(p)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.Kind(), before == after, after.ProductVersion, after.Platform)
+	// Output: database true 2.0.1 x64
 }

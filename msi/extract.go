@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/msi/internal/deliver"
 )
 
 // FileContent is one file's bytes as ReadFiles delivers them: valid only
@@ -37,6 +38,11 @@ type ReadOptions struct {
 	// says so: Windows Installer copies such files (Microsoft's own
 	// instmsi.msi has four).
 	Strict bool
+	// CheckSize makes each file's reader fail with ErrSize when its bytes
+	// are not as many as Size says, so that a writer that renames its
+	// output into place only on success never leaves a file of the wrong
+	// size. Without it the bytes are delivered as they are.
+	CheckSize bool
 }
 
 // Reading reports what ReadFiles did.
@@ -48,24 +54,24 @@ type Reading struct {
 	Cabinets []string
 }
 
-// FileError is the error of one file during ReadFiles.
-type FileError struct {
-	File *File
-	Err  error
-}
-
-func (e *FileError) Error() string { return e.File.Key + " (" + e.File.Path + "): " + e.Err.Error() }
-func (e *FileError) Unwrap() error { return e.Err }
-
 // ReadFiles delivers the bytes of files (from FileList) to fn: the files in
 // cabinets folder by folder, each folder decoded once; the uncompressed
-// ones from the source directory. It goes on past errors and returns them
-// joined, each a *FileError naming its file. fn may be called
-// concurrently when Workers > 1.
+// ones from the source directory. fn may be called concurrently when
+// Workers > 1.
+//
+// It goes on past errors: the error, if any, is a FileErrors, one
+// *FileError per file that could not be read.
 func (p *Package) ReadFiles(files []*File, o ReadOptions, fn func(FileContent) error) (*Reading, error) {
 	rep := &Reading{}
-	var errs []error
+	var errs FileErrors
 	fail := func(f *File, err error) { errs = append(errs, &FileError{File: f, Err: err}) }
+	if o.CheckSize {
+		give := fn
+		fn = func(c FileContent) error {
+			c.Reader = deliver.CheckSize(c.Reader, c.Size, ErrSize)
+			return give(c)
+		}
+	}
 
 	// Group the compressed files by cabinet, in media order.
 	var order []string
@@ -116,8 +122,8 @@ func (p *Package) ReadFiles(files []*File, o ReadOptions, fn func(FileContent) e
 			done[pk] = true
 		}
 		for _, e := range p.readCabinet(rc, want, o, fn) {
-			if setErr != nil && errors.Is(e, cab.ErrMissingPart) {
-				e = fmt.Errorf("%w (%v)", e, setErr)
+			if setErr != nil && errors.Is(e.Err, cab.ErrMissingPart) {
+				e.Err = fmt.Errorf("%w (%v)", e.Err, setErr)
 			}
 			errs = append(errs, e)
 		}
@@ -130,69 +136,49 @@ func (p *Package) ReadFiles(files []*File, o ReadOptions, fn func(FileContent) e
 		}
 	}
 	rep.DecodedBytes = decoded.Load()
-	return rep, errors.Join(errs...)
+	if len(errs) == 0 {
+		return rep, nil
+	}
+	return rep, errs
 }
 
 // readCabinet delivers the files wanted from one cabinet (or set).
-func (p *Package) readCabinet(rc *cab.ReadCloser, want []*File, o ReadOptions, fn func(FileContent) error) []error {
+func (p *Package) readCabinet(rc *cab.ReadCloser, want []*File, o ReadOptions, fn func(FileContent) error) []*FileError {
 	byName := map[string]*cab.File{}
 	for _, cf := range rc.File {
 		if _, dup := byName[cf.Name]; !dup {
 			byName[cf.Name] = cf
 		}
 	}
-	var errs []error
-	var sel []*cab.File
-	users := map[*cab.File][]*File{}
+	var errs []*FileError
+	var jobs []deliver.Job[*File]
 	for _, f := range want {
 		cf, ok := byName[f.Key]
 		if !ok {
 			errs = append(errs, &FileError{File: f, Err: fmt.Errorf("%w: not in cabinet %s", ErrMissingSource, rc.Name())})
 			continue
 		}
-		if users[cf] == nil {
-			sel = append(sel, cf)
-		}
-		users[cf] = append(users[cf], f)
+		jobs = append(jobs, deliver.Job[*File]{Item: f, Member: cf})
 	}
-	err := rc.Extract(sel, o.Workers, func(cf *cab.File, content io.Reader) error {
-		fs := users[cf]
-		if len(fs) > 1 {
-			// Two rows naming one member (rare): read it once, deliver twice.
-			b, err := io.ReadAll(content)
-			if err != nil {
-				return err
-			}
-			for _, f := range fs {
-				if err := fn(FileContent{File: f, Modified: cf.Modified, Reader: strings.NewReader(string(b)), Size: f.Size}); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		return fn(FileContent{File: fs[0], Modified: cf.Modified, Reader: content, Size: fs[0].Size})
+	fails := deliver.Cabinet(&rc.Reader, jobs, o.Workers, func(f *File, cf *cab.File, content io.Reader) error {
+		return fn(FileContent{File: f, Modified: cf.Modified, Reader: content, Size: f.Size})
 	})
-	for _, e := range unjoin(err) {
-		var fe *cab.FileError
-		if errors.As(e, &fe) {
-			for _, f := range users[fe.File] {
-				errs = append(errs, &FileError{File: f, Err: fmt.Errorf("cabinet %s: %w", rc.Name(), fe.Err)})
-			}
-			continue
-		}
-		errs = append(errs, e)
+	for _, x := range fails {
+		errs = append(errs, &FileError{File: x.Item, Err: fmt.Errorf("cabinet %s: %w", rc.Name(), x.Err)})
 	}
 	return errs
 }
 
-func unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
+// OpenCabinet opens the cabinet of a Media row: a stream of the package
+// for an embedded one ("#name", found ignoring case as Windows finds
+// it), a file beside the package for an external one, with the other
+// parts of its set. When another part is missing or damaged, the reader
+// holds this part's files, and those that need the others fail with
+// cab.ErrMissingPart when read. A cabinet that is not there gets
+// ErrMissingSource. Close the reader when done.
+func (p *Package) OpenCabinet(m *Media, opts ...cab.Option) (*cab.ReadCloser, error) {
+	rc, _, err := p.openCabinet(m, opts)
+	return rc, err
 }
 
 // openCabinet opens the cabinet of a Media row, embedded or external, with

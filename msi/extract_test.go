@@ -26,12 +26,12 @@ import (
 // readAll extracts every file of a package into memory, by layout path.
 func readAll(t *testing.T, p *msi.Package, o msi.FileOptions) (map[string][]byte, error) {
 	t.Helper()
-	files, err := p.FileList(o)
+	files, err := msi.FileList(p, o)
 	require.NoError(t, err)
 	got := map[string][]byte{}
 	var mu sync.Mutex
-	_, err = p.ReadFiles(files, msi.ReadOptions{Workers: 2}, func(c msi.FileContent) error {
-		b, err := io.ReadAll(msi.SizeChecked(c.Reader, c.File.Size))
+	_, err = p.ReadFiles(files, msi.ReadOptions{Workers: 2, CheckSize: true}, func(c msi.FileContent) error {
+		b, err := io.ReadAll(c.Reader)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func TestExternalCabinetAndSourceFiles(t *testing.T) {
 	p, err := msi.Open(pkg)
 	require.NoError(t, err)
 	defer p.Close()
-	files, err := p.FileList(msi.FileOptions{})
+	files, err := msi.FileList(p, msi.FileOptions{})
 	require.NoError(t, err)
 	needs := p.Needs(files)
 	require.Len(t, needs, 2)
@@ -167,7 +167,7 @@ func TestHostileTables(t *testing.T) {
 		_, pkg := modified(t, c.query)
 		p, err := msi.Open(pkg)
 		require.NoError(t, err)
-		_, err = p.FileList(msi.FileOptions{})
+		_, err = msi.FileList(p, msi.FileOptions{})
 		p.Close()
 		require.Error(t, err, c.query)
 		assert.ErrorIs(t, err, msi.ErrFormat, c.query)
@@ -200,7 +200,7 @@ func listing(t *testing.T, pkg string, o msi.FileOptions) map[string]int64 {
 	p, err := msi.Open(pkg)
 	require.NoError(t, err)
 	defer p.Close()
-	files, err := p.FileList(o)
+	files, err := msi.FileList(p, o)
 	require.NoError(t, err)
 	out := map[string]int64{}
 	for _, f := range files {
@@ -253,7 +253,7 @@ func TestOnlyDecodesNeededFolders(t *testing.T) {
 	p, err := msi.Open(pkg)
 	require.NoError(t, err)
 	defer p.Close()
-	files, err := p.FileList(msi.FileOptions{})
+	files, err := msi.FileList(p, msi.FileOptions{})
 	require.NoError(t, err)
 	var total int64
 	var pick *msi.File
@@ -351,7 +351,7 @@ func TestOrphanDirectory(t *testing.T) {
 	for _, layout := range []msi.Layout{msi.LayoutAdmin, msi.LayoutTarget, msi.LayoutInstall} {
 		p, err := msi.Open(pkg)
 		require.NoError(t, err)
-		files, err := p.FileList(msi.FileOptions{Layout: layout})
+		files, err := msi.FileList(p, msi.FileOptions{Layout: layout})
 		require.NoError(t, err, "layout %d", layout)
 		paths := map[string]string{}
 		for _, f := range files {
@@ -376,13 +376,13 @@ func TestSourceFileSizeMismatch(t *testing.T) {
 	p, err := msi.Open(pkg)
 	require.NoError(t, err)
 	defer p.Close()
-	files, err := p.FileList(msi.FileOptions{})
+	files, err := msi.FileList(p, msi.FileOptions{})
 	require.NoError(t, err)
 
 	sizes := map[string]int64{}
 	got := map[string]string{}
-	_, err = p.ReadFiles(files, msi.ReadOptions{}, func(c msi.FileContent) error {
-		b, err := io.ReadAll(msi.SizeChecked(c.Reader, c.Size))
+	_, err = p.ReadFiles(files, msi.ReadOptions{CheckSize: true}, func(c msi.FileContent) error {
+		b, err := io.ReadAll(c.Reader)
 		sizes[c.File.Key], got[c.File.Key] = c.Size, string(b)
 		return err
 	})

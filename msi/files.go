@@ -3,43 +3,18 @@ package msi
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
 	"path"
 	"sort"
 	"strings"
-)
 
-// MergeModuleCabinet is the stream in which a merge module (.msm) keeps
-// its files, one cabinet member per File key.
-const MergeModuleCabinet = "MergeModule.CABinet"
+	"github.com/msikit/msikit/msi/internal/names"
+)
 
 // File attribute bits that decide where a file's bytes are.
 const (
 	FileAttrNoncompressed = 0x2000 // msidbFileAttributesNoncompressed
 	FileAttrCompressed    = 0x4000 // msidbFileAttributesCompressed
 )
-
-// Media is one row of the Media table: a disk and, usually, its cabinet.
-type Media struct {
-	DiskID       int
-	LastSequence int
-	DiskPrompt   string
-	Cabinet      string // as stored: "#name" for an embedded one
-	VolumeLabel  string
-	Source       string
-
-	module bool // the merge module's cabinet, not a row
-}
-
-// Embedded reports a cabinet stored as a stream of the package.
-func (m *Media) Embedded() bool { return strings.HasPrefix(m.Cabinet, "#") }
-
-// MergeModule reports the disk MediaList makes up for a merge module:
-// its MergeModule.CABinet stream, which holds every file.
-func (m *Media) MergeModule() bool { return m.module }
-
-// CabinetName is the cabinet's stream or file name, without the "#".
-func (m *Media) CabinetName() string { return strings.TrimPrefix(m.Cabinet, "#") }
 
 // File is one row of the File table with everything needed to find and
 // place its bytes.
@@ -71,44 +46,45 @@ type File struct {
 	Hash *[16]byte
 }
 
-// Name is the long file name.
-func (f *File) Name() string { return f.LongName }
-
 // FileOptions chooses the layout of FileList.
 type FileOptions struct {
 	Layout Layout
 	// ShortNames uses short file and directory names even when the
 	// summary information does not say the source uses them.
 	ShortNames bool
-	// Flat puts every file at the root under its long name.
-	Flat bool
 }
 
 // FileList reads the File, Component, Directory, Media and MsiFileHash
-// tables and returns every file, in sequence order, with its place in
-// the layout and the source of its bytes.
-func (p *Package) FileList(o FileOptions) ([]*File, error) {
-	t, err := p.optionalTable("File")
+// tables of a package or a database and returns every file, in sequence
+// order, with its place in the layout and the source of its bytes.
+func FileList(src TableReader, o FileOptions) ([]*File, error) {
+	t, err := optionalTable(src, "File")
 	if err != nil || t == nil {
 		return nil, err
 	}
 	short, compressedDefault := false, false
-	if s, err := p.SummaryInfo(); err == nil {
+	if s, err := src.SummaryInfo(); err == nil {
 		wc := s.WordCountFlags()
 		short, compressedDefault = wc.ShortNames, wc.Compressed
 	}
-	layoutDirs, err := p.Directories(o.Layout, short || o.ShortNames)
+	// A flat layout places files by name alone: directories are read
+	// for the source tree.
+	dirLayout := o.Layout
+	if dirLayout == LayoutFlat {
+		dirLayout = LayoutAdmin
+	}
+	layoutDirs, err := readDirectories(src, dirLayout, short || o.ShortNames)
 	if err != nil {
 		return nil, err
 	}
 	sourceDirs := layoutDirs
-	if o.Layout != LayoutAdmin || o.ShortNames != short {
-		if sourceDirs, err = p.Directories(LayoutAdmin, short); err != nil {
+	if dirLayout != LayoutAdmin || o.ShortNames != short {
+		if sourceDirs, err = readDirectories(src, LayoutAdmin, short); err != nil {
 			return nil, err
 		}
 	}
 	compDir := map[string]string{}
-	components, err := p.optionalTable("Component")
+	components, err := optionalTable(src, "Component")
 	if err != nil {
 		return nil, err
 	}
@@ -117,12 +93,12 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 			compDir[r.String("Component")] = r.String("Directory_")
 		}
 	}
-	media, err := p.MediaList()
+	media, err := MediaList(src)
 	if err != nil {
 		return nil, err
 	}
 	module := len(media) == 1 && media[0].module
-	hashes, err := p.fileHashes()
+	hashes, err := fileHashes(src)
 	if err != nil {
 		return nil, err
 	}
@@ -132,34 +108,34 @@ func (p *Package) FileList(o FileOptions) ([]*File, error) {
 			Key: r.String("File"), Component: r.String("Component_"),
 			Version: r.String("Version"), Language: r.String("Language"),
 		}
-		f.ShortName, f.LongName = splitShortLong(r.String("FileName"))
+		f.ShortName, f.LongName = names.SplitShortLong(r.String("FileName"))
 		size, _ := r.Int("FileSize")
 		seq, _ := r.Int("Sequence")
 		attrs, _ := r.Int("Attributes")
 		f.Size, f.Sequence, f.Attributes = int64(size), int(seq), int(attrs)
 		for _, n := range []string{f.ShortName, f.LongName} {
 			if n == "" {
-				return nil, p.errorf("table File", formatErr("file %s has no name", f.Key))
+				return nil, errorf(src, "table File", formatErr("file %s has no name", f.Key))
 			}
-			if err := checkName(n); err != nil {
-				return nil, p.errorf("table File", formatErr("file %s: name %q %v", f.Key, n, err))
+			if err := names.Check(n); err != nil {
+				return nil, errorf(src, "table File", formatErr("file %s: name %q %v", f.Key, n, err))
 			}
 		}
 		dir, ok := compDir[f.Component]
 		if !ok {
-			return nil, p.errorf("table File", formatErr("file %s: component %s does not exist", f.Key, f.Component))
+			return nil, errorf(src, "table File", formatErr("file %s: component %s does not exist", f.Key, f.Component))
 		}
 		f.Directory = dir
 		dirPath, ok := layoutDirs.Path(dir)
 		if !ok {
-			return nil, p.errorf("table Component", formatErr("component %s: directory %s does not exist", f.Component, dir))
+			return nil, errorf(src, "table Component", formatErr("component %s: directory %s does not exist", f.Component, dir))
 		}
 		name := f.LongName
 		if short || o.ShortNames {
 			name = f.ShortName
 		}
 		switch {
-		case o.Flat:
+		case o.Layout == LayoutFlat:
 			f.Path = f.LongName
 		default:
 			f.Path = path.Join(dirPath, name)
@@ -217,49 +193,11 @@ func dedupePaths(files []*File) {
 	}
 }
 
-// MediaList reads the Media table, ordered by LastSequence. For a merge
-// module, which has none, it is one disk: the MergeModule.CABinet stream.
-func (p *Package) MediaList() ([]*Media, error) {
-	t, err := p.optionalTable("Media")
-	if err != nil {
-		return nil, err
-	}
-	if t == nil {
-		if p.HasStream(MergeModuleCabinet) {
-			// A merge module has no Media table: every file is in its one
-			// cabinet stream, named by File key.
-			return []*Media{{DiskID: 1, LastSequence: math.MaxInt32, Cabinet: "#" + MergeModuleCabinet, module: true}}, nil
-		}
-		return nil, nil
-	}
-	var out []*Media
-	for _, r := range t.Rows {
-		disk, _ := r.Int("DiskId")
-		last, _ := r.Int("LastSequence")
-		out = append(out, &Media{
-			DiskID: int(disk), LastSequence: int(last), DiskPrompt: r.String("DiskPrompt"),
-			Cabinet: r.String("Cabinet"), VolumeLabel: r.String("VolumeLabel"), Source: r.String("Source"),
-		})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSequence < out[j].LastSequence })
-	return out, nil
-}
-
-// mediaFor finds the disk whose sequence range holds seq: the first with
-// a LastSequence at or above it.
-func mediaFor(media []*Media, seq int) *Media {
-	i := sort.Search(len(media), func(i int) bool { return media[i].LastSequence >= seq })
-	if i < len(media) {
-		return media[i]
-	}
-	return nil
-}
-
 // fileHashes reads MsiFileHash: per file, the MD5 of its bytes, stored as
 // four little-endian 32-bit words.
-func (p *Package) fileHashes() (map[string]*[16]byte, error) {
+func fileHashes(src TableReader) (map[string]*[16]byte, error) {
 	out := map[string]*[16]byte{}
-	t, err := p.optionalTable("MsiFileHash")
+	t, err := optionalTable(src, "MsiFileHash")
 	if err != nil || t == nil {
 		return out, err
 	}

@@ -14,7 +14,7 @@ import (
 // FileList lays them out, so that fs.WalkDir and fs.ReadFile work on a
 // package. Opening a file decodes its cabinet folder up to it, streaming.
 func (p *Package) FS(o FileOptions) (fs.FS, error) {
-	files, err := p.FileList(o)
+	files, err := FileList(p, o)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +92,8 @@ func (pfs *packageFS) Open(name string) (fs.File, error) {
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := pfs.p.ReadFiles([]*File{f}, ReadOptions{}, func(c FileContent) error {
-			_, err := io.Copy(pw, SizeChecked(c.Reader, c.Size))
+		_, err := pfs.p.ReadFiles([]*File{f}, ReadOptions{CheckSize: true}, func(c FileContent) error {
+			_, err := io.Copy(pw, c.Reader)
 			return err
 		})
 		pw.CloseWithError(err)

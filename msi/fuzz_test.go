@@ -4,31 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/msikit/msikit/msi/internal/stringpool"
 	"os"
 	"testing"
 )
-
-func FuzzStringPool(f *testing.F) {
-	f.Add([]byte{0xe4, 0x04, 0, 0, 3, 0, 1, 0, 0, 0, 0, 0, 2, 0, 5, 0}, []byte("abcde"))
-	f.Add([]byte{0, 0, 0, 0x80, 0, 0, 1, 0, 0x70, 0x11, 1, 0}, bytes.Repeat([]byte("x"), 70000))
-	f.Add([]byte{1}, []byte{})
-	f.Fuzz(func(t *testing.T, pool, data []byte) {
-		sp, err := ParseStringPool(pool, data)
-		if err != nil {
-			if !errors.Is(err, ErrFormat) {
-				t.Fatalf("error not ErrFormat: %v", err)
-			}
-			return
-		}
-		total := 0
-		for id := 1; id < sp.Len(); id++ {
-			total += len(sp.Bytes(id))
-		}
-		if total > len(data) {
-			t.Fatalf("strings hold %d bytes, the data only %d", total, len(data))
-		}
-	})
-}
 
 func FuzzDecodeTable(f *testing.F) {
 	f.Add([]byte{0x48, 0x0d, 0x02, 0x05, 0x04, 0x01, 0x00, 0x09}, []byte{1, 0, 2, 0, 0, 0x80, 1, 0x80, 0, 0, 0, 0x80, 1, 0, 0, 0})
@@ -38,7 +17,7 @@ func FuzzDecodeTable(f *testing.F) {
 		for i := 0; i+1 < len(types) && len(cols) < 40; i += 2 {
 			cols = append(cols, Column{Name: "c", Number: len(cols) + 1, Type: ColumnType(binary.LittleEndian.Uint16(types[i:]))})
 		}
-		pool, _ := ParseStringPool([]byte{0xe4, 0x04, 0, 0, 1, 0, 1, 0, 2, 0, 1, 0}, []byte("abc"))
+		pool, _ := stringpool.Parse([]byte{0xe4, 0x04, 0, 0, 1, 0, 1, 0, 2, 0, 1, 0}, []byte("abc"))
 		tab, err := decodeTable("T", cols, data, pool)
 		if err != nil {
 			if !errors.Is(err, ErrFormat) {

@@ -29,7 +29,7 @@ func (t *Table) WriteIDT(w io.Writer) error {
 	fields := make([]string, len(t.Columns))
 	for _, r := range t.Rows {
 		for i, v := range r.Values {
-			fields[i] = escapeIDT(v.Text())
+			fields[i] = escapeIDT(v.String())
 		}
 		writeIDTLine(bw, fields)
 	}
@@ -71,7 +71,7 @@ func (p *Package) WriteIDT(w io.Writer, table string) error {
 		if err != nil {
 			return err
 		}
-		return WriteForceCodepageIDT(w, cp)
+		return writeForceCodepageIDT(w, cp)
 	case SummaryInformationTable:
 		return p.writeSummaryIDT(w)
 	}
@@ -82,10 +82,10 @@ func (p *Package) WriteIDT(w io.Writer, table string) error {
 	return t.WriteIDT(w)
 }
 
-// WriteForceCodepageIDT writes the _ForceCodepage pseudo-table: two empty
+// writeForceCodepageIDT writes the _ForceCodepage pseudo-table: two empty
 // lines and the code page, the form msidb uses to carry a database's code
 // page in an export.
-func WriteForceCodepageIDT(w io.Writer, codepage int) error {
+func writeForceCodepageIDT(w io.Writer, codepage int) error {
 	_, err := io.WriteString(w, "\r\n\r\n"+strconv.Itoa(codepage)+"\t_ForceCodepage\r\n")
 	return err
 }

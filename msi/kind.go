@@ -20,6 +20,7 @@ const (
 	CLSIDTransform = "{000C1082-0000-0000-C000-000000000046}"
 )
 
+// String is the kind's name: database, patch, transform or unknown.
 func (k Kind) String() string {
 	switch k {
 	case KindDatabase:

@@ -1,67 +1,72 @@
 package msi
 
 import (
+	"math"
 	"sort"
 	"strings"
 )
 
-// Need is one thing a package needs to extract its files: an embedded
-// cabinet, an external cabinet, or an uncompressed source file.
-type Need struct {
-	Kind    string // "embedded cabinet", "external cabinet", "source file"
-	Name    string // the stream, the cabinet's path or the file's source path
-	DiskID  int    // for cabinets
-	Files   int    // how many of the package's files it holds
-	Present bool
+// MergeModuleCabinet is the stream in which a merge module (.msm) keeps
+// its files, one cabinet member per File key.
+const MergeModuleCabinet = "MergeModule.CABinet"
+
+// Media is one row of the Media table: a disk and, usually, its cabinet.
+type Media struct {
+	DiskID       int
+	LastSequence int
+	DiskPrompt   string
+	Cabinet      string // as stored: "#name" for an embedded one
+	VolumeLabel  string
+	Source       string
+
+	module bool // the merge module's cabinet, not a row
 }
 
-// Needs lists what extracting files requires and whether each is there,
-// before any extraction: the cabinets (embedded streams, or files beside
-// the package, found case-insensitively) and the uncompressed files of the
-// source tree.
-func (p *Package) Needs(files []*File) []Need {
-	var out []Need
-	cabs := map[string]int{}
-	for _, f := range files {
-		if f.Compressed && f.Media != nil {
-			key := strings.ToLower(f.Media.Cabinet)
-			i, ok := cabs[key]
-			if !ok {
-				n := Need{Name: f.Media.CabinetName(), DiskID: f.Media.DiskID, Kind: "external cabinet", Present: p.HasCabinet(f.Media)}
-				if f.Media.Embedded() {
-					n.Kind = "embedded cabinet"
-				}
-				i = len(out)
-				cabs[key] = i
-				out = append(out, n)
-			}
-			out[i].Files++
-			continue
-		}
-		if !f.Compressed {
-			_, err := findFold(p.source, f.SourcePath)
-			out = append(out, Need{Kind: "source file", Name: f.SourcePath, Files: 1, Present: err == nil})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
-	return out
-}
+// Embedded reports a cabinet stored as a stream of the package.
+func (m *Media) Embedded() bool { return strings.HasPrefix(m.Cabinet, "#") }
 
-// HasCabinet reports whether the cabinet of a Media row is there: the
-// stream of an embedded one, the file beside the package of an external
-// one, both found ignoring case as Windows finds them.
-func (p *Package) HasCabinet(m *Media) bool {
-	if m.Cabinet == "" {
-		return false
-	}
-	if m.Embedded() {
-		_, ok := p.embeddedStream(m.CabinetName())
-		return ok
-	}
-	rel, err := cabinetPath(m.CabinetName())
+// MergeModule reports the disk MediaList makes up for a merge module:
+// its MergeModule.CABinet stream, which holds every file.
+func (m *Media) MergeModule() bool { return m.module }
+
+// CabinetName is the cabinet's stream or file name, without the "#".
+func (m *Media) CabinetName() string { return strings.TrimPrefix(m.Cabinet, "#") }
+
+// MediaList reads the Media table of a package or a database, ordered by
+// LastSequence. For a merge module, which has none, it is one disk: the
+// MergeModule.CABinet stream.
+func MediaList(src TableReader) ([]*Media, error) {
+	t, err := optionalTable(src, "Media")
 	if err != nil {
-		return false
+		return nil, err
 	}
-	_, err = findFold(p.source, rel)
-	return err == nil
+	if t == nil {
+		if src.HasStream(MergeModuleCabinet) {
+			// A merge module has no Media table: every file is in its one
+			// cabinet stream, named by File key.
+			return []*Media{{DiskID: 1, LastSequence: math.MaxInt32, Cabinet: "#" + MergeModuleCabinet, module: true}}, nil
+		}
+		return nil, nil
+	}
+	var out []*Media
+	for _, r := range t.Rows {
+		disk, _ := r.Int("DiskId")
+		last, _ := r.Int("LastSequence")
+		out = append(out, &Media{
+			DiskID: int(disk), LastSequence: int(last), DiskPrompt: r.String("DiskPrompt"),
+			Cabinet: r.String("Cabinet"), VolumeLabel: r.String("VolumeLabel"), Source: r.String("Source"),
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSequence < out[j].LastSequence })
+	return out, nil
+}
+
+// mediaFor finds the disk whose sequence range holds seq: the first with
+// a LastSequence at or above it.
+func mediaFor(media []*Media, seq int) *Media {
+	i := sort.Search(len(media), func(i int) bool { return media[i].LastSequence >= seq })
+	if i < len(media) {
+		return media[i]
+	}
+	return nil
 }

@@ -68,7 +68,7 @@ func TestMergeModuleFiles(t *testing.T) {
 	require.NoError(t, err)
 	defer p.Close()
 
-	media, err := p.MediaList()
+	media, err := msi.MediaList(p)
 	require.NoError(t, err)
 	require.Len(t, media, 1)
 	assert.True(t, media[0].MergeModule())
@@ -80,7 +80,7 @@ func TestMergeModuleFiles(t *testing.T) {
 		msi.LayoutTarget:  "ProgramFilesFolder/My Company/",
 		msi.LayoutInstall: "Program Files/My Company/",
 	} {
-		files, err := p.FileList(msi.FileOptions{Layout: layout})
+		files, err := msi.FileList(p, msi.FileOptions{Layout: layout})
 		require.NoError(t, err)
 		require.Len(t, files, 2)
 		got := map[string]string{}
@@ -100,7 +100,7 @@ func TestMergeModuleFiles(t *testing.T) {
 
 func mustFiles(t *testing.T, p *msi.Package) []*msi.File {
 	t.Helper()
-	files, err := p.FileList(msi.FileOptions{})
+	files, err := msi.FileList(p, msi.FileOptions{})
 	require.NoError(t, err)
 	return files
 }

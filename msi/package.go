@@ -11,6 +11,8 @@ import (
 	"unicode"
 
 	"github.com/msikit/msikit/internal/infile"
+	"github.com/msikit/msikit/msi/internal/streamname"
+	"github.com/msikit/msikit/msi/internal/stringpool"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -28,7 +30,7 @@ type Package struct {
 	entries  []*entry          // every stream and storage Windows reads, in directory order
 	warnings []string          // what is not read as it stands: see Warnings
 	byPath   map[string]*entry // decoded path ("storage/stream") to entry
-	pool     *StringPool       // the root database's string pool
+	pool     *stringpool.Pool  // the root database's string pool
 	catalog  *catalog          // _Tables and _Columns, read on first use
 	tables   map[string]*Table // decoded tables, cached
 	poolErr  error
@@ -154,7 +156,7 @@ func newPackage(r io.ReaderAt, size int64, name string) (p *Package, err error) 
 		if e.raw == "" {
 			continue // unnamed or unused entry
 		}
-		e.name = DecodeStreamName(e.raw)
+		e.name = streamname.Decode(e.raw)
 		if sh.placed != nil {
 			// The parent's own decoded name: mscfb's Path loses a
 			// storage name's leading control character.
@@ -163,7 +165,7 @@ func newPackage(r io.ReaderAt, size int64, name string) (p *Package, err error) 
 		} else {
 			parts := make([]string, len(f.Path))
 			for i, s := range f.Path {
-				parts[i] = DecodeStreamName(s)
+				parts[i] = streamname.Decode(s)
 			}
 			e.storage = strings.Join(parts, "/")
 		}

@@ -33,7 +33,7 @@ func (p *Package) writeSummaryIDT(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		for _, r := range s.IDTRows() {
+		for _, r := range s.idtRows() {
 			writeIDTLine(bw, []string{strconv.Itoa(r.PID), escapeIDT(r.Value)})
 		}
 	}

@@ -2,117 +2,31 @@ package msi
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/msikit/msikit/internal/cfb"
-	"github.com/msikit/msikit/internal/codepage"
+	"github.com/msikit/msikit/msi/internal/streamname"
+	"github.com/msikit/msikit/msi/internal/stringpool"
+	"github.com/msikit/msikit/msi/internal/tablecodec"
 )
 
-// poolBuilder assigns string IDs in order of first use and counts
-// references, as the _StringPool stream records them.
-type poolBuilder struct {
-	cp   int
-	ids  map[string]int
-	strs []string
-	refs []int
-}
-
-func newPoolBuilder(cp int) *poolBuilder {
-	return &poolBuilder{cp: cp, ids: map[string]int{}, strs: []string{""}, refs: []int{0}}
-}
-
-// ref returns the ID of s, adding it on first use; "" is null (ID 0).
-func (pb *poolBuilder) ref(s string) int {
-	if s == "" {
-		return 0
-	}
-	id, ok := pb.ids[s]
-	if !ok {
-		id = len(pb.strs)
-		pb.ids[s] = id
-		pb.strs = append(pb.strs, s)
-		pb.refs = append(pb.refs, 0)
-	}
-	pb.refs[id]++
-	return id
-}
-
-// encode produces the _StringPool and _StringData streams.
-func (pb *poolBuilder) encode() (pool, data []byte, err error) {
-	long := len(pb.strs) > 0xFFFF
-	if len(pb.strs) > maxStrings {
-		return nil, nil, fmt.Errorf("%w: %d strings, more than 3-byte references can name", ErrInvalid, len(pb.strs))
-	}
-	hdr := uint32(pb.cp)
-	if long {
-		hdr |= longRefsFlag
-	}
-	pool = binary.LittleEndian.AppendUint32(nil, hdr)
-	for id, s := range pb.strs[1:] {
-		b, err := codepage.Encode(pb.cp, s)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w: string %q: %v", ErrInvalid, s, err)
-		}
-		refs := min(pb.refs[id+1], 0xFFFF)
-		if len(b) > 0xFFFF {
-			// A long string: a null entry carrying the high word first.
-			pool = binary.LittleEndian.AppendUint16(pool, 0)
-			pool = binary.LittleEndian.AppendUint16(pool, uint16(len(b)>>16))
-		}
-		pool = binary.LittleEndian.AppendUint16(pool, uint16(len(b)))
-		pool = binary.LittleEndian.AppendUint16(pool, uint16(refs))
-		data = append(data, b...)
-	}
-	return pool, data, nil
-}
-
-func (pb *poolBuilder) refSize() int {
-	if len(pb.strs) > 0xFFFF {
-		return 3
-	}
-	return 2
-}
-
 // encodeTable stores rows column by column, as table streams do.
-func encodeTable(cols []Column, rows [][]Value, pb *poolBuilder, ids [][]int) []byte {
-	refSize := pb.refSize()
-	var out []byte
-	for ci, c := range cols {
-		size := c.Type.storageSize(refSize)
-		for ri, r := range rows {
-			out = appendCell(out, c.Type, size, r[ci], ids[ri][ci])
+func encodeTable(cols []Column, rows [][]Value, pb *stringpool.Builder, ids [][]int) []byte {
+	types := make([]tablecodec.Type, len(cols))
+	for i, c := range cols {
+		types[i] = tablecodec.Type(c.Type)
+	}
+	cells := make([][]tablecodec.Cell, len(rows))
+	for i, r := range rows {
+		cells[i] = make([]tablecodec.Cell, len(r))
+		for j, v := range r {
+			cells[i][j] = cellOf(v)
 		}
 	}
-	return out
-}
-
-// appendCell stores one cell as tables and transforms hold it: a string
-// by its pool ID (id), an integer with its bias, a binary cell as 1 (its
-// stream is named after the row's key), null as 0.
-func appendCell(out []byte, t ColumnType, size int, v Value, id int) []byte {
-	var raw uint32
-	switch {
-	case v.Kind == Null:
-	case t.IsBinary():
-		raw = 1
-	case t.IsString():
-		raw = uint32(id)
-	case size == 2:
-		raw = uint32(uint16(v.Int) ^ 0x8000)
-	default:
-		raw = uint32(v.Int) ^ 0x80000000
-	}
-	switch size {
-	case 2:
-		return binary.LittleEndian.AppendUint16(out, uint16(raw))
-	case 3:
-		return append(out, byte(raw), byte(raw>>8), byte(raw>>16))
-	}
-	return binary.LittleEndian.AppendUint32(out, raw)
+	return tablecodec.EncodeTable(types, cells, ids, pb.RefSize())
 }
 
 // Save writes the database as a compound file. The same database gives
@@ -170,19 +84,19 @@ func (db *Database) build() (*cfb.Builder, error) {
 	if id, ok := kindCLSID[db.Kind]; ok {
 		root.SetCLSID(cfb.MustParseCLSID(id))
 	}
-	pb := newPoolBuilder(db.Codepage)
+	pb := stringpool.NewBuilder(db.Codepage)
 	// The catalog's strings first, then each table's cells, column by
 	// column as they are stored.
 	var tablesRows, columnsRows [][]Value
 	var tablesIDs, columnsIDs [][]int
 	for _, t := range db.tables {
 		tablesRows = append(tablesRows, []Value{StringValue(t.Name)})
-		tablesIDs = append(tablesIDs, []int{pb.ref(t.Name)})
+		tablesIDs = append(tablesIDs, []int{pb.Ref(t.Name)})
 	}
 	for _, t := range db.tables {
 		for _, c := range t.Columns {
 			columnsRows = append(columnsRows, []Value{StringValue(t.Name), IntValue(int32(c.Number)), StringValue(c.Name), IntValue(int32(int16(c.Type)))})
-			columnsIDs = append(columnsIDs, []int{pb.ref(t.Name), 0, pb.ref(c.Name), 0})
+			columnsIDs = append(columnsIDs, []int{pb.Ref(t.Name), 0, pb.Ref(c.Name), 0})
 		}
 	}
 	type encoded struct {
@@ -208,18 +122,18 @@ func (db *Database) build() (*cfb.Builder, error) {
 			for ri := range e.rows {
 				v := e.rows[ri][ci]
 				if v.Kind == String {
-					e.ids[ri][ci] = pb.ref(v.Str)
+					e.ids[ri][ci] = pb.Ref(v.Str)
 				}
 			}
 		}
 		tables = append(tables, e)
 	}
-	pool, data, err := pb.encode()
+	pool, data, err := pb.Encode()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	add := func(name string, data []byte) error {
-		return root.AddStream(EncodeStreamName(name), data)
+		return root.AddStream(streamname.Encode(name), data)
 	}
 	if err := add(streamStringPool, pool); err != nil {
 		return nil, err
@@ -252,11 +166,12 @@ func (db *Database) build() (*cfb.Builder, error) {
 			return nil, err
 		}
 	}
-	for _, name := range db.Streams() {
+	for _, st := range db.Streams() {
+		name := st.Name
 		s := db.streams[name]
 		raw := s.raw
 		if raw == "" {
-			raw = EncodeStreamName(name)
+			raw = streamname.Encode(name)
 		}
 		if s.open != nil {
 			err = root.AddStreamFunc(raw, s.size, s.open)

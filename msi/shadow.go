@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/msikit/msikit/internal/cfb"
+	"github.com/msikit/msikit/msi/internal/streamname"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -67,10 +68,7 @@ func placeFiles(dir []cfb.DirEntry, files []*mscfb.File) (out []placed, ok bool)
 // "\x05DigitalSignature") go through OLE by their plain name; the rest
 // are packed.
 func windowsName(name string) []uint16 {
-	if name != "" && name[0] < 0x20 {
-		return utf16.Encode([]rune(name))
-	}
-	return utf16.Encode([]rune(EncodeStreamName(name)))
+	return utf16.Encode([]rune(streamname.Stored(name)))
 }
 
 // shadowing is the outcome of resolveShadowed: the Files left out, each
@@ -120,7 +118,7 @@ func resolveShadowed(r io.ReaderAt, size int64, files []*mscfb.File) shadowing {
 		}
 		for _, k := range children[storage] {
 			if _, gone := sh.by[k]; !gone && dir[pl[k].id].IsStorage() {
-				resolve(pl[k].id, joinStorage(path, DecodeStreamName(rawName(files[k]))))
+				resolve(pl[k].id, joinStorage(path, streamname.Decode(rawName(files[k]))))
 			}
 		}
 	}
@@ -153,7 +151,7 @@ func sameNameGroups(kids []int, files []*mscfb.File, dir []cfb.DirEntry, pl []pl
 	}
 	byDecoded, byStored := map[string]int{}, map[string]int{}
 	for i, k := range kids {
-		union(byDecoded, DecodeStreamName(rawName(files[k])), i)
+		union(byDecoded, streamname.Decode(rawName(files[k])), i)
 		union(byStored, cfb.NameKey(dir[pl[k].id].Name), i)
 	}
 	sets := map[int][]int{}
@@ -179,7 +177,7 @@ func sameNameGroups(kids []int, files []*mscfb.File, dir []cfb.DirEntry, pl []pl
 func windowsPick(g []int, files []*mscfb.File, dir []cfb.DirEntry, pl []placed, storage uint32) (int, bool) {
 	var asked [][]uint16
 	for _, k := range g {
-		asked = append(asked, windowsName(DecodeStreamName(rawName(files[k]))))
+		asked = append(asked, windowsName(streamname.Decode(rawName(files[k]))))
 	}
 	for _, k := range g {
 		asked = append(asked, dir[pl[k].id].Name)
@@ -214,8 +212,8 @@ func shadowWarning(files []*mscfb.File, pl []placed, storage string, k, w int, f
 	if files[k].FileInfo().IsDir() {
 		kind = "storage"
 	}
-	name := quoteName(joinStorage(storage, DecodeStreamName(rawName(files[k]))))
-	wname := quoteName(joinStorage(storage, DecodeStreamName(rawName(files[w]))))
+	name := quoteName(joinStorage(storage, streamname.Decode(rawName(files[k]))))
+	wname := quoteName(joinStorage(storage, streamname.Decode(rawName(files[w]))))
 	var s string
 	if name == wname {
 		s = fmt.Sprintf("%s %s appears twice (directory entries %d and %d)", kind, name, min(pl[k].id, pl[w].id), max(pl[k].id, pl[w].id))
@@ -239,7 +237,7 @@ func (sh *shadowing) firstWins(files []*mscfb.File, why error) {
 	seen := map[string]int{}
 	for k := 1; k < len(files); k++ {
 		path := strings.Join(append(append([]string(nil), files[k].Path...), rawName(files[k])), "/")
-		path = DecodeStreamName(path)
+		path = streamname.Decode(path)
 		if w, dup := seen[path]; dup {
 			sh.by[k] = w
 			sh.warnings = append(sh.warnings, fmt.Sprintf("%s appears twice; the first listed is read and the other ignored (the directory tree could not be read: %v)", quoteName(path), why))

@@ -14,6 +14,7 @@ import (
 	"github.com/msikit/msikit/internal/cfb"
 	"github.com/msikit/msikit/internal/testutil"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/internal/streamname"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -81,7 +82,7 @@ func entryPaths(p *msi.Package) []string {
 func TestDuplicateEntryTreeDecides(t *testing.T) {
 	b := cfb.New()
 	for _, n := range []string{"A", "B", "C"} {
-		require.NoError(t, b.Root().AddStream(msi.EncodeStreamName("Binary."+n), []byte("data of "+n)))
+		require.NoError(t, b.Root().AddStream(streamname.Encode("Binary."+n), []byte("data of "+n)))
 	}
 	file := writeTree(t, b)
 	for _, c := range []struct {
@@ -89,7 +90,7 @@ func TestDuplicateEntryTreeDecides(t *testing.T) {
 		ignored int
 	}{{"A", 1}, {"C", 3}} {
 		t.Run(c.from, func(t *testing.T) {
-			p := openBytes(t, renameEntry(t, file, msi.EncodeStreamName("Binary."+c.from), msi.EncodeStreamName("Binary.B")))
+			p := openBytes(t, renameEntry(t, file, streamname.Encode("Binary."+c.from), streamname.Encode("Binary.B")))
 			assert.Equal(t, "data of B", readBoth(t, p, "Binary.B"))
 			assert.Equal(t, []string{fmt.Sprintf(
 				"stream Binary.B appears twice (directory entries %d and %d): entry 2, the one the directory tree finds, is read; entry %d is ignored",
@@ -151,12 +152,12 @@ func TestDuplicateEntryMisorderedTree(t *testing.T) {
 func TestDuplicateStorage(t *testing.T) {
 	b := cfb.New()
 	for _, n := range []string{"1", "2"} {
-		s, err := b.Root().AddStorage(msi.EncodeStreamName("T" + n))
+		s, err := b.Root().AddStorage(streamname.Encode("T" + n))
 		require.NoError(t, err)
-		require.NoError(t, s.AddStream(msi.EncodeStreamName("x"), []byte("x in T"+n)))
-		require.NoError(t, s.AddStream(msi.EncodeStreamName("only"+n), []byte("only in T"+n)))
+		require.NoError(t, s.AddStream(streamname.Encode("x"), []byte("x in T"+n)))
+		require.NoError(t, s.AddStream(streamname.Encode("only"+n), []byte("only in T"+n)))
 	}
-	p := openBytes(t, renameEntry(t, writeTree(t, b), msi.EncodeStreamName("T1"), msi.EncodeStreamName("T2")))
+	p := openBytes(t, renameEntry(t, writeTree(t, b), streamname.Encode("T1"), streamname.Encode("T2")))
 	// Two siblings: the tree's root is the second, entry 2.
 	assert.Equal(t, "x in T2", readBoth(t, p, "T2/x"))
 	assert.Equal(t, "only in T2", readBoth(t, p, "T2/only2"))
@@ -187,7 +188,7 @@ func TestDuplicateSummaryRewrite(t *testing.T) {
 	for i, d := range dir {
 		ids[string(utf16.Decode(d.Name))] = i
 	}
-	plain, packed := ids[msi.SummaryStream], ids[msi.EncodeStreamName(msi.SummaryStream)]
+	plain, packed := ids[msi.SummaryStream], ids[streamname.Encode(msi.SummaryStream)]
 	require.NotZero(t, plain)
 	require.NotZero(t, packed)
 
@@ -238,7 +239,7 @@ func TestEmptyTableStream(t *testing.T) {
 	b.Root().SetCLSID(cfb.MustParseCLSID(msi.CLSIDDatabase))
 	for _, e := range full.Entries() {
 		data := []byte(readBoth(t, full, e.Name))
-		raw := msi.EncodeStreamName(e.Name)
+		raw := streamname.Encode(e.Name)
 		if e.Name == msi.SummaryStream {
 			raw = e.Name
 		}

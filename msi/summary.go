@@ -1,7 +1,6 @@
 package msi
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -41,20 +40,20 @@ const (
 	PIDSecurity       = 19
 )
 
-// VarType is the stored type of a summary property (a VARENUM value).
-type VarType uint16
+// varType is the stored type of a summary property (a VARENUM value).
+type varType uint16
 
 // The types Windows Installer uses in summary information.
 const (
-	VTEmpty    VarType = 0  // absent
-	VTI2       VarType = 2  // 16-bit integer: the code page
-	VTI4       VarType = 3  // 32-bit integer
-	VTLPSTR    VarType = 30 // string in the summary code page
-	VTFiletime VarType = 64 // FILETIME
+	vtEmpty    varType = 0  // absent
+	vtI2       varType = 2  // 16-bit integer: the code page
+	vtI4       varType = 3  // 32-bit integer
+	vtLPSTR    varType = 30 // string in the summary code page
+	vtFiletime varType = 64 // FILETIME
 )
 
 // String returns the Windows name of the type, e.g. "VT_LPSTR".
-func (t VarType) String() string { return oleps.Type(t).String() }
+func (t varType) String() string { return oleps.Type(t).String() }
 
 // standardType is the type Windows Installer stores each PID with.
 func standardType(pid uint32) oleps.Type {
@@ -83,10 +82,10 @@ var standardPIDs = []uint32{
 // SummaryInfo is the decoded \x05SummaryInformation stream.
 //
 // A field holds its property when the property is stored with the type
-// Windows Installer uses for it (VTI2 for the code page, VTLPSTR for the
-// strings, VTFiletime for the times, VTI4 for the counts). A property
+// Windows Installer uses for it (vtI2 for the code page, vtLPSTR for the
+// strings, vtFiletime for the times, vtI4 for the counts). A property
 // stored with another type, and properties without a field (edit time,
-// thumbnail, others), are kept as read: Has and Type report them, and Bytes
+// thumbnail, others), are kept as read (has and typeOf report them), and Bytes
 // writes them back unchanged.
 //
 // Times are UTC, with the full 100 ns precision of the stored FILETIME.
@@ -139,10 +138,6 @@ type origin struct {
 	text  string // decoded value of a string property
 	raw   []byte // its stored bytes
 }
-
-// ErrSummaryInfo is wrapped, together with ErrFormat, by the errors
-// ParseSummaryInfo returns for a malformed stream.
-var ErrSummaryInfo = errors.New("malformed summary information")
 
 // ParseSummaryInfo decodes a \x05SummaryInformation stream. Errors wrap
 // ErrFormat and ErrSummaryInfo and say what is wrong.
@@ -256,10 +251,10 @@ func (s *SummaryInfo) fieldSet(pid uint32) bool {
 
 func validPID(pid int) bool { return pid >= 0 && int64(pid) <= math.MaxUint32 }
 
-// Has reports whether property pid is present: stored in the stream read
+// has reports whether property pid is present: stored in the stream read
 // (and not removed), or, for a property with a field, set to a non-zero
 // value or marked with Include. Bytes writes exactly the present ones.
-func (s *SummaryInfo) Has(pid int) bool {
+func (s *SummaryInfo) has(pid int) bool {
 	if !validPID(pid) {
 		return false
 	}
@@ -275,27 +270,27 @@ func (s *SummaryInfo) Has(pid int) bool {
 	return false
 }
 
-// Type returns the type property pid is stored with, or VTEmpty when it is
+// typeOf returns the type property pid is stored with, or vtEmpty when it is
 // absent. A standard property that is only set in its field has its
 // standard type.
-func (s *SummaryInfo) Type(pid int) VarType {
+func (s *SummaryInfo) typeOf(pid int) varType {
 	if !validPID(pid) {
-		return VTEmpty
+		return vtEmpty
 	}
 	id := uint32(pid)
 	for _, p := range s.stored {
 		if p.ID == id {
-			return VarType(p.Type)
+			return varType(p.Type)
 		}
 	}
 	if standardType(id) != oleps.VTEmpty && s.fieldSet(id) {
-		return VarType(standardType(id))
+		return varType(standardType(id))
 	}
-	return VTEmpty
+	return vtEmpty
 }
 
-// PIDs returns the identifiers of the present properties, ascending.
-func (s *SummaryInfo) PIDs() []int {
+// pids returns the identifiers of the present properties, ascending.
+func (s *SummaryInfo) pids() []int {
 	var out []int
 	seen := map[uint32]bool{}
 	for _, p := range s.stored {
@@ -317,7 +312,7 @@ func (s *SummaryInfo) PIDs() []int {
 // when its field holds the zero value (an empty AppName, a CharCount of 0).
 func (s *SummaryInfo) Include(pid int) {
 	id := uint32(pid)
-	if !validPID(pid) || standardType(id) == oleps.VTEmpty || s.Has(pid) {
+	if !validPID(pid) || standardType(id) == oleps.VTEmpty || s.has(pid) {
 		return
 	}
 	if s.orig == nil {
@@ -468,7 +463,7 @@ type SummaryRow struct {
 	Value string
 }
 
-// IDTRows returns the rows of the _SummaryInformation export, in ascending
+// idtRows returns the rows of the _SummaryInformation export, in ascending
 // PID order, formatted as msitools' msiinfo formats them: integers in
 // decimal (the code page unsigned), times as "2006/01/02 15:04:05"
 // truncated to the second, and strings as their stored bytes in the
@@ -477,22 +472,19 @@ type SummaryRow struct {
 //
 // Times are printed in UTC, which is what msiinfo prints with TZ=UTC;
 // msiinfo and Windows both convert to the local time zone, which makes
-// their output depend on the machine. Use IDTRowsIn for that.
+// their output depend on the machine.
 //
 // Only PIDs 1 to 19 are exported, as by Windows Installer and msiinfo, and
 // the thumbnail (17) never is. msiinfo stops reading the stream at the
 // first property it does not expect (a PID of 0, 17 or above 19, or a type
 // it does not convert), dropping every property stored after it; here
 // such a property is skipped and the others are still exported.
-func (s *SummaryInfo) IDTRows() []SummaryRow { return s.IDTRowsIn(time.UTC) }
+func (s *SummaryInfo) idtRows() []SummaryRow { return s.rows(time.UTC, true) }
 
-// IDTRowsIn is IDTRows with times printed in the time zone loc.
-func (s *SummaryInfo) IDTRowsIn(loc *time.Location) []SummaryRow { return s.rows(loc, true) }
-
-// textRows is IDTRows with strings decoded from the summary code page,
+// TextRows is IDTRows with strings decoded from the summary code page,
 // as the fields hold them and info shows them: text to read, not the
 // bytes an IDT file holds.
-func (s *SummaryInfo) textRows() []SummaryRow { return s.rows(time.UTC, false) }
+func (s *SummaryInfo) TextRows() []SummaryRow { return s.rows(time.UTC, false) }
 
 // rows formats the exported properties; stored keeps strings as the code
 // page's bytes.
@@ -575,19 +567,6 @@ func (s *SummaryInfo) Languages() []int {
 	return parseLanguages(langs)
 }
 
-// NewPlatforms and NewLanguages decode a transform's LastSavedBy, the
-// platform and language of the package the transform produces.
-func (s *SummaryInfo) NewPlatforms() []string {
-	plat, _, _ := strings.Cut(s.LastSavedBy, ";")
-	return splitList(plat, ",")
-}
-
-// NewLanguages: see NewPlatforms.
-func (s *SummaryInfo) NewLanguages() []int {
-	_, langs, _ := strings.Cut(s.LastSavedBy, ";")
-	return parseLanguages(langs)
-}
-
 func parseLanguages(list string) []int {
 	var out []int
 	for _, f := range splitList(list, ",") {
@@ -616,8 +595,8 @@ type WordCountFlags struct {
 	ElevatedPrivilegesNotRequired bool // 8: installs without elevation (UAC)
 }
 
-// Value returns the flags as WordCount bits.
-func (f WordCountFlags) Value() int32 {
+// value returns the flags as WordCount bits.
+func (f WordCountFlags) value() int32 {
 	var v int32
 	if f.ShortNames {
 		v |= 1
@@ -672,7 +651,7 @@ func (s *SummaryInfo) WordCountFlags() WordCountFlags {
 // SetWordCountFlags sets the four source bits of WordCount and keeps any
 // other bits.
 func (s *SummaryInfo) SetWordCountFlags(f WordCountFlags) {
-	s.WordCount = s.WordCount&^0xF | f.Value()
+	s.WordCount = s.WordCount&^0xF | f.value()
 }
 
 // guidLen is the length of a GUID in braces, "{XXXXXXXX-XXXX-...}".
@@ -686,105 +665,25 @@ func isGUID(s string) bool {
 	return err == nil
 }
 
-// PatchCode returns a patch's code: the GUID that starts its
-// RevisionNumber, or "" when it does not start with one.
-func (s *SummaryInfo) PatchCode() string {
+// PackageCode returns the GUID that starts RevisionNumber, or "" when it
+// does not start with one: a database's package code, which identifies
+// the package file, or a patch's patch code.
+func (s *SummaryInfo) PackageCode() string {
 	if len(s.RevisionNumber) >= guidLen && isGUID(s.RevisionNumber[:guidLen]) {
 		return s.RevisionNumber[:guidLen]
 	}
 	return ""
 }
 
-// ObsoletedPatchCodes returns the patch codes that follow the patch code in
-// a patch's RevisionNumber: the patches it obsoletes.
-func (s *SummaryInfo) ObsoletedPatchCodes() []string {
-	if s.PatchCode() == "" {
-		return nil
+// SummaryPropertyName names a summary information PID ("Title", "PID 42").
+func SummaryPropertyName(pid int) string {
+	names := map[int]string{PIDCodepage: "Codepage", PIDTitle: "Title", PIDSubject: "Subject", PIDAuthor: "Author",
+		PIDKeywords: "Keywords", PIDComments: "Comments", PIDTemplate: "Template", PIDLastSavedBy: "LastSavedBy",
+		PIDRevisionNumber: "RevisionNumber", PIDEditTime: "EditTime", PIDLastPrinted: "LastPrinted", PIDCreated: "Created",
+		PIDLastSaved: "LastSaved", PIDPageCount: "PageCount", PIDWordCount: "WordCount", PIDCharCount: "CharCount",
+		PIDThumbnail: "Thumbnail", PIDAppName: "AppName", PIDSecurity: "Security"}
+	if n, ok := names[pid]; ok {
+		return n
 	}
-	var out []string
-	rest := s.RevisionNumber[guidLen:]
-	for len(rest) >= guidLen && isGUID(rest[:guidLen]) {
-		out = append(out, rest[:guidLen])
-		rest = strings.TrimLeft(rest[guidLen:], ";")
-	}
-	return out
-}
-
-// TargetProductCodes returns the product codes a patch applies to, listed
-// in its Template.
-func (s *SummaryInfo) TargetProductCodes() []string {
-	return splitList(s.Template, ";")
-}
-
-// Transforms returns the transforms a patch carries, from LastSavedBy, as
-// listed: ":Name" is an embedded transform storage, ":#Name" its patch
-// transform.
-func (s *SummaryInfo) Transforms() []string {
-	return splitList(s.LastSavedBy, ";")
-}
-
-// TransformRevision is a transform's RevisionNumber, decoded.
-type TransformRevision struct {
-	OldProductCode, OldVersion string // the base package
-	NewProductCode, NewVersion string // the package the transform makes
-	UpgradeCode                string // may be empty
-}
-
-// TransformRevision decodes a transform's RevisionNumber,
-// "{old product code}old version;{new product code}new version;{upgrade
-// code}". Parts that are missing are left empty.
-func (s *SummaryInfo) TransformRevision() TransformRevision {
-	var r TransformRevision
-	parts := strings.Split(s.RevisionNumber, ";")
-	split := func(p string) (string, string) {
-		if len(p) >= guidLen && isGUID(p[:guidLen]) {
-			return p[:guidLen], p[guidLen:]
-		}
-		return "", p
-	}
-	if len(parts) > 0 {
-		r.OldProductCode, r.OldVersion = split(parts[0])
-	}
-	if len(parts) > 1 {
-		r.NewProductCode, r.NewVersion = split(parts[1])
-	}
-	if len(parts) > 2 {
-		r.UpgradeCode = parts[2]
-	}
-	return r
-}
-
-// Validation decodes a transform's Character Count: the conditions
-// checked before it is applied and the errors it suppresses.
-func (s *SummaryInfo) Validation() TransformValidation { return ValidationOf(s.CharCount) }
-
-var validateNames = []struct {
-	bit  uint16
-	name string
-}{
-	{0x0001, "MSITRANSFORM_VALIDATE_LANGUAGE"},
-	{0x0002, "MSITRANSFORM_VALIDATE_PRODUCT"},
-	{0x0004, "MSITRANSFORM_VALIDATE_PLATFORM"},
-	{0x0008, "MSITRANSFORM_VALIDATE_MAJORVERSION"},
-	{0x0010, "MSITRANSFORM_VALIDATE_MINORVERSION"},
-	{0x0020, "MSITRANSFORM_VALIDATE_UPDATEVERSION"},
-	{0x0040, "MSITRANSFORM_VALIDATE_NEWLESSBASEVERSION"},
-	{0x0080, "MSITRANSFORM_VALIDATE_NEWLESSEQUALBASEVERSION"},
-	{0x0100, "MSITRANSFORM_VALIDATE_NEWEQUALBASEVERSION"},
-	{0x0200, "MSITRANSFORM_VALIDATE_NEWGREATEREQUALBASEVERSION"},
-	{0x0400, "MSITRANSFORM_VALIDATE_NEWGREATERBASEVERSION"},
-	{0x0800, "MSITRANSFORM_VALIDATE_UPGRADECODE"},
-}
-
-var errorNames = []struct {
-	bit  uint16
-	name string
-}{
-	{0x0001, "MSITRANSFORM_ERROR_ADDEXISTINGROW"},
-	{0x0002, "MSITRANSFORM_ERROR_DELMISSINGROW"},
-	{0x0004, "MSITRANSFORM_ERROR_ADDEXISTINGTABLE"},
-	{0x0008, "MSITRANSFORM_ERROR_DELMISSINGTABLE"},
-	{0x0010, "MSITRANSFORM_ERROR_UPDATEMISSINGROW"},
-	{0x0020, "MSITRANSFORM_ERROR_CHANGECODEPAGE"},
-	{0x0100, "MSITRANSFORM_ERROR_VIEWTRANSFORM"},
+	return "PID " + strconv.Itoa(pid)
 }

@@ -98,7 +98,7 @@ func TestSummaryCorpusExportMatchesMsiinfo(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		got := msiinfoSummaryHeader + formatRows(s.IDTRows())
+		got := msiinfoSummaryHeader + formatRows(s.idtRows())
 		if got != string(want) {
 			t.Errorf("%s: export differs\n got %q\nwant %q", name, got, want)
 			continue
@@ -172,8 +172,8 @@ func TestSummaryCorpusSuminfoMatchesMsiinfo(t *testing.T) {
 		}
 		for label, f := range strs {
 			v, ok := m[label]
-			if ok != s.Has(f.pid) {
-				t.Errorf("%s: msiinfo prints %q: %v, Has(%d) = %v", name, label, ok, f.pid, s.Has(f.pid))
+			if ok != s.has(f.pid) {
+				t.Errorf("%s: msiinfo prints %q: %v, Has(%d) = %v", name, label, ok, f.pid, s.has(f.pid))
 			}
 			if ok && v != f.v {
 				t.Errorf("%s: %s = %q, msiinfo %q", name, label, f.v, v)
@@ -188,8 +188,8 @@ func TestSummaryCorpusSuminfoMatchesMsiinfo(t *testing.T) {
 		}
 		for label, f := range ints {
 			v, ok := m[label]
-			if ok != s.Has(f.pid) {
-				t.Errorf("%s: msiinfo prints %q: %v, Has(%d) = %v", name, label, ok, f.pid, s.Has(f.pid))
+			if ok != s.has(f.pid) {
+				t.Errorf("%s: msiinfo prints %q: %v, Has(%d) = %v", name, label, ok, f.pid, s.has(f.pid))
 			}
 			// msiinfo prints "200 (c8)": decimal and hexadecimal.
 			if want := fmt.Sprintf("%d (%x)", f.v, f.v); ok && v != want {
@@ -205,8 +205,8 @@ func TestSummaryCorpusSuminfoMatchesMsiinfo(t *testing.T) {
 		}
 		for label, f := range times {
 			v, ok := m[label]
-			if ok != s.Has(f.pid) {
-				t.Errorf("%s: msiinfo prints %q: %v, Has(%d) = %v", name, label, ok, f.pid, s.Has(f.pid))
+			if ok != s.has(f.pid) {
+				t.Errorf("%s: msiinfo prints %q: %v, Has(%d) = %v", name, label, ok, f.pid, s.has(f.pid))
 			}
 			if !ok {
 				continue
@@ -271,41 +271,19 @@ func TestSummaryCorpusKnownValues(t *testing.T) {
 	}
 
 	m := load("SQL2008_AS.msp")
-	if got := m.PatchCode(); got != "{2DFFC5F8-9B0F-4510-92AE-FA3D38B8A47D}" {
+	if got := m.PackageCode(); got != "{2DFFC5F8-9B0F-4510-92AE-FA3D38B8A47D}" {
 		t.Errorf("SQL2008_AS patch code %q", got)
 	}
-	if got := m.TargetProductCodes(); !reflect.DeepEqual(got, []string{"{4508D19D-07FE-4722-88C7-27152965756B}"}) {
-		t.Errorf("SQL2008_AS targets %v", got)
+	if m.Template != "{4508D19D-07FE-4722-88C7-27152965756B}" || m.LastSavedBy != ":Target01ToUpgrade01;:#Target01ToUpgrade01" {
+		t.Errorf("SQL2008_AS targets %q, transforms %q", m.Template, m.LastSavedBy)
 	}
-	if got := m.Transforms(); !reflect.DeepEqual(got, []string{":Target01ToUpgrade01", ":#Target01ToUpgrade01"}) {
-		t.Errorf("SQL2008_AS transforms %v", got)
+	if m.has(PIDCodepage) || !m.has(PIDKeywords) || m.Keywords != "" {
+		t.Errorf("SQL2008_AS: codepage present %v, keywords present %v %q", m.has(PIDCodepage), m.has(PIDKeywords), m.Keywords)
 	}
-	if m.Has(PIDCodepage) || !m.Has(PIDKeywords) || m.Keywords != "" {
-		t.Errorf("SQL2008_AS: codepage present %v, keywords present %v %q", m.Has(PIDCodepage), m.Has(PIDKeywords), m.Keywords)
-	}
-	if got := m.PIDs(); !reflect.DeepEqual(got, []int{5, 7, 8, 9, 15}) {
+	if got := m.pids(); !reflect.DeepEqual(got, []int{5, 7, 8, 9, 15}) {
 		t.Errorf("SQL2008_AS PIDs %v", got)
 	}
 
-	x := load("AutoGenProductId__expected.mst")
-	r := x.TransformRevision()
-	want := TransformRevision{
-		OldProductCode: "{5B38B259-C979-4E88-84F8-061DCDF85ED6}", OldVersion: "1.0.0.0",
-		NewProductCode: "{1F9B1809-273F-4036-AB02-26D19171D5AE}", NewVersion: "1.0.0.0",
-		UpgradeCode: "{F907C172-70B8-4654-8D23-49FB3AE2ECB7}",
-	}
-	if r != want {
-		t.Errorf("transform revision %+v", r)
-	}
-	if !x.Has(PIDCharCount) || x.Validation() != (TransformValidation{}) || x.Validation().String() != "0" {
-		t.Errorf("transform validation %v present %v", x.Validation(), x.Has(PIDCharCount))
-	}
-	if got := x.NewPlatforms(); !reflect.DeepEqual(got, []string{"Intel"}) {
-		t.Errorf("transform new platforms %v", got)
-	}
-	if got := x.NewLanguages(); !reflect.DeepEqual(got, []int{1033}) {
-		t.Errorf("transform new languages %v", got)
-	}
 }
 
 // TestSummaryWriterReadByMsiinfo patches a stream written by Bytes into a
@@ -372,7 +350,7 @@ func TestSummaryWriterReadByMsiinfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := msiinfoSummaryHeader + formatRows(back.IDTRows()); string(got) != want {
+	if want := msiinfoSummaryHeader + formatRows(back.idtRows()); string(got) != want {
 		t.Errorf("msiinfo reads\n%q\nwe read\n%q", got, want)
 	}
 	// The title is stored in code page 1252: é is 0xE9, ß is 0xDF.
@@ -425,10 +403,10 @@ func TestSummaryBuildFromFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	if back.Title != s.Title || back.Template != s.Template || !back.Created.Equal(s.Created) ||
-		back.PageCount != 500 || back.Codepage != 1252 || !back.Has(PIDAppName) || back.Has(PIDKeywords) {
+		back.PageCount != 500 || back.Codepage != 1252 || !back.has(PIDAppName) || back.has(PIDKeywords) {
 		t.Errorf("read back %+v", back)
 	}
-	if got := back.PIDs(); !reflect.DeepEqual(got, []int{1, 2, 3, 4, 7, 9, 12, 14, 15, 18}) {
+	if got := back.pids(); !reflect.DeepEqual(got, []int{1, 2, 3, 4, 7, 9, 12, 14, 15, 18}) {
 		t.Errorf("PIDs %v", got)
 	}
 	if got := back.Languages(); !reflect.DeepEqual(got, []int{1033, 1031}) {
@@ -436,24 +414,24 @@ func TestSummaryBuildFromFields(t *testing.T) {
 	}
 	wantRows := "1\t1252\r\n2\tInstallation Database\r\n3\tDemo\r\n4\tmsikit\r\n7\tx64;1033,1031\r\n" +
 		"9\t{11111111-2222-3333-4444-555555555555}\r\n12\t2009/12/29 21:49:26\r\n14\t500\r\n15\t2\r\n18\t\r\n"
-	if got := formatRows(back.IDTRows()); got != wantRows {
+	if got := formatRows(back.idtRows()); got != wantRows {
 		t.Errorf("rows\n%q\nwant\n%q", got, wantRows)
 	}
 	again, err := back.Bytes()
 	if err != nil || !bytes.Equal(again, b) {
 		t.Errorf("rewrite differs (%v)", err)
 	}
-	if back.Type(PIDCreated) != VTFiletime || back.Type(PIDCodepage) != VTI2 || back.Type(PIDKeywords) != VTEmpty {
-		t.Errorf("types %v %v %v", back.Type(PIDCreated), back.Type(PIDCodepage), back.Type(PIDKeywords))
+	if back.typeOf(PIDCreated) != vtFiletime || back.typeOf(PIDCodepage) != vtI2 || back.typeOf(PIDKeywords) != vtEmpty {
+		t.Errorf("types %v %v %v", back.typeOf(PIDCreated), back.typeOf(PIDCodepage), back.typeOf(PIDKeywords))
 	}
 
 	back.Remove(PIDSubject)
-	if back.Has(PIDSubject) || back.Subject != "" {
+	if back.has(PIDSubject) || back.Subject != "" {
 		t.Error("Remove left the subject")
 	}
 	c, _ := back.Bytes()
 	third, err := ParseSummaryInfo(c)
-	if err != nil || third.Has(PIDSubject) || third.Author != "msikit" {
+	if err != nil || third.has(PIDSubject) || third.Author != "msikit" {
 		t.Errorf("after Remove: %v %+v", err, third)
 	}
 }
@@ -480,7 +458,7 @@ func TestSummaryWriterErrors(t *testing.T) {
 	if err != nil || back.Title != "日本" {
 		t.Errorf("932 round trip: %v %q", err, back.Title)
 	}
-	if rows := back.IDTRows(); rows[1].Value != "\x93\xfa\x96\x7b" {
+	if rows := back.idtRows(); rows[1].Value != "\x93\xfa\x96\x7b" {
 		t.Errorf("932 export bytes %q", rows[1].Value)
 	}
 }
@@ -527,14 +505,14 @@ func TestSummaryNonStandardTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Codepage != 65001 || s.Title != "Grüße" || s.PageCount != 0 || !s.Has(PIDPageCount) || s.Type(PIDPageCount) != VTLPSTR {
-		t.Errorf("decoded %+v, page count type %v", s, s.Type(PIDPageCount))
+	if s.Codepage != 65001 || s.Title != "Grüße" || s.PageCount != 0 || !s.has(PIDPageCount) || s.typeOf(PIDPageCount) != vtLPSTR {
+		t.Errorf("decoded %+v, page count type %v", s, s.typeOf(PIDPageCount))
 	}
-	if !s.Has(PIDThumbnail) || !s.Has(0x80000000) {
+	if !s.has(PIDThumbnail) || !s.has(0x80000000) {
 		t.Error("unknown properties lost")
 	}
 	wantRows := "1\t65001\r\n2\tGrüße\r\n10\t1601/01/01 00:01:00\r\n14\t200\r\n"
-	if got := formatRows(s.IDTRows()); got != wantRows {
+	if got := formatRows(s.idtRows()); got != wantRows {
 		t.Errorf("rows %q, want %q", got, wantRows)
 	}
 	again, err := s.Bytes()
@@ -585,35 +563,13 @@ func TestSummaryRoundTripRandom(t *testing.T) {
 	}
 }
 
-func TestTransformValidationNames(t *testing.T) {
-	v := (&SummaryInfo{CharCount: 0x0823_0021}).Validation() // validation 0x823, errors 0x21
-	want := []string{
-		"MSITRANSFORM_VALIDATE_LANGUAGE", "MSITRANSFORM_VALIDATE_PRODUCT",
-		"MSITRANSFORM_VALIDATE_UPDATEVERSION", "MSITRANSFORM_VALIDATE_UPGRADECODE",
-		"MSITRANSFORM_ERROR_ADDEXISTINGROW", "MSITRANSFORM_ERROR_CHANGECODEPAGE",
-	}
-	if got := v.Names(); !reflect.DeepEqual(got, want) {
-		t.Errorf("names %v", got)
-	}
-	if v.Checks != 0x823 || v.IgnoreErrors != 0x21 {
-		t.Errorf("split %x %x", v.Checks, v.IgnoreErrors)
-	}
-	if got := ValidationOf(0x1000_8000).String(); got != "MSITRANSFORM_VALIDATE_0x1000|MSITRANSFORM_ERROR_0x8000" {
-		t.Errorf("unnamed bits %q", got)
-	}
-}
-
-func TestPatchCodes(t *testing.T) {
+func TestPackageCode(t *testing.T) {
 	s := &SummaryInfo{RevisionNumber: "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}{BBBBBBBB-BBBB-BBBB-BBBB-BBBBBBBBBBBB};{CCCCCCCC-CCCC-CCCC-CCCC-CCCCCCCCCCCC}"}
-	if s.PatchCode() != "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}" {
-		t.Errorf("patch code %q", s.PatchCode())
+	if s.PackageCode() != "{AAAAAAAA-AAAA-AAAA-AAAA-AAAAAAAAAAAA}" {
+		t.Errorf("package code %q", s.PackageCode())
 	}
-	want := []string{"{BBBBBBBB-BBBB-BBBB-BBBB-BBBBBBBBBBBB}", "{CCCCCCCC-CCCC-CCCC-CCCC-CCCCCCCCCCCC}"}
-	if got := s.ObsoletedPatchCodes(); !reflect.DeepEqual(got, want) {
-		t.Errorf("obsoleted %v", got)
-	}
-	if (&SummaryInfo{RevisionNumber: "not a guid"}).PatchCode() != "" {
-		t.Error("patch code from a non-GUID")
+	if (&SummaryInfo{RevisionNumber: "not a guid"}).PackageCode() != "" {
+		t.Error("package code from a non-GUID")
 	}
 }
 
@@ -638,7 +594,7 @@ func FuzzParseSummaryInfo(f *testing.F) {
 			}
 			return
 		}
-		rows := s.IDTRows()
+		rows := s.idtRows()
 		for i := 1; i < len(rows); i++ {
 			if rows[i].PID <= rows[i-1].PID {
 				t.Fatalf("rows out of order: %v", rows)
@@ -652,7 +608,7 @@ func FuzzParseSummaryInfo(f *testing.F) {
 		if err != nil {
 			t.Fatalf("cannot read our own output: %v", err)
 		}
-		if got := back.IDTRows(); !reflect.DeepEqual(got, rows) {
+		if got := back.idtRows(); !reflect.DeepEqual(got, rows) {
 			t.Fatalf("rows changed by a rewrite:\n got %v\nwant %v", got, rows)
 		}
 		if back.Title != s.Title || back.Codepage != s.Codepage || !back.Created.Equal(s.Created) || back.WordCount != s.WordCount {
@@ -681,7 +637,7 @@ func ExampleParseSummaryInfo() {
 	fmt.Println("package code", s.RevisionNumber)
 	fmt.Println("created", s.Created.Format(time.RFC3339Nano))
 	fmt.Println("source:", s.WordCountFlags())
-	for _, r := range s.IDTRows() {
+	for _, r := range s.idtRows() {
 		fmt.Printf("%d\t%s\n", r.PID, r.Value)
 	}
 	// Output:
@@ -707,15 +663,7 @@ func ExampleSummaryInfo_Bytes() {
 		panic(err)
 	}
 	back, _ := ParseSummaryInfo(b)
-	fmt.Println(len(b), "bytes;", "PIDs", back.PIDs())
-	fmt.Println("targets", back.TargetProductCodes(), "admin image:", back.WordCountFlags().AdminImage)
+	fmt.Println(len(b), "bytes;", back.Title, back.Template, "admin image:", back.WordCountFlags().AdminImage)
 	// Output:
-	// 188 bytes; PIDs [1 2 7 15 18]
-	// targets [{4508D19D-07FE-4722-88C7-27152965756B}] admin image: true
-}
-
-func ExampleSummaryInfo_Validation() {
-	s := &SummaryInfo{CharCount: 0x0922_001F} // what WiX writes by default
-	fmt.Println(s.Validation())
-	// Output: MSITRANSFORM_VALIDATE_PRODUCT|MSITRANSFORM_VALIDATE_UPDATEVERSION|MSITRANSFORM_VALIDATE_NEWEQUALBASEVERSION|MSITRANSFORM_VALIDATE_UPGRADECODE|MSITRANSFORM_ERROR_ADDEXISTINGROW|MSITRANSFORM_ERROR_DELMISSINGROW|MSITRANSFORM_ERROR_ADDEXISTINGTABLE|MSITRANSFORM_ERROR_DELMISSINGTABLE|MSITRANSFORM_ERROR_UPDATEMISSINGROW
+	// 188 bytes; Patch {4508D19D-07FE-4722-88C7-27152965756B} admin image: true
 }

@@ -1,11 +1,50 @@
 package msi
 
 import (
-	"encoding/binary"
-	"fmt"
+	"errors"
 	"sort"
 	"strings"
+
+	"github.com/msikit/msikit/msi/internal/stringpool"
+	"github.com/msikit/msikit/msi/internal/tablecodec"
 )
+
+// TableReader reads a database's tables: an open Package, or a Database
+// in memory. FileList, MediaList and ReadProductInfo work on either, so a
+// database changed in memory (a target with a patch applied) is read as
+// it stands, without being saved first.
+type TableReader interface {
+	// Table returns the named table, or an error wrapping ErrNotFound
+	// when the database has none.
+	Table(name string) (*Table, error)
+	// SummaryInfo returns the summary information, or an error wrapping
+	// ErrNotFound when there is none.
+	SummaryInfo() (*SummaryInfo, error)
+	// HasStream reports whether the database has the named root stream.
+	HasStream(name string) bool
+}
+
+// optionalTable reads a table the database may lack: nil and no error
+// when it has none, but an error when it cannot tell (a damaged catalog),
+// so that a damaged package is never taken for one without files.
+func optionalTable(r TableReader, name string) (*Table, error) {
+	if p, ok := r.(*Package); ok {
+		return p.optionalTable(name)
+	}
+	t, err := r.Table(name)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return t, err
+}
+
+// errorf is an error about part of r: a package names its file.
+func errorf(r TableReader, what string, err error) error {
+	if p, ok := r.(*Package); ok {
+		return p.errorf(what, err)
+	}
+	return &Error{What: what, Err: err}
+}
 
 // Table is a decoded table: its columns, in order, and its rows, in the
 // order the table stream stores them.
@@ -31,18 +70,7 @@ func (t *Table) Index(column string) int {
 	return -1
 }
 
-// KeyColumns returns the primary-key columns, in column order.
-func (t *Table) KeyColumns() []Column {
-	var keys []Column
-	for _, c := range t.Columns {
-		if c.Type.Key() {
-			keys = append(keys, c)
-		}
-	}
-	return keys
-}
-
-// Lookup finds the row whose primary key, as text (see Value.Text), equals
+// Lookup finds the row whose primary key, as text (see Value.String), equals
 // key, one string per key column.
 func (t *Table) Lookup(key ...string) (Row, bool) {
 	var idx []int
@@ -57,7 +85,7 @@ func (t *Table) Lookup(key ...string) (Row, bool) {
 rows:
 	for _, r := range t.Rows {
 		for k, i := range idx {
-			if r.Values[i].Text() != key[k] {
+			if r.Values[i].String() != key[k] {
 				continue rows
 			}
 		}
@@ -79,7 +107,7 @@ func (r Row) Get(column string) Value {
 }
 
 // String returns the named cell as text ("" for null).
-func (r Row) String(column string) string { return r.Get(column).Text() }
+func (r Row) String(column string) string { return r.Get(column).String() }
 
 // Int returns the named integer cell, and false if it is null or not an
 // integer.
@@ -94,7 +122,7 @@ func (t *Table) streamName(vals []Value) string {
 	parts := []string{t.Name}
 	for i, c := range t.Columns {
 		if c.Type.Key() && i < len(vals) {
-			parts = append(parts, vals[i].Text())
+			parts = append(parts, vals[i].String())
 		}
 	}
 	return strings.Join(parts, ".")
@@ -105,38 +133,20 @@ const maxColumns = 255
 
 // decodeTable decodes a table stream, stored column by column: all rows'
 // first cells, then all rows' second cells, and so on.
-func decodeTable(name string, cols []Column, data []byte, pool *StringPool) (*Table, error) {
+func decodeTable(name string, cols []Column, data []byte, pool *stringpool.Pool) (*Table, error) {
+	cells, err := tablecodec.DecodeTable(name, codecColumns(cols), data, pool)
+	if err != nil {
+		return nil, formatErr("%v", err)
+	}
 	t := &Table{Name: name, Columns: cols}
-	refSize := pool.RefSize()
-	rowSize := 0
-	for _, c := range cols {
-		rowSize += c.Type.storageSize(refSize)
-	}
-	if rowSize == 0 {
-		return nil, formatErr("table %s has no columns", name)
-	}
-	if len(data)%rowSize != 0 {
-		return nil, formatErr("table %s: stream size %d is not a multiple of the row size %d", name, len(data), rowSize)
-	}
-	n := len(data) / rowSize
-	cells := make([]Value, n*len(cols))
-	off := 0
-	for ci, c := range cols {
-		size := c.Type.storageSize(refSize)
-		for ri := 0; ri < n; ri++ {
-			b := data[off : off+size]
-			off += size
-			v, err := decodeCell(c.Type, b, pool)
-			if err != nil {
-				return nil, formatErr("table %s, row %d, column %s: %v", name, ri+1, c.Name, err)
-			}
-			cells[ri*len(cols)+ci] = v
-		}
+	n := len(cells) / len(cols)
+	vals := make([]Value, len(cells))
+	for i, c := range cells {
+		vals[i] = valueOf(c)
 	}
 	t.Rows = make([]Row, n)
 	for ri := range t.Rows {
-		vals := cells[ri*len(cols) : (ri+1)*len(cols) : (ri+1)*len(cols)]
-		t.Rows[ri] = Row{Table: t, Values: vals}
+		t.Rows[ri] = Row{Table: t, Values: vals[ri*len(cols) : (ri+1)*len(cols) : (ri+1)*len(cols)]}
 	}
 	// Binary cells name their stream after the row's key, known only now.
 	for ci, c := range cols {
@@ -152,51 +162,27 @@ func decodeTable(name string, cols []Column, data []byte, pool *StringPool) (*Ta
 	return t, nil
 }
 
-func decodeCell(t ColumnType, b []byte, pool *StringPool) (Value, error) {
-	switch {
-	case t.IsBinary():
-		if binary.LittleEndian.Uint16(b) == 0 {
-			return Value{}, nil
-		}
-		return Value{Kind: Stream}, nil
-	case t.IsString():
-		id := int(b[0]) | int(b[1])<<8
-		if len(b) == 3 {
-			id |= int(b[2]) << 16
-		}
-		if id == 0 {
-			return Value{}, nil
-		}
-		s, ok := pool.String(id)
-		if !ok {
-			return Value{}, fmt.Errorf("string reference %d is outside the string pool (%d strings)", id, pool.Len()-1)
-		}
-		return Value{Kind: String, Str: s}, nil
-	case len(b) == 2:
-		raw := binary.LittleEndian.Uint16(b)
-		if raw == 0 {
-			return Value{}, nil
-		}
-		return IntValue(int32(int16(raw ^ 0x8000))), nil
+// codecColumns is what the codec needs of columns.
+func codecColumns(cols []Column) []tablecodec.Column {
+	out := make([]tablecodec.Column, len(cols))
+	for i, c := range cols {
+		out[i] = tablecodec.Column{Name: c.Name, Type: tablecodec.Type(c.Type)}
 	}
-	raw := binary.LittleEndian.Uint32(b)
-	if raw == 0 {
-		return Value{}, nil
-	}
-	return IntValue(int32(raw ^ 0x80000000)), nil
+	return out
+}
+
+// valueOf and cellOf convert between the codec's cells and values, whose
+// kinds are numbered alike.
+func valueOf(c tablecodec.Cell) Value { return Value{Kind: ValueKind(c.Kind), Int: c.Int, Str: c.Str} }
+
+func cellOf(v Value) tablecodec.Cell {
+	return tablecodec.Cell{Kind: tablecodec.Kind(v.Kind), Int: v.Int, Str: v.Str}
 }
 
 // Columns of the system tables, which no _Columns row describes.
 var (
-	tablesColumns = []Column{
-		{Name: "Name", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 64},
-	}
-	columnsColumns = []Column{
-		{Name: "Table", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 64},
-		{Name: "Number", Number: 2, Type: TypeValid | TypeNoBinary | TypeKey | 2},
-		{Name: "Name", Number: 3, Type: TypeValid | TypeNoBinary | TypeString | 64},
-		{Name: "Type", Number: 4, Type: TypeValid | TypeNoBinary | 2},
-	}
+	tablesColumns  = StandardColumns("_Tables")[0]
+	columnsColumns = StandardColumns("_Columns")[0]
 	streamsColumns = []Column{
 		{Name: "Name", Number: 1, Type: TypeValid | TypeNoBinary | TypeString | TypeKey | 62},
 		{Name: "Data", Number: 2, Type: TypeValid | TypeString | TypeNullable},
@@ -210,7 +196,7 @@ type catalog struct {
 	columns map[string][]Column
 }
 
-func buildCatalog(tablesData, columnsData []byte, pool *StringPool) (*catalog, error) {
+func buildCatalog(tablesData, columnsData []byte, pool *stringpool.Pool) (*catalog, error) {
 	tt, err := decodeTable("_Tables", tablesColumns, tablesData, pool)
 	if err != nil {
 		return nil, err
@@ -221,7 +207,7 @@ func buildCatalog(tablesData, columnsData []byte, pool *StringPool) (*catalog, e
 	}
 	cat := &catalog{columns: map[string][]Column{}}
 	for _, r := range tt.Rows {
-		name := r.Values[0].Text()
+		name := r.Values[0].String()
 		if name == "" {
 			return nil, formatErr("_Tables has a row with no name")
 		}

@@ -23,9 +23,10 @@ type Value struct {
 // IsNull reports a null cell.
 func (v Value) IsNull() bool { return v.Kind == Null }
 
-// Text is the cell as text: decimal for integers, the string, the stream
-// name, or "" for null. It is what an .idt export writes, before escaping.
-func (v Value) Text() string {
+// String is the cell as text: decimal for integers, the string, the
+// stream name, or "" for null. It is what an .idt export writes, before
+// escaping.
+func (v Value) String() string {
 	switch v.Kind {
 	case Integer:
 		return strconv.FormatInt(int64(v.Int), 10)
@@ -34,8 +35,6 @@ func (v Value) Text() string {
 	}
 	return ""
 }
-
-func (v Value) String() string { return v.Text() }
 
 // IntValue makes an integer cell.
 func IntValue(i int32) Value { return Value{Kind: Integer, Int: i} }

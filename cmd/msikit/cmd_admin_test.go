@@ -41,7 +41,7 @@ func TestAdminImage(t *testing.T) {
 		for _, st := range adm.Streams() {
 			assert.False(t, strings.HasSuffix(strings.ToLower(st.Name), ".cab"), "%s keeps cabinet stream %s", name, st.Name)
 		}
-		files, err := adm.FileList(msi.FileOptions{})
+		files, err := msi.FileList(adm, msi.FileOptions{})
 		require.NoError(t, err)
 		for _, f := range files {
 			assert.False(t, f.Compressed, "%s: %s", name, f.Key)
@@ -50,7 +50,7 @@ func TestAdminImage(t *testing.T) {
 		require.NoError(t, err)
 		for _, tn := range tables {
 			if tn == "File" || tn == "Media" {
-				continue // changed, as documented (msi.AdminChanges)
+				continue // changed, as documented (msi.Package.AdminDatabase)
 			}
 			var a, b bytes.Buffer
 			require.NoError(t, orig.WriteIDT(&a, tn))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/transform"
 	"github.com/spf13/pflag"
 )
 
@@ -168,7 +169,7 @@ func exportTable(w io.Writer, p *msi.Package, name string) error {
 	}
 	for _, c := range changes {
 		if c.Table == name {
-			printChanges(w, []msi.TableChange{c})
+			printChanges(w, []transform.TableChange{c})
 			return nil
 		}
 	}
@@ -176,8 +177,8 @@ func exportTable(w io.Writer, p *msi.Package, name string) error {
 }
 
 // transformChanges decodes what a transform file does, table by table.
-func transformChanges(p *msi.Package) ([]msi.TableChange, error) {
-	t, err := p.Transform()
+func transformChanges(p *msi.Package) ([]transform.TableChange, error) {
+	t, err := transform.Open(p)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/transform"
 	"github.com/spf13/pflag"
 )
 
@@ -94,11 +95,11 @@ func cellText(v msi.Value) *string {
 	if v.IsNull() {
 		return nil
 	}
-	s := v.Text()
+	s := v.String()
 	return &s
 }
 
-func tablesJSON(cs []msi.TableChange) []tableDiffJSON {
+func tablesJSON(cs []transform.TableChange) []tableDiffJSON {
 	out := []tableDiffJSON{}
 	for _, c := range cs {
 		j := tableDiffJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped,
@@ -156,7 +157,7 @@ func diffPackages(ctx *context, a, b string, asJSON, exitCode bool) error {
 		return err
 	}
 	defer bp.Close()
-	d, err := msi.Diff(old, new)
+	d, err := transform.Diff(old, new)
 	if err != nil {
 		return err
 	}
@@ -200,7 +201,7 @@ func diffPackages(ctx *context, a, b string, asJSON, exitCode bool) error {
 	return nil
 }
 
-func streamChangeText(s msi.StreamChange) string {
+func streamChangeText(s transform.StreamChange) string {
 	switch {
 	case s.Added:
 		return fmt.Sprintf("added (%d bytes)", s.NewSize)
@@ -223,12 +224,12 @@ func valueText(v msi.Value) string {
 	if v.IsNull() {
 		return "null"
 	}
-	return quoteText(v.Text())
+	return quoteText(v.String())
 }
 
 // printChanges lists table changes, one line per table and one per row.
 // changeHeadline says in one line what a change does to its table.
-func changeHeadline(c msi.TableChange) string {
+func changeHeadline(c transform.TableChange) string {
 	var b strings.Builder
 	switch {
 	case c.Dropped && !c.Added:
@@ -254,7 +255,7 @@ func changeHeadline(c msi.TableChange) string {
 	return strings.TrimSpace(b.String())
 }
 
-func printChanges(w io.Writer, cs []msi.TableChange) {
+func printChanges(w io.Writer, cs []transform.TableChange) {
 	for _, c := range cs {
 		fmt.Fprintf(w, "table %s: %s\n", c.Table, changeHeadline(c))
 		if c.Err != nil || c.Dropped && !c.Added {

@@ -14,6 +14,7 @@ import (
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/spf13/pflag"
 )
 
@@ -122,7 +123,7 @@ func (x *extractor) closeRoot() {
 // (opened only if a file is selected), and with --recursive what is
 // inside them. It returns that directory and the paths written in it.
 func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) (*safepath.Dir, []string, error) {
-	files, err := p.FileList(x.opts)
+	files, err := msi.FileList(p, x.opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,8 +149,8 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 	prog := newProgress(x.ctx, len(sel), total, x.quiet)
 	var mu sync.Mutex
 	var written []string
-	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), Strict: x.strict, CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
-		rel, n, err := dir.WriteFile(c.File.Path, msi.SizeChecked(c.Reader, c.Size), safepath.WriteOptions{
+	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), Strict: x.strict, CheckSize: true, CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
+		rel, n, err := dir.WriteFile(c.File.Path, c.Reader, safepath.WriteOptions{
 			ModTime: c.Modified, Overwrite: x.overwrite,
 		})
 		mu.Lock()
@@ -172,7 +173,16 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 			}
 		}
 	}
-	errs := append(unjoin(err), nested...)
+	var errs []error
+	var failed msi.FileErrors
+	if errors.As(err, &failed) {
+		for _, fe := range failed {
+			errs = append(errs, fe)
+		}
+	} else if err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, nested...)
 	if len(errs) == 0 {
 		return dir, written, nil
 	}
@@ -226,7 +236,7 @@ func (x *extractor) nested(dir *safepath.Dir, rel string, depth int) error {
 			err = fmt.Errorf("%v %s", err, strings.TrimSpace(buf.String()))
 		}
 	case "patch":
-		err = patchFiles(file, "", func(pt *msi.Patch, files []*msi.PatchFile) error {
+		err = patchFiles(x.ctx, file, "", func(pt *patch.Patch, files []*patch.File) error {
 			var err error
 			out, written, err = extractPatchFiles(x.ctx, pt, files, func() (*safepath.Dir, error) { return dir.Sub(outRel) }, nil, x.overwrite, x.quiet, false)
 			if ex, ok := err.(exitCodeError); ok {

@@ -26,7 +26,7 @@ func init() {
 					return err
 				}
 				return withPackage(ctx, args[0], func(p *msi.Package) error {
-					files, err := p.FileList(opts)
+					files, err := msi.FileList(p, opts)
 					if err != nil {
 						return err
 					}
@@ -55,20 +55,11 @@ func addLayoutFlags(fs *pflag.FlagSet) *layoutFlags {
 }
 
 func (l *layoutFlags) options() (msi.FileOptions, error) {
-	o := msi.FileOptions{ShortNames: *l.short}
-	switch *l.layout {
-	case "admin":
-		o.Layout = msi.LayoutAdmin
-	case "install":
-		o.Layout = msi.LayoutInstall
-	case "target", "lessmsi":
-		o.Layout = msi.LayoutTarget
-	case "flat":
-		o.Flat = true
-	default:
-		return o, usagef("--layout must be admin, install, target or flat, not %q", *l.layout)
+	layout, err := msi.ParseLayout(*l.layout)
+	if err != nil {
+		return msi.FileOptions{}, usagef("--layout must be admin, install, target or flat, not %q", *l.layout)
 	}
-	return o, nil
+	return msi.FileOptions{Layout: layout, ShortNames: *l.short}, nil
 }
 
 // fileJSON is one element of `msikit files --json`.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
+	"github.com/msikit/msikit/msi/transform"
 	"github.com/spf13/pflag"
 )
 
@@ -112,7 +114,7 @@ func buildInfo(p *msi.Package) (*infoReport, error) {
 	} else if !errors.Is(err, msi.ErrNotFound) {
 		return nil, err
 	}
-	tables, err := p.Tables()
+	tables, err := tableNames(p)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +123,7 @@ func buildInfo(p *msi.Package) (*infoReport, error) {
 	for _, s := range p.Storages() {
 		rep.Storages = append(rep.Storages, s.Name)
 	}
-	rep.Signature = p.HasStream("\x05DigitalSignature")
+	rep.Signature = p.HasStream(msi.DigitalSignatureStream)
 	if p.HasTable("File") {
 		t, err := p.Table("File")
 		if err != nil {
@@ -129,7 +131,7 @@ func buildInfo(p *msi.Package) (*infoReport, error) {
 		}
 		rep.Files = len(t.Rows)
 	}
-	media, err := p.MediaList()
+	media, err := msi.MediaList(p)
 	if err != nil {
 		return nil, err
 	}
@@ -161,12 +163,11 @@ func summaryOf(kind msi.Kind, s *msi.SummaryInfo) *summaryJSON {
 	}
 	switch kind {
 	case msi.KindPatch:
-		j.PatchCode = s.PatchCode()
-		j.TargetProductCodes = s.TargetProductCodes()
-		j.Transforms = s.Transforms()
+		j.PatchCode = s.PackageCode()
+		j.TargetProductCodes, j.Transforms = patch.SummaryLists(s)
 	case msi.KindTransform:
 		j.Platforms, j.Languages = s.Platforms(), s.Languages()
-		j.ValidationFlags = msi.ValidationOf(s.CharCount).Names() // upper word: validation, lower: ignored errors
+		j.ValidationFlags = transform.ValidationOf(s).Names() // upper word: validation, lower: ignored errors
 	default:
 		j.Platforms, j.Languages = s.Platforms(), s.Languages()
 		f := s.WordCountFlags()
@@ -264,4 +265,23 @@ func joinInts(v []int) string {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, ", ")
+}
+
+// tableNames lists a database's tables; a transform's are those it adds,
+// changes or drops (it holds changes, not tables).
+func tableNames(p *msi.Package) ([]string, error) {
+	if p.Kind() != msi.KindTransform {
+		return p.Tables()
+	}
+	t, err := transform.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range t.Tables() {
+		if n != "_Tables" && n != "_Columns" {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }

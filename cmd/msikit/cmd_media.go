@@ -18,7 +18,7 @@ func init() {
 					return err
 				}
 				return withPackage(ctx, args[0], func(p *msi.Package) error {
-					files, err := p.FileList(msi.FileOptions{})
+					files, err := msi.FileList(p, msi.FileOptions{})
 					if err != nil {
 						return err
 					}

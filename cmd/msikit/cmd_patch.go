@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
+	"github.com/msikit/msikit/msi/transform"
 	"github.com/spf13/pflag"
 )
 
@@ -25,8 +27,8 @@ func init() {
 	})
 }
 
-func openPatch(path string) (*msi.Patch, error) {
-	pt, err := msi.OpenPatch(path)
+func openPatch(ctx *context, path string) (*patch.Patch, error) {
+	pt, err := patch.Open(path, ctx.cabOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +45,7 @@ type patchReport struct {
 	Targets        []string             `json:"target_product_codes"`
 	Obsoletes      []string             `json:"obsoletes"`
 	Signed         bool                 `json:"signed"`
-	Metadata       []msi.PatchMetadata  `json:"metadata"`
+	Metadata       []patch.Metadata     `json:"metadata"`
 	Sequences      []patchSequenceJSON  `json:"sequences"`
 	Cabinets       []string             `json:"cabinets"`
 	Transforms     []patchTransformJSON `json:"transforms"`
@@ -100,7 +102,7 @@ type patchFileJSON struct {
 	Base      string `json:"base,omitempty"`
 }
 
-func changesJSON(cs []msi.TableChange) []tableChangeJSON {
+func changesJSON(cs []transform.TableChange) []tableChangeJSON {
 	out := []tableChangeJSON{}
 	for _, c := range cs {
 		j := tableChangeJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped, Inserted: len(c.Inserted), Updated: len(c.Updated), Deleted: len(c.Deleted)}
@@ -115,7 +117,7 @@ func changesJSON(cs []msi.TableChange) []tableChangeJSON {
 	return out
 }
 
-func patchFileToJSON(f *msi.PatchFile) patchFileJSON {
+func patchFileToJSON(f *patch.File) patchFileJSON {
 	j := patchFileJSON{Transform: f.Transform, Cabinet: f.Cabinet, Key: f.Key, Name: f.LongName, Path: f.Path, Size: f.Size, Version: f.Version, Named: f.Named, Delta: f.DeltaFormat}
 	if f.Member != nil {
 		j.Stored = f.Member.Size
@@ -129,12 +131,12 @@ func patchFileToJSON(f *msi.PatchFile) patchFileJSON {
 	return j
 }
 
-func buildPatchReport(pt *msi.Patch) (*patchReport, error) {
+func buildPatchReport(pt *patch.Patch) (*patchReport, error) {
 	r := &patchReport{File: pt.Package().Name(), PatchCode: pt.Code, Title: pt.Summary.Title, DisplayName: pt.DisplayName(),
 		Classification: pt.Classification(), Targets: nonNil(pt.Targets), Obsoletes: nonNil(pt.Obsoletes), Signed: pt.Signed,
 		Metadata: pt.Metadata, Cabinets: nonNil(pt.Cabinets), Sequences: []patchSequenceJSON{}, Transforms: []patchTransformJSON{}, Files: []patchFileJSON{}}
 	if r.Metadata == nil {
-		r.Metadata = []msi.PatchMetadata{}
+		r.Metadata = []patch.Metadata{}
 	}
 	for _, s := range pt.Sequences {
 		r.Sequences = append(r.Sequences, patchSequenceJSON{s.Family, s.ProductCode, s.Sequence, s.Attributes, s.Supersedes()})
@@ -148,13 +150,13 @@ func buildPatchReport(pt *msi.Patch) (*patchReport, error) {
 	for _, t := range pt.Transforms {
 		j := patchTransformJSON{Name: t.Name, PatchName: t.PatchName, ProductCode: t.Target.ProductCode, Version: t.Target.Version,
 			NewVersion: t.Target.NewVersion, UpgradeCode: t.Target.UpgradeCode, Platform: t.Target.Platform, Languages: t.Target.Languages,
-			Validation: nonNil(t.Validation.Names()), CharCount: t.Validation.Value(), Changes: changesJSON(t.Transform.Changes()), Companion: []tableChangeJSON{}}
+			Validation: nonNil(t.Validation.Names()), CharCount: t.Validation.CharCount(), Changes: changesJSON(t.Transform.Changes()), Companion: []tableChangeJSON{}}
 		if t.Companion != nil {
 			j.Companion = changesJSON(t.Companion.Changes())
 		}
 		r.Transforms = append(r.Transforms, j)
 	}
-	files, err := pt.Files(msi.PatchFileOptions{})
+	files, err := pt.Files(patch.FileOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +179,7 @@ func setupPatchInfo(fs *pflag.FlagSet) func(*context, []string) error {
 		if err := needArgs(args, 1, 1); err != nil {
 			return err
 		}
-		pt, err := openPatch(args[0])
+		pt, err := openPatch(ctx, args[0])
 		if err != nil {
 			return err
 		}
@@ -284,13 +286,13 @@ func printPatchFiles(w io.Writer, files []patchFileJSON) {
 
 // patchFiles opens the patch and, with a target, the target, and lists
 // the patch's files.
-func patchFiles(mspPath, target string, fn func(pt *msi.Patch, files []*msi.PatchFile) error) error {
-	pt, err := openPatch(mspPath)
+func patchFiles(ctx *context, mspPath, target string, fn func(pt *patch.Patch, files []*patch.File) error) error {
+	pt, err := openPatch(ctx, mspPath)
 	if err != nil {
 		return err
 	}
 	defer pt.Close()
-	o := msi.PatchFileOptions{Layout: msi.LayoutAdmin}
+	o := patch.FileOptions{Layout: msi.LayoutAdmin}
 	if target != "" {
 		tp, err := msi.Open(target)
 		if err != nil {
@@ -317,7 +319,7 @@ func setupPatchFiles(fs *pflag.FlagSet) func(*context, []string) error {
 		if err := needArgs(args, 1, 1); err != nil {
 			return err
 		}
-		return patchFiles(args[0], *target, func(pt *msi.Patch, files []*msi.PatchFile) error {
+		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File) error {
 			out := []patchFileJSON{}
 			for _, f := range files {
 				out = append(out, patchFileToJSON(f))
@@ -337,13 +339,13 @@ func setupPatchCheck(fs *pflag.FlagSet) func(*context, []string) error {
 		if err := needArgs(args, 2, 2); err != nil {
 			return err
 		}
-		pt, err := openPatch(args[0])
+		pt, err := openPatch(ctx, args[0])
 		if err != nil {
 			return err
 		}
 		defer pt.Close()
 		return withPackage(ctx, args[1], func(p *msi.Package) error {
-			pi, err := p.ProductInfo()
+			pi, err := msi.ReadProductInfo(p)
 			if err != nil {
 				return err
 			}
@@ -379,7 +381,7 @@ type transformCheckJSON struct {
 	Failed    []string `json:"failed"`
 }
 
-func checkJSON(pt *msi.Patch, p *msi.Package, pi msi.ProductInfo, a *msi.Applicability) checkReport {
+func checkJSON(pt *patch.Patch, p *msi.Package, pi msi.ProductInfo, a *patch.Applicability) checkReport {
 	r := checkReport{Patch: pt.Package().Name(), Package: p.Name(), Applies: a.Applies, Reasons: nonNil(a.Reasons), Product: pi, Transforms: []transformCheckJSON{}}
 	for _, t := range a.Transforms {
 		r.Transforms = append(r.Transforms, transformCheckJSON{t.Transform, t.Applies, nonNil(t.Checked), nonNil(t.Failed)})
@@ -387,7 +389,7 @@ func checkJSON(pt *msi.Patch, p *msi.Package, pi msi.ProductInfo, a *msi.Applica
 	return r
 }
 
-func printCheck(w io.Writer, pt *msi.Patch, p *msi.Package, pi msi.ProductInfo, a *msi.Applicability) {
+func printCheck(w io.Writer, pt *patch.Patch, p *msi.Package, pi msi.ProductInfo, a *patch.Applicability) {
 	verdict := "applies to"
 	if !a.Applies {
 		verdict = "does not apply to"

@@ -6,6 +6,7 @@ import (
 
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/spf13/pflag"
 )
 
@@ -23,7 +24,7 @@ func setupPatchCreate(fs *pflag.FlagSet) func(*context, []string) error {
 		}
 		return withPackage(ctx, args[0], func(old *msi.Package) error {
 			return withPackage(ctx, args[1], func(new *msi.Package) error {
-				b, err := msi.CreatePatch(old, new, msi.PatchOptions{Name: *name, PatchCode: *code, Classification: *classification})
+				b, err := patch.Create(old, new, patch.CreateOptions{Name: *name, PatchCode: *code, Classification: *classification})
 				if err != nil {
 					return err
 				}

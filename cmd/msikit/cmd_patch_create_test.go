@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -46,13 +47,13 @@ func TestPatchCreate(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "2 file(s) updated or added")
 
-	p, err := msi.OpenPatch(msp)
+	p, err := patch.Open(msp)
 	require.NoError(t, err)
 	defer p.Close()
 	target, err := msi.Open(v1)
 	require.NoError(t, err)
 	defer target.Close()
-	info, err := target.ProductInfo()
+	info, err := msi.ReadProductInfo(target)
 	require.NoError(t, err)
 	assert.True(t, p.Check(info).Applies, "the patch applies to the package it was made from")
 	code, _, _ = msikit(t, "patch", "check", msp, v2)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 	"github.com/spf13/pflag"
 )
 
@@ -40,7 +41,7 @@ func setupPatchExtract(fs *pflag.FlagSet) func(*context, []string) error {
 			}
 			return root, nil
 		}
-		return patchFiles(args[0], *target, func(pt *msi.Patch, files []*msi.PatchFile) error {
+		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File) error {
 			_, _, err := extractPatchFiles(ctx, pt, files, open, *only, *overwrite, *quiet, *target != "")
 			return err
 		})
@@ -50,7 +51,7 @@ func setupPatchExtract(fs *pflag.FlagSet) func(*context, []string) error {
 // patchFilePath is where a patch file is written: its layout path with a
 // target; without one, TRANSFORM/PATH (files of several transforms may
 // share names), or TRANSFORM/KEY for a member no row names.
-func patchFilePath(f *msi.PatchFile, targeted bool) string {
+func patchFilePath(f *patch.File, targeted bool) string {
 	if targeted {
 		return f.Path
 	}
@@ -64,8 +65,8 @@ func patchFilePath(f *msi.PatchFile, targeted bool) string {
 // extractPatchFiles writes a patch's files into the directory open gives
 // (opened only if a file is selected) and returns it with the paths
 // written in it.
-func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, open func() (*safepath.Dir, error), only []string, overwrite, quiet, targeted bool) (*safepath.Dir, []string, error) {
-	var sel []*msi.PatchFile
+func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, open func() (*safepath.Dir, error), only []string, overwrite, quiet, targeted bool) (*safepath.Dir, []string, error) {
+	var sel []*patch.File
 	for _, f := range files {
 		if (targeted && !f.Named) || !matchOnly(only, f.Name(), patchFilePath(f, targeted)) {
 			continue
@@ -80,12 +81,8 @@ func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, open
 		return nil, nil, err
 	}
 	var written []string
-	err = pt.ReadFiles(sel, ctx.cabOpts, func(f *msi.PatchFile, r io.Reader) error {
-		size := f.Size
-		if !f.Named && f.Member != nil {
-			size = f.Member.Size
-		}
-		rel, _, err := dir.WriteFile(patchFilePath(f, targeted), msi.SizeChecked(r, size), safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: overwrite})
+	err = pt.ReadFiles(sel, msi.ReadOptions{CheckSize: true}, func(f *patch.File, r io.Reader) error {
+		rel, _, err := dir.WriteFile(patchFilePath(f, targeted), r, safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: overwrite})
 		if errors.Is(err, safepath.ErrExist) {
 			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
 		}
@@ -97,7 +94,10 @@ func extractPatchFiles(ctx *context, pt *msi.Patch, files []*msi.PatchFile, open
 		}
 		return err
 	})
-	errs := unjoin(err)
+	var errs patch.FileErrors
+	if err != nil && !errors.As(err, &errs) {
+		return dir, written, err
+	}
 	if len(errs) == 0 {
 		return dir, written, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/transform"
 	"github.com/spf13/pflag"
 )
 
@@ -56,7 +57,7 @@ func init() {
 						if *out == "" {
 							return usagef("-o OUT.msi is required")
 						}
-						var ig *msi.TransformErrors
+						var ig *transform.ErrorConditions
 						if fs.Changed("ignore") {
 							v, err := parseIgnore(*ignore)
 							if err != nil {
@@ -88,12 +89,12 @@ func init() {
 						if *out == "" {
 							return usagef("-o T.mst is required")
 						}
-						var opts msi.TransformOptions
+						var opts transform.Options
 						var err error
-						if opts.Validation, err = parseValidate(*validate); err != nil {
+						if opts.Validation.Checks, err = parseValidate(*validate); err != nil {
 							return err
 						}
-						if opts.Suppress, err = parseIgnore(*ignore); err != nil {
+						if opts.Validation.Ignore, err = parseIgnore(*ignore); err != nil {
 							return err
 						}
 						return transformCreate(ctx, args[0], args[1], *out, opts)
@@ -104,19 +105,19 @@ func init() {
 	})
 }
 
-var ignoreNames = map[string]msi.TransformErrors{
-	"addexistingrow": msi.IgnoreAddExistingRow, "delmissingrow": msi.IgnoreDelMissingRow,
-	"addexistingtable": msi.IgnoreAddExistingTable, "delmissingtable": msi.IgnoreDelMissingTable,
-	"updatemissingrow": msi.IgnoreUpdateMissingRow, "changecodepage": msi.IgnoreChangeCodepage,
-	"all": msi.IgnoreAllTransformError, "none": 0,
+var ignoreNames = map[string]transform.ErrorConditions{
+	"addexistingrow": transform.IgnoreAddExistingRow, "delmissingrow": transform.IgnoreDelMissingRow,
+	"addexistingtable": transform.IgnoreAddExistingTable, "delmissingtable": transform.IgnoreDelMissingTable,
+	"updatemissingrow": transform.IgnoreUpdateMissingRow, "changecodepage": transform.IgnoreChangeCodepage,
+	"all": transform.IgnoreAll, "none": 0,
 }
 
-var validateFlagNames = map[string]uint16{
-	"language": msi.ValidateLanguage, "product": msi.ValidateProduct, "platform": msi.ValidatePlatform,
-	"major": msi.ValidateMajorVersion, "minor": msi.ValidateMinorVersion, "update": msi.ValidateUpdateVersion,
-	"newless": msi.ValidateNewLessBaseVersion, "newlessequal": msi.ValidateNewLessEqualBaseVersion,
-	"newequal": msi.ValidateNewEqualBaseVersion, "newgreaterequal": msi.ValidateNewGreaterEqualBaseVer,
-	"newgreater": msi.ValidateNewGreaterBaseVersion, "upgradecode": msi.ValidateUpgradeCode,
+var validateFlagNames = map[string]transform.Checks{
+	"language": transform.ValidateLanguage, "product": transform.ValidateProduct, "platform": transform.ValidatePlatform,
+	"major": transform.ValidateMajorVersion, "minor": transform.ValidateMinorVersion, "update": transform.ValidateUpdateVersion,
+	"newless": transform.ValidateNewLessBaseVersion, "newlessequal": transform.ValidateNewLessEqualBaseVersion,
+	"newequal": transform.ValidateNewEqualBaseVersion, "newgreaterequal": transform.ValidateNewGreaterEqualBaseVer,
+	"newgreater": transform.ValidateNewGreaterBaseVersion, "upgradecode": transform.ValidateUpgradeCode,
 }
 
 // parseFlagList reads "a,b,c" against names, or a number.
@@ -140,11 +141,13 @@ func parseFlagList[T ~uint16](flag, list string, names map[string]T) (T, error) 
 	return v, nil
 }
 
-func parseIgnore(s string) (msi.TransformErrors, error) {
+func parseIgnore(s string) (transform.ErrorConditions, error) {
 	return parseFlagList("ignore", s, ignoreNames)
 }
 
-func parseValidate(s string) (uint16, error) { return parseFlagList("validate", s, validateFlagNames) }
+func parseValidate(s string) (transform.Checks, error) {
+	return parseFlagList("validate", s, validateFlagNames)
+}
 
 // openDatabase reads a package whole; the package must stay open while
 // the database is used (its streams are read from it when saved).
@@ -167,7 +170,7 @@ func openDatabase(path string) (*msi.Package, *msi.Database, error) {
 
 // openTransform reads an .mst file, or the transform in a sub-storage of
 // any package.
-func openTransform(path, storage string) (*msi.Package, *msi.Transform, error) {
+func openTransform(path, storage string) (*msi.Package, *transform.Transform, error) {
 	p, err := msi.Open(path)
 	if err != nil {
 		var pe *os.PathError
@@ -176,11 +179,11 @@ func openTransform(path, storage string) (*msi.Package, *msi.Transform, error) {
 		}
 		return nil, nil, err
 	}
-	var t *msi.Transform
+	var t *transform.Transform
 	if storage != "" {
-		t, err = p.StorageTransform(storage)
+		t, err = transform.FromStorage(p, storage)
 	} else {
-		t, err = p.Transform()
+		t, err = transform.Open(p)
 		if errors.Is(err, msi.ErrUnsupported) && p.Kind() == msi.KindPatch {
 			err = fmt.Errorf("%w; name one with --storage (see `msikit streams --all %s`)", err, path)
 		}
@@ -192,7 +195,7 @@ func openTransform(path, storage string) (*msi.Package, *msi.Transform, error) {
 	return p, t, nil
 }
 
-func transformApply(ctx *context, pkg, mst, storage, out string, ignore *msi.TransformErrors) error {
+func transformApply(ctx *context, pkg, mst, storage, out string, ignore *transform.ErrorConditions) error {
 	p, db, err := openDatabase(pkg)
 	if err != nil {
 		return err
@@ -217,7 +220,7 @@ func transformApply(ctx *context, pkg, mst, storage, out string, ignore *msi.Tra
 	return nil
 }
 
-func transformCreate(ctx *context, oldPath, newPath, out string, opts msi.TransformOptions) error {
+func transformCreate(ctx *context, oldPath, newPath, out string, opts transform.Options) error {
 	op, old, err := openDatabase(oldPath)
 	if err != nil {
 		return err
@@ -228,7 +231,7 @@ func transformCreate(ctx *context, oldPath, newPath, out string, opts msi.Transf
 		return err
 	}
 	defer np.Close()
-	d, err := msi.Diff(old, new)
+	d, err := transform.Diff(old, new)
 	if err != nil {
 		return err
 	}
@@ -284,7 +287,7 @@ func transformInfo(ctx *context, path, storage, target string, asJSON bool) erro
 		return err
 	}
 	defer tp.Close()
-	var changes []msi.TableChange
+	var changes []transform.TableChange
 	if target != "" {
 		p, db, err := openDatabase(target)
 		if err != nil {
@@ -297,17 +300,13 @@ func transformInfo(ctx *context, path, storage, target string, asJSON bool) erro
 	} else {
 		changes = t.Changes()
 	}
-	var cc int32
+	v := t.Validation()
+	info := transformInfoJSON{File: path, Storage: storage, Codepage: t.Codepage(), Strings: t.StringCount(),
+		Validation: validationNames(v.Checks), IgnoredErrors: ignoredNames(v.Ignore), Tables: tablesJSON(changes)}
 	if s := t.Summary(); s != nil {
-		cc = s.CharCount
-	}
-	v := msi.ValidationOf(cc)
-	info := transformInfoJSON{File: path, Storage: storage, Codepage: t.StringPool().Codepage, Strings: t.StringPool().Len() - 1,
-		Validation: validationNames(v.Checks), IgnoredErrors: ignoredNames(v.IgnoreErrors), Tables: tablesJSON(changes)}
-	if s := t.Summary(); s != nil {
-		rev := s.TransformRevision()
+		rev := transform.TargetOf(s)
 		info.Summary = &xfSummaryJSON{Title: s.Title, BasePlatform: s.Template, NewPlatform: s.LastSavedBy,
-			BaseProduct: rev.OldProductCode, BaseVersion: rev.OldVersion, NewProduct: rev.NewProductCode, NewVersion: rev.NewVersion,
+			BaseProduct: rev.ProductCode, BaseVersion: rev.Version, NewProduct: rev.NewProductCode, NewVersion: rev.NewVersion,
 			UpgradeCode: rev.UpgradeCode, MinimumVersion: s.PageCount, CharCount: s.CharCount}
 	}
 	if asJSON {
@@ -341,7 +340,7 @@ func orDash(s string) string {
 }
 
 // validationNames and ignoredNames give the short names the flags take.
-func validationNames(v uint16) []string {
+func validationNames(v transform.Checks) []string {
 	out := []string{}
 	for _, n := range []string{"language", "product", "platform", "major", "minor", "update", "newless", "newlessequal", "newequal", "newgreaterequal", "newgreater", "upgradecode"} {
 		if v&validateFlagNames[n] != 0 {
@@ -355,12 +354,12 @@ func validationNames(v uint16) []string {
 	return out
 }
 
-func ignoredNames(v uint16) []string {
+func ignoredNames(v transform.ErrorConditions) []string {
 	out := []string{}
 	for _, n := range []string{"addexistingrow", "delmissingrow", "addexistingtable", "delmissingtable", "updatemissingrow", "changecodepage"} {
-		if v&uint16(ignoreNames[n]) != 0 {
+		if v&ignoreNames[n] != 0 {
 			out = append(out, n)
-			v &^= uint16(ignoreNames[n])
+			v &^= ignoreNames[n]
 		}
 	}
 	if v != 0 {

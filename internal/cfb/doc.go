@@ -10,7 +10,7 @@
 // # Names
 //
 // Names are stored as given: an MSI layer passes them already packed
-// (msi.EncodeStreamName) and with their leading "\x05" where they have one.
+// (msi/internal/streamname) and with their leading "\x05" where they have one.
 // A name must be 1 to 31 UTF-16 code units, valid UTF-8, without '/', '\',
 // ':', '!' or NUL; two names in one storage may not compare equal, and the
 // comparison ignores case as [MS-CFB] 2.6.4 defines it (ErrDuplicate).

@@ -16,6 +16,7 @@ import (
 	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/manifest"
 	"github.com/msikit/msikit/msi"
+	"github.com/msikit/msikit/msi/patch"
 )
 
 // collector gathers the files of a source, reading them in parallel.
@@ -250,7 +251,7 @@ func (c *collector) pkg(path, container string, workers int, progress bool) erro
 	default:
 		return fmt.Errorf("a %s, which holds no files", p.Kind())
 	}
-	list, err := p.FileList(msi.FileOptions{Layout: msi.LayoutAdmin})
+	list, err := msi.FileList(p, msi.FileOptions{Layout: msi.LayoutAdmin})
 	if err != nil {
 		return err
 	}
@@ -293,15 +294,17 @@ func (c *collector) pkg(path, container string, workers int, progress bool) erro
 		return nil
 	})
 	failed := map[*File]bool{}
-	for _, e := range unjoin(rerr) {
-		var fe *msi.FileError
-		if errors.As(e, &fe) && byRow[fe.File] != nil {
-			f := byRow[fe.File]
-			f.Problems = append(f.Problems, readProblem(fe.Err))
-			failed[f] = true
-			continue
+	var rerrs msi.FileErrors
+	if rerr != nil && !errors.As(rerr, &rerrs) {
+		return rerr
+	}
+	for _, fe := range rerrs {
+		f := byRow[fe.File]
+		if f == nil {
+			return fe
 		}
-		return e
+		f.Problems = append(f.Problems, readProblem(fe.Err))
+		failed[f] = true
 	}
 	for _, f := range files {
 		switch {
@@ -326,15 +329,16 @@ func nameOr(container, path string) string {
 // patch collects the files of a patch's cabinets. Binary deltas are not
 // the files' bytes and are not candidates.
 func (c *collector) patch(p *msi.Package, container string, progress bool) error {
-	pt, err := p.Patch()
+	pt, err := patch.New(p)
 	if err != nil {
 		return err
 	}
-	list, err := pt.Files(msi.PatchFileOptions{Layout: msi.LayoutAdmin})
+	defer pt.Close()
+	list, err := pt.Files(patch.FileOptions{Layout: msi.LayoutAdmin})
 	if err != nil {
 		return err
 	}
-	byFile := make(map[*msi.PatchFile]*File, len(list))
+	byFile := make(map[*patch.File]*File, len(list))
 	var files []*File
 	var total int64
 	for _, pf := range list {
@@ -358,14 +362,14 @@ func (c *collector) patch(p *msi.Package, container string, progress bool) error
 		c.total += total
 		c.mu.Unlock()
 	}
-	var todo []*msi.PatchFile
+	var todo []*patch.File
 	for _, pf := range list {
 		if byFile[pf] != nil {
 			todo = append(todo, pf)
 		}
 	}
 	read := map[*File]bool{}
-	rerr := pt.ReadFiles(todo, nil, func(pf *msi.PatchFile, r io.Reader) error {
+	rerr := pt.ReadFiles(todo, msi.ReadOptions{}, func(pf *patch.File, r io.Reader) error {
 		f := byFile[pf]
 		if err := observeStream(f, r, c.sha); err != nil {
 			return err
@@ -377,15 +381,17 @@ func (c *collector) patch(p *msi.Package, container string, progress bool) error
 		}
 		return nil
 	})
-	for _, e := range unjoin(rerr) {
-		var fe *msi.PatchFileError
-		if errors.As(e, &fe) && byFile[fe.File] != nil {
-			f := byFile[fe.File]
-			f.Problems = append(f.Problems, readProblem(fe.Err))
-			read[f] = true // reported
-			continue
+	var perrs patch.FileErrors
+	if rerr != nil && !errors.As(rerr, &perrs) {
+		return rerr
+	}
+	for _, fe := range perrs {
+		f := byFile[fe.File]
+		if f == nil {
+			return fe
 		}
-		return e
+		f.Problems = append(f.Problems, readProblem(fe.Err))
+		read[f] = true // reported
 	}
 	for _, f := range files {
 		if f.MD5 != "" {

@@ -63,6 +63,6 @@
 // # Reports
 //
 // Verify returns a Report per source; WriteText, WriteJSON and WriteJUnit
-// render a list of them. See FORMAT.md in this directory for the JSON and
-// JUnit shapes.
+// render a list of them. The README's "msikit verify reports" section
+// describes the text, JSON and JUnit shapes.
 package verify

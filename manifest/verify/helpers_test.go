@@ -149,7 +149,7 @@ func extractTree(t testing.TB, pkg string) string {
 	p, err := msi.Open(pkg)
 	require.NoError(t, err)
 	defer p.Close()
-	files, err := p.FileList(msi.FileOptions{Layout: msi.LayoutAdmin})
+	files, err := msi.FileList(p, msi.FileOptions{Layout: msi.LayoutAdmin})
 	require.NoError(t, err)
 	dir := t.TempDir()
 	_, err = p.ReadFiles(files, msi.ReadOptions{Workers: 1}, func(c msi.FileContent) error {
@@ -197,4 +197,10 @@ func replica(t *testing.T, sp string) string {
 		testutil.Skip(t, "%s absent (made by fixtures/gen): %v", p, err)
 	}
 	return p
+}
+
+// dbTable returns the named table of db, or nil.
+func dbTable(db *msi.Database, name string) *msi.Table {
+	t, _ := db.Table(name)
+	return t
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/msikit/msikit/manifest"
 )
 
-// The JSON report's shape, documented in FORMAT.md. Field names are
+// The JSON report's shape, documented in the README ("msikit verify
+// reports", JSON). Field names are
 // part of the interface: add fields, never rename or remove them.
 type (
 	jsonReport struct {
@@ -79,8 +80,8 @@ type (
 	}
 )
 
-// WriteJSON writes the reports as one JSON document; FORMAT.md describes
-// its shape.
+// WriteJSON writes the reports as one JSON document; the README ("msikit
+// verify reports", JSON) describes its shape.
 func WriteJSON(w io.Writer, reports []*Report) error {
 	doc := jsonReport{OK: true, Sources: []jsonSource{}}
 	for _, r := range reports {

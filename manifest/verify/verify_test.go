@@ -449,7 +449,7 @@ func TestVerifyDistributionPoint(t *testing.T) {
 func TestVerifyFileTable(t *testing.T) {
 	m := kbManifest(t)
 	pkg := buildKB(t, "SP2", func(res *build.Result) {
-		ft := res.DB.Table("File")
+		ft := dbTable(res.DB, "File")
 		for i := range ft.Rows {
 			r := &ft.Rows[i]
 			switch r.String("FileName") {
@@ -460,7 +460,7 @@ func TestVerifyFileTable(t *testing.T) {
 				r.Values[ft.Index("FileSize")] = msi.IntValue(1)
 			}
 		}
-		h := res.DB.Table("MsiFileHash")
+		h := dbTable(res.DB, "MsiFileHash")
 		for i := range h.Rows {
 			if strings.HasPrefix(h.Rows[i].String("File_"), "mp") {
 				h.Rows[i].Values[h.Index("HashPart1")] = msi.IntValue(12345)

@@ -16,39 +16,9 @@ import (
 	"github.com/msikit/msikit/msi"
 )
 
-// Column types of the standard tables, as the Windows Installer schema
-// gives them.
-const (
-	tS   = msi.TypeString | msi.TypeNoBinary
-	tKey = msi.TypeKey
-	tNul = msi.TypeNullable
-	tLoc = msi.TypeLocalizable
-	tI2  = msi.TypeNoBinary | 2
-	tI4  = msi.ColumnType(4)
-)
-
-func col(name string, t msi.ColumnType) msi.Column { return msi.Column{Name: name, Type: t} }
-
-var schema = []struct {
-	name string
-	cols []msi.Column
-}{
-	{"Property", []msi.Column{col("Property", tS|tKey|72), col("Value", tS|tLoc)}},
-	{"Directory", []msi.Column{col("Directory", tS|tKey|72), col("Directory_Parent", tS|tNul|72), col("DefaultDir", tS|tLoc|255)}},
-	{"Component", []msi.Column{col("Component", tS|tKey|72), col("ComponentId", tS|tNul|38), col("Directory_", tS|72),
-		col("Attributes", tI2), col("Condition", tS|tNul|255), col("KeyPath", tS|tNul|72)}},
-	{"Feature", []msi.Column{col("Feature", tS|tKey|38), col("Feature_Parent", tS|tNul|38), col("Title", tS|tLoc|tNul|64),
-		col("Description", tS|tLoc|tNul|255), col("Display", tI2|tNul), col("Level", tI2), col("Directory_", tS|tNul|72), col("Attributes", tI2)}},
-	{"FeatureComponents", []msi.Column{col("Feature_", tS|tKey|38), col("Component_", tS|tKey|72)}},
-	{"File", []msi.Column{col("File", tS|tKey|72), col("Component_", tS|72), col("FileName", tS|tLoc|255), col("FileSize", tI4),
-		col("Version", tS|tNul|72), col("Language", tS|tNul|20), col("Attributes", tI2|tNul), col("Sequence", tI4)}},
-	{"Media", []msi.Column{col("DiskId", tI2|tKey), col("LastSequence", tI4), col("DiskPrompt", tS|tLoc|tNul|64),
-		col("Cabinet", tS|tNul|255), col("VolumeLabel", tS|tNul|32), col("Source", tS|tNul|72)}},
-	{"MsiFileHash", []msi.Column{col("File_", tS|tKey|72), col("Options", tI2), col("HashPart1", tI4), col("HashPart2", tI4),
-		col("HashPart3", tI4), col("HashPart4", tI4)}},
-}
-
-var sequenceColumns = []msi.Column{col("Action", tS|tKey|72), col("Condition", tS|tNul|255), col("Sequence", tI2|tNul)}
+// The tables a package needs, with their standard columns
+// (msi.StandardColumns), in the order they are created.
+var tableNames = []string{"Property", "Directory", "Component", "Feature", "FeatureComponents", "File", "Media", "MsiFileHash"}
 
 // The standard actions, in the order and with the numbers the Windows
 // Installer documentation suggests, for an installation that copies
@@ -105,12 +75,12 @@ func Build(s *Spec, dir string) (*Result, error) {
 	}
 	db := msi.NewDatabase(p.Codepage)
 	tables := map[string]*msi.Table{}
-	for _, t := range schema {
-		tb, err := db.CreateTable(t.name, t.cols)
+	for _, name := range tableNames {
+		tb, err := db.CreateTable(name, msi.StandardColumns(name)[0])
 		if err != nil {
 			return nil, err
 		}
-		tables[t.name] = tb
+		tables[name] = tb
 	}
 	add := func(table string, vals ...msi.Value) error {
 		_, err := tables[table].AddRow(vals...)
@@ -255,7 +225,7 @@ func Build(s *Spec, dir string) (*Result, error) {
 		return nil, err
 	}
 	for _, sq := range sequences {
-		tb, err := db.CreateTable(sq.table, sequenceColumns)
+		tb, err := db.CreateTable(sq.table, msi.StandardColumns(sq.table)[0])
 		if err != nil {
 			return nil, err
 		}
@@ -314,8 +284,8 @@ func sortRows(t *msi.Table) {
 				}
 				continue
 			}
-			if x.Text() != y.Text() {
-				return x.Text() < y.Text()
+			if x.String() != y.String() {
+				return x.String() < y.String()
 			}
 		}
 		return false

@@ -1,0 +1,95 @@
+// Package deliver hands the members of a cabinet to whoever asked for
+// them: the one way the msi packages read files out of cabinets (a
+// package's files, a patch's, an administrative image's), whatever they
+// call the files.
+package deliver
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/msikit/msikit/cab"
+)
+
+// Job asks for one cabinet member on behalf of an item (a package's or a
+// patch's file).
+type Job[T any] struct {
+	Item   T
+	Member *cab.File
+}
+
+// Failure is the error of one item.
+type Failure[T any] struct {
+	Item T
+	Err  error
+}
+
+// Cabinet delivers the members jobs ask for, all of r, to fn: each
+// folder is decoded once, from its start, and up to workers folders at
+// once (fn is then called concurrently for members of different
+// folders). A member several items ask for is read once and delivered to
+// each from memory. The reader fn gets is valid during the call; what it
+// leaves unread is skipped.
+//
+// It goes on past errors and returns one failure per item that failed,
+// in folder order: fn's error, or the cabinet's (a damaged folder fails
+// each of its remaining members).
+func Cabinet[T any](r *cab.Reader, jobs []Job[T], workers int, fn func(item T, m *cab.File, content io.Reader) error) []Failure[T] {
+	users := map[*cab.File][]T{}
+	var sel []*cab.File
+	for _, j := range jobs {
+		if users[j.Member] == nil {
+			sel = append(sel, j.Member)
+		}
+		users[j.Member] = append(users[j.Member], j.Item)
+	}
+	if len(sel) == 0 {
+		return nil
+	}
+	err := r.Extract(sel, workers, func(cf *cab.File, content io.Reader) error {
+		us := users[cf]
+		if len(us) == 1 {
+			return fn(us[0], cf, content)
+		}
+		// Two items naming one member (rare): read it once, deliver
+		// it to each.
+		b, err := io.ReadAll(content)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			if err := fn(u, cf, bytes.NewReader(b)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		return nil
+	}
+	// cab.Reader.Extract joins one *cab.FileError per member; anything
+	// else stopped the whole cabinet.
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var out []Failure[T]
+	for _, e := range errs {
+		var fe *cab.FileError
+		if errors.As(e, &fe) {
+			for _, u := range users[fe.File] {
+				out = append(out, Failure[T]{Item: u, Err: fe.Err})
+			}
+			continue
+		}
+		for _, cf := range sel {
+			for _, u := range users[cf] {
+				out = append(out, Failure[T]{Item: u, Err: e})
+			}
+		}
+	}
+	return out
+}

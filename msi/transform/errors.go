@@ -1,0 +1,40 @@
+package transform
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/msikit/msikit/msi"
+)
+
+// ErrConflict means a transform does not fit the database it is applied
+// to: it adds a row or a table that exists, or changes or removes one that
+// does not, and the condition is not among those ignored. Other errors
+// wrap the msi package's sentinels: msi.ErrFormat for a transform that
+// does not decode, msi.ErrUnsupported, msi.ErrNotFound, msi.ErrInvalid.
+var ErrConflict = errors.New("transform does not fit the database")
+
+// formatErr builds an msi.ErrFormat-wrapped error for a detail.
+func formatErr(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", msi.ErrFormat, fmt.Sprintf(format, a...))
+}
+
+// pkgError is an error about part of the package p.
+func pkgError(p *msi.Package, what string, err error) error {
+	return &msi.Error{File: p.Name(), What: what, Err: err}
+}
+
+// quoteName shows control characters in stream names (\x05 and the like)
+// readably in messages.
+func quoteName(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c < 0x20 {
+			fmt.Fprintf(&b, "\\x%02x", c)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
