@@ -45,6 +45,11 @@ func TestBuiltBinary(t *testing.T) {
 		}
 		// The commit built from (HEAD then: others may commit since).
 		m := regexp.MustCompile(`^msikit \(devel\) rev ([0-9a-f]{7}) \d{4}-\d{2}-\d{2}(, modified)?\n$`).FindStringSubmatch(v)
+		if m == nil && v == "msikit (devel)\n" {
+			// go build stamps no revision in some checkouts (a linked
+			// git worktree, say); a plain clone, as CI has, gets one.
+			testutil.Skip(t, "go build stamped no VCS revision in %s", root)
+		}
 		require.NotNil(t, m, v)
 		assert.NoError(t, exec.Command("git", "-C", root, "cat-file", "-e", m[1]+"^{commit}").Run(), "%s is a commit", m[1])
 		out2, err := exec.Command(bin, "version").Output()
