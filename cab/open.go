@@ -12,8 +12,11 @@ const maxIdle = 4
 // Open returns a ReadCloser of the file's bytes. Decoding starts at the
 // beginning of the file's folder unless an earlier File.Open on the same
 // Reader left a decoder at or before this file, which it then reuses: so
-// reading a folder's files in order decodes it once. The ReadCloser is not
-// safe for concurrent use, but several may be open at once.
+// reading a folder's files in order decodes it once. Files a decoder
+// skips over are kept (up to 32 MiB) until they are opened, so that
+// opening them in another order, as a walk of the Reader's fs.FS does,
+// costs about as little. The ReadCloser is not safe for concurrent use,
+// but several may be open at once.
 func (f *File) Open() (io.ReadCloser, error) {
 	if err := f.checkBounds(); err != nil {
 		return nil, err
@@ -22,11 +25,19 @@ func (f *File) Open() (io.ReadCloser, error) {
 	if f.Size == 0 {
 		return fr, nil
 	}
+	f.r.mu.Lock()
+	b, ok := f.r.cached(f)
+	f.r.mu.Unlock()
+	if ok {
+		m := &memFile{f: f}
+		m.r.Reset(b)
+		return m, nil
+	}
 	s, err := f.r.takeStream(f.folder(), f.Offset)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.skipTo(f.Offset); err != nil {
+	if err := f.r.skipKeeping(s, f.Offset); err != nil {
 		return nil, &fileNameError{f, err}
 	}
 	fr.s = s

@@ -61,6 +61,8 @@ type chunk struct {
 	splitErr error
 	run      *mszip.Run
 	done     chan struct{}
+	seq      int  // the chunk's number in the folder
+	skip     bool // left whole to the collector (see pipeline.specFail)
 }
 
 type chunkBlock struct {
@@ -86,6 +88,13 @@ type pipeline struct {
 	jobs  chan *chunk // to the decoders
 	order chan *chunk // to the collector, in folder order
 	out   chan *chunk // to the consumer, in folder order
+
+	// specFail counts the MSZIP runs in a row that never found the end of
+	// the unknown history's reach: data that keeps referring back (long
+	// repetitions). From two on, chunks are left to the collector, which
+	// decodes them with their history, but for one in eight that tries
+	// again.
+	specFail atomic.Int32
 
 	quit     chan struct{}
 	stopOnce sync.Once
@@ -190,7 +199,7 @@ func (p *pipeline) split() {
 	defer close(p.jobs)
 	br := newBlockReader(p.f)
 	var off int64
-	for off < p.limit {
+	for seq := 0; off < p.limit; seq++ {
 		var c *chunk
 		select {
 		case c = <-p.free:
@@ -198,7 +207,7 @@ func (p *pipeline) split() {
 			return
 		}
 		c.off, c.in, c.blocks, c.n, c.next, c.err, c.splitErr, c.run = off, c.in[:0], c.blocks[:0], 0, 0, nil, nil, nil
-		c.done = make(chan struct{})
+		c.done, c.seq, c.skip = make(chan struct{}), seq, false
 		for len(c.blocks) < p.per && off < p.limit {
 			number, start := br.block, len(c.in)
 			in, usize, seg, err := br.next(c.in)
@@ -267,6 +276,12 @@ func (p *pipeline) decodeMSZIP(d *mszip.Decoder) {
 			copy(c.buf[chunkPrefix-hist:chunkPrefix], tail[len(tail)-hist:])
 			known = true
 		}
+		if !known && p.specFail.Load() >= 2 && c.seq%8 != 0 {
+			c.skip, c.next = true, 0
+			tailEnd = -1
+			close(c.done)
+			continue
+		}
 		run, err := d.NewRun(c.buf, chunkPrefix, hist, known)
 		if err != nil {
 			panic(err) // the positions are ours
@@ -281,6 +296,7 @@ func (p *pipeline) decodeMSZIP(d *mszip.Decoder) {
 			err := run.Block(c.in[b.start:b.end], b.usize)
 			if errors.Is(err, mszip.ErrNeedHistory) {
 				c.next = i // the collector goes on from here
+				p.specFail.Add(1)
 				break
 			}
 			if err != nil {
@@ -290,6 +306,9 @@ func (p *pipeline) decodeMSZIP(d *mszip.Decoder) {
 			p.r.decoded.Add(int64(b.usize))
 		}
 		run.Finish()
+		if !known && run.Known() {
+			p.specFail.Store(0)
+		}
 		c.n = run.Len()
 		tailEnd = -1
 		if run.Known() && c.next == len(c.blocks) {
@@ -315,6 +334,19 @@ func (p *pipeline) collect() {
 		case <-c.done:
 		case <-p.quit:
 			return
+		}
+		if c.skip && !p.stopped.Load() {
+			// Decoded here, with its history.
+			if d == nil {
+				d = mszip.NewDecoder()
+			}
+			hist := int(min(c.off, chunkPrefix))
+			copy(c.buf[chunkPrefix-hist:chunkPrefix], tail[len(tail)-hist:])
+			run, err := d.NewRun(c.buf, chunkPrefix, hist, true)
+			if err != nil {
+				panic(err) // the positions are ours
+			}
+			c.run = run
 		}
 		if c.run != nil {
 			if !c.run.Resolved() {

@@ -25,8 +25,9 @@ type Reader struct {
 	cabs    []*cabinet
 	decoded atomic.Int64
 
-	mu   sync.Mutex
-	idle []*folderStream // decoders left at the end of a file by File.Open
+	mu    sync.Mutex
+	idle  []*folderStream // decoders left at the end of a file by File.Open
+	cache openCache       // files File.Open skipped over
 
 	fsOnce sync.Once
 	// slashNames: some name uses '/', so backslashes are part of names.

@@ -29,8 +29,6 @@ type Decoder struct {
 	// room for one block and the decoder's slack.
 	buf   []byte
 	nhist int
-	// wide is the speculative output of a Run without its history.
-	wide []uint16
 }
 
 // NewDecoder returns a decoder positioned at the start of a folder.

@@ -3,6 +3,7 @@ package mszip
 import (
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // ErrNeedHistory is returned by Run.Block when a run decoding without its
@@ -11,8 +12,15 @@ import (
 var ErrNeedHistory = errors.New("mszip: the run needs its history to go on")
 
 // maxWide bounds the elements a Run decodes speculatively: the markers
-// and 16 blocks (1 MiB of 16-bit elements).
-const maxWide = historySize + 16*maxBlock
+// and 12 blocks (832 KiB of 16-bit elements). Ordinary data is decoded as
+// bytes again after 1 to 12 blocks; data that keeps referring back to
+// the unknown history (long repetitions) is better decoded once the
+// history is known.
+const maxWide = historySize + 12*maxBlock
+
+// widePool holds the speculative buffers: a run keeps its own until it
+// is resolved, so that its Decoder can start another meanwhile.
+var widePool = sync.Pool{New: func() any { b := make([]uint16, maxWide); return &b }}
 
 // A Run decodes consecutive blocks of a folder into one buffer. When the
 // output before the run (its history, at most 32 KiB) is not known yet, a
@@ -27,8 +35,8 @@ const maxWide = historySize + 16*maxBlock
 //
 // Only the first blocks of a run have markers in ordinary data; they are
 // decoded as 16-bit elements, the rest as bytes. A Run uses its Decoder's
-// tables: the Decoder must not be used for anything else until the run
-// has its last block (or Finish).
+// tables while it decodes: the Decoder must not decode anything else
+// until the run has its last block, but may start another run then.
 type Run struct {
 	d          *Decoder
 	out        []byte
@@ -37,12 +45,11 @@ type Run struct {
 	state      int
 
 	// wide holds the speculative output: the markers wide[0:hist], then
-	// the output so far, to wide[wpos].
-	wide []uint16
-	wpos int
-	// fix lists, once the output is in out, where the markers were: the
-	// offset from start in the high 32 bits, the history index below.
-	fix []uint64
+	// the output, to wide[wpos]. After the switch to bytes, its first
+	// pending elements of output still wait for Resolve.
+	wide    *[]uint16
+	wpos    int
+	pending int
 }
 
 // Run states.
@@ -65,12 +72,10 @@ func (d *Decoder) NewRun(out []byte, start, hist int, known bool) (*Run, error) 
 	r := &Run{d: d, out: out, start: start, pos: start, hist: hist}
 	if !known && hist > 0 {
 		r.state = runWide
-		if cap(d.wide) < maxWide {
-			d.wide = make([]uint16, maxWide)
-		}
-		r.wide = d.wide[:maxWide]
+		r.wide = widePool.Get().(*[]uint16)
+		w := *r.wide
 		for i := range hist {
-			r.wide[i] = 0x8000 | uint16(i)
+			w[i] = 0x8000 | uint16(i)
 		}
 		r.wpos = hist
 		d.z.lastMarker = hist - 1
@@ -108,41 +113,33 @@ func (r *Run) Block(src []byte, n int) error {
 		r.pos += n
 		return nil
 	}
-	if r.wpos+n > len(r.wide) {
+	w := *r.wide
+	if r.wpos+n > len(w) {
 		return ErrNeedHistory
 	}
-	if err := z.inflate(nil, r.wide, 0, r.wpos, r.wpos+n, src[2:]); err != nil {
+	if err := z.inflate(nil, w, 0, r.wpos, r.wpos+n, src[2:]); err != nil {
 		return err
 	}
 	r.wpos += n
 	r.pos += n
 	if z.lastMarker < r.wpos-historySize {
-		// The newest 32 KiB hold no marker: the run goes on in bytes.
-		r.narrow()
+		// The newest 32 KiB hold no marker: they become bytes, and the
+		// run goes on in bytes.
+		o := r.out[r.pos-historySize : r.pos]
+		for i, v := range w[r.wpos-historySize : r.wpos] {
+			o[i] = byte(v)
+		}
+		r.pending = r.wpos - r.hist - historySize
 		r.state = runSwitched
 	}
 	return nil
 }
 
-// narrow moves the speculative output into out, noting the markers, and
-// frees the Decoder's wide buffer.
-func (r *Run) narrow() {
-	w := r.wide[r.hist:r.wpos]
-	o := r.out[r.start : r.start+len(w)]
-	for i, v := range w {
-		o[i] = byte(v)
-		if v >= 0x100 {
-			r.fix = append(r.fix, uint64(i)<<32|uint64(v&0x7FFF))
-		}
-	}
-	r.wide = nil
-}
-
-// Finish ends the run's decoding: it frees the Decoder for other runs,
-// even if the run is not resolved yet.
+// Finish ends the run's decoding: its Decoder may start another run, even
+// if this one is not resolved yet.
 func (r *Run) Finish() {
 	if r.state == runWide {
-		r.narrow()
+		r.pending = r.wpos - r.hist
 		r.state = runUnresolved
 	}
 }
@@ -159,11 +156,16 @@ func (r *Run) Resolve(window []byte) error {
 	}
 	r.Finish()
 	copy(r.out[r.start-r.hist:r.start], window)
-	o := r.out[r.start:r.pos]
-	for _, f := range r.fix {
-		o[f>>32] = window[f&0x7FFF]
+	o := r.out[r.start : r.start+r.pending]
+	for i, v := range (*r.wide)[r.hist : r.hist+r.pending] {
+		if v < 0x100 {
+			o[i] = byte(v)
+		} else {
+			o[i] = window[v&0x7FFF]
+		}
 	}
-	r.fix, r.state = nil, runKnown
+	widePool.Put(r.wide)
+	r.wide, r.pending, r.state = nil, 0, runKnown
 	return nil
 }
 
