@@ -137,7 +137,7 @@ func (r *Reader) startPipeline(f *Folder, limit int64, workers int) (*pipeline, 
 		if c == nil || cap(c.buf) < size {
 			// Room for the compressed blocks of text; more is made if
 			// needed.
-			c = &chunk{buf: make([]byte, size), in: make([]byte, 0, per*maxBlockUncomp/3)}
+			c = &chunk{buf: make([]byte, size), in: make([]byte, 0, per*maxBlockUncomp/2+2*maxBlockComp)}
 		}
 		c.buf = c.buf[:size]
 		p.free <- c
@@ -208,7 +208,9 @@ func (p *pipeline) split() {
 		}
 		c.off, c.in, c.blocks, c.n, c.next, c.err, c.splitErr, c.run = off, c.in[:0], c.blocks[:0], 0, 0, nil, nil, nil
 		c.done, c.seq, c.skip = make(chan struct{}), seq, false
-		for len(c.blocks) < p.per && off < p.limit {
+		// A chunk also ends at half its output size of compressed data,
+		// so that the input buffers stay small whatever the data.
+		for len(c.blocks) < p.per && off < p.limit && len(c.in) < p.per*maxBlockUncomp/2 {
 			number, start := br.block, len(c.in)
 			in, usize, seg, err := br.next(c.in)
 			if err != nil {

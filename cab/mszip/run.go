@@ -18,9 +18,10 @@ var ErrNeedHistory = errors.New("mszip: the run needs its history to go on")
 // history is known.
 const maxWide = historySize + 12*maxBlock
 
-// widePool holds the speculative buffers: a run keeps its own until it
-// is resolved, so that its Decoder can start another meanwhile.
-var widePool = sync.Pool{New: func() any { b := make([]uint16, maxWide); return &b }}
+// widePool holds speculative buffers: a run keeps its own until it is
+// resolved, so that its Decoder can start another meanwhile. A buffer
+// starts with room for two blocks (most runs need one) and grows.
+var widePool = sync.Pool{New: func() any { b := make([]uint16, historySize+2*maxBlock); return &b }}
 
 // A Run decodes consecutive blocks of a folder into one buffer. When the
 // output before the run (its history, at most 32 KiB) is not known yet, a
@@ -113,10 +114,15 @@ func (r *Run) Block(src []byte, n int) error {
 		r.pos += n
 		return nil
 	}
-	w := *r.wide
-	if r.wpos+n > len(w) {
+	if r.wpos+n > maxWide {
 		return ErrNeedHistory
 	}
+	if r.wpos+n > len(*r.wide) {
+		grown := make([]uint16, min(2*len(*r.wide), maxWide))
+		copy(grown, (*r.wide)[:r.wpos])
+		*r.wide = grown
+	}
+	w := *r.wide
 	if err := z.inflate(nil, w, 0, r.wpos, r.wpos+n, src[2:]); err != nil {
 		return err
 	}
