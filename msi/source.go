@@ -1,7 +1,6 @@
 package msi
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,17 +11,10 @@ import (
 	"github.com/richardlehane/mscfb"
 )
 
-// Source is where a package's external cabinets and uncompressed files
-// are: the directory holding the package, for one opened with Open.
-func (p *Package) Source() fs.FS { return p.source }
-
 // SetSource sets the directory (as an fs.FS) external cabinets and
-// uncompressed files are read from.
+// uncompressed files are read from: for a package opened with Open, the
+// directory holding it.
 func (p *Package) SetSource(src fs.FS) { p.source = src }
-
-// ErrMissingSource means a cabinet or an uncompressed file the package
-// needs is not where the package says.
-var ErrMissingSource = errors.New("missing")
 
 // findFold finds a slash-separated path in src, matching each component
 // case-insensitively as Windows would, and returns its actual path.
