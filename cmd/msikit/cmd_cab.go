@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
@@ -345,34 +346,49 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 	defer out.Flush()
 	var mu sync.Mutex
 	var errs []error
-	// A name stored twice is written twice, the later copy winning, as
-	// cabextract does; only files that were there before are protected.
-	written := map[string]bool{}
+	// A name stored twice is written once, from its last copy in the
+	// cabinets' file lists: what cabextract leaves, since it writes every
+	// copy in that order (folders decoded in parallel would otherwise make
+	// the winner a race). The other copies are decoded all the same, so
+	// that damage in them is reported.
+	last := map[string]*cab.File{}
+	for _, sel := range files {
+		for _, f := range sel {
+			last[f.Path()] = f
+		}
+	}
 	var paths []string
+	var shown time.Time
 	for i, r := range rs {
 		if len(files[i]) == 0 {
 			continue
 		}
 		err := r.Extract(files[i], workers(), func(f *cab.File, content io.Reader) error {
 			rel := f.Path()
-			mu.Lock()
-			again := written[rel]
-			written[rel] = true
-			mu.Unlock()
-			rel, n, err := dir.WriteFile(rel, content, safepath.WriteOptions{
-				ModTime: f.Modified, Perm: f.Mode(), Overwrite: o.overwrite || again,
-			})
+			var n int64
+			var err error
+			superseded := last[rel] != f
+			if superseded {
+				n, err = io.Copy(io.Discard, content)
+			} else {
+				rel, n, err = dir.WriteFile(rel, content, safepath.WriteOptions{
+					ModTime: f.Modified, Perm: f.Mode(), Overwrite: o.overwrite,
+				})
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			done++
 			doneBytes += n
-			if err == nil && !again {
+			if err == nil && !superseded {
 				paths = append(paths, rel)
 			}
 			if err == nil && !o.quiet {
 				fmt.Fprintf(out, "  extracting %s\n", rel)
 			}
-			if progress {
+			// At most ten updates a second: a line per file would cost
+			// more than the extraction of small files.
+			if progress && (done == total || time.Since(shown) >= 100*time.Millisecond) {
+				shown = time.Now()
 				fmt.Fprintf(ctx.stderr, "\r%d/%d files, %d/%d MB", done, total, doneBytes>>20, totalBytes>>20)
 			}
 			if errors.Is(err, safepath.ErrExist) {

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/safepath"
@@ -314,6 +315,7 @@ type progress struct {
 	bar, quiet   bool
 	files, total int
 	bytes, all   int64
+	shown        time.Time // when the bar was last drawn
 }
 
 func newProgress(ctx *context, files int, bytes int64, quiet bool) *progress {
@@ -326,17 +328,25 @@ func (p *progress) add(rel string, n int64, ok bool) {
 	if ok && !p.quiet && !p.bar {
 		fmt.Fprintf(p.out, "  extracting %s\n", rel)
 	}
-	if p.bar {
-		pct := 100
-		if p.all > 0 {
-			pct = int(p.bytes * 100 / p.all)
-		}
-		fmt.Fprintf(p.ctx.stderr, "\r%3d%%  %d/%d files  %d/%d MiB", pct, p.files, p.total, p.bytes>>20, p.all>>20)
+	// At most ten updates a second: a line per file would cost more than
+	// the extraction of small files.
+	if p.bar && (p.files == p.total || time.Since(p.shown) >= 100*time.Millisecond) {
+		p.shown = time.Now()
+		p.draw()
 	}
+}
+
+func (p *progress) draw() {
+	pct := 100
+	if p.all > 0 {
+		pct = int(p.bytes * 100 / p.all)
+	}
+	fmt.Fprintf(p.ctx.stderr, "\r%3d%%  %d/%d files  %d/%d MiB", pct, p.files, p.total, p.bytes>>20, p.all>>20)
 }
 
 func (p *progress) done() {
 	if p.bar {
+		p.draw()
 		fmt.Fprintln(p.ctx.stderr)
 	}
 	p.out.Flush()
