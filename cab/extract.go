@@ -1,6 +1,7 @@
 package cab
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,25 @@ func (e *FileError) Unwrap() error { return e.Err }
 // (errors.Join), each a *FileError naming its file, in folder order. When
 // a folder fails to decode, each of its remaining files gets that error.
 func (r *Reader) Extract(files []*File, workers int, fn ExtractFunc) error {
+	return r.ExtractWith(files, ExtractOptions{Workers: workers}, fn)
+}
+
+// ExtractOptions tune ExtractWith.
+type ExtractOptions struct {
+	// Workers is as for Extract.
+	Workers int
+	// Concurrent lets fn be called for several files of one folder at
+	// once (up to Workers), so that slow work per file, writing it say,
+	// runs on several cores while the folder decodes. Files are still
+	// taken in folder order; fn's calls may end in any order. The bytes
+	// of a file of up to 256 KiB are copied out of the decoder's buffers
+	// for that; larger files are delivered from them, one at a time.
+	Concurrent bool
+}
+
+// ExtractWith is Extract with options.
+func (r *Reader) ExtractWith(files []*File, o ExtractOptions, fn ExtractFunc) error {
+	workers := o.Workers
 	if files == nil {
 		files = r.File
 	}
@@ -62,10 +82,13 @@ func (r *Reader) Extract(files []*File, workers int, fn ExtractFunc) error {
 	// The decoders of each folder: none (decode on the spot) for one
 	// worker; otherwise the workers shared among the folders extracted at
 	// once.
-	parallel, decoders := 1, 0
+	parallel, decoders, writers := 1, 0, 1
 	if workers > 1 {
 		parallel = max(1, min(workers, nfolders))
 		decoders = max(1, workers/parallel)
+		if o.Concurrent {
+			writers = decoders
+		}
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -74,7 +97,7 @@ func (r *Reader) Extract(files []*File, workers int, fn ExtractFunc) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				folderErrs[i] = r.extractFolder(r.Folders[i], byFolder[i], decoders, fn)
+				folderErrs[i] = r.extractFolder(r.Folders[i], byFolder[i], decoders, writers, fn)
 			}
 		}()
 	}
@@ -105,23 +128,14 @@ func (r *Reader) openStream(fo *Folder, decoders int, limit int64) (decodedStrea
 }
 
 // extractFolder decodes fo once, handing each of files to fn in order of
-// offset.
-func (r *Reader) extractFolder(fo *Folder, files []*File, decoders int, fn ExtractFunc) []error {
+// offset, to up to writers calls at once.
+func (r *Reader) extractFolder(fo *Folder, files []*File, decoders, writers int, fn ExtractFunc) []error {
 	files = slices.Clone(files)
-	slices.SortStableFunc(files, func(a, b *File) int {
-		if a.Offset != b.Offset {
-			if a.Offset < b.Offset {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(files, func(a, b *File) int { return cmp.Compare(a.Offset, b.Offset) })
 	var limit int64
 	for _, f := range files {
 		limit = max(limit, f.Offset+f.Size)
 	}
-	var errs []error
 	var s decodedStream
 	var openErr error
 	defer func() {
@@ -129,19 +143,19 @@ func (r *Reader) extractFolder(fo *Folder, files []*File, decoders int, fn Extra
 			s.close()
 		}
 	}()
+	d := newDeliverer(writers, fn)
 	for _, f := range files {
+		i := d.add(f)
 		if f.Size == 0 {
-			if err := fn(f, eofReader{}); err != nil {
-				errs = append(errs, &FileError{f, err})
-			}
+			d.give(i, nil, nil)
 			continue
 		}
 		if openErr != nil {
-			errs = append(errs, &FileError{f, openErr})
+			d.fail(i, openErr)
 			continue
 		}
 		if s != nil && s.failed() != nil {
-			errs = append(errs, &FileError{f, s.failed()})
+			d.fail(i, s.failed())
 			continue
 		}
 		if s == nil || s.offset() > f.Offset {
@@ -153,28 +167,34 @@ func (r *Reader) extractFolder(fo *Folder, files []*File, decoders int, fn Extra
 			}
 			var err error
 			if s, err = r.openStream(fo, decoders, limit); err != nil {
-				errs = append(errs, &FileError{f, err})
+				d.fail(i, err)
 				openErr, s = err, nil
 				continue
 			}
 		}
 		if err := s.skipTo(f.Offset); err != nil {
-			errs = append(errs, &FileError{f, err})
+			d.fail(i, err)
 			continue
 		}
 		end := f.Offset + f.Size
 		fr := &fileReader{f: f, s: s, remaining: f.Size}
+		if d.takes(f) {
+			// Copied out for a writer: the stream moves on at once.
+			b, err := d.copy(fr)
+			d.give(i, b, unwrapFileErr(err, f))
+			continue
+		}
 		ferr := fn(f, fr)
 		if ferr != nil {
-			errs = append(errs, &FileError{f, unwrapFileErr(ferr, f)})
+			d.fail(i, unwrapFileErr(ferr, f))
 		}
 		if s.failed() == nil {
 			if err := s.skipTo(end); err != nil && ferr == nil {
-				errs = append(errs, &FileError{f, err})
+				d.fail(i, err)
 			}
 		}
 	}
-	return errs
+	return d.wait()
 }
 
 // unwrapFileErr drops the file-name prefix that fileReader adds, since

@@ -22,14 +22,19 @@ type outcome struct {
 	errs  string
 }
 
-// extractOutcome runs Extract with the given workers; fn reads each file
-// whole, or only its first half when half is set.
+// extractOutcome runs Extract with the given workers (negative: as many,
+// Concurrent); fn reads each file whole, or only its first half when half
+// is set.
 func extractOutcome(t testing.TB, r *Reader, files []*File, workers int, half bool) outcome {
 	t.Helper()
 	var mu sync.Mutex
 	got := map[*File]string{}
 	var order []*File
-	err := r.Extract(files, workers, func(f *File, c io.Reader) error {
+	o := ExtractOptions{Workers: workers}
+	if workers < 0 {
+		o = ExtractOptions{Workers: -workers, Concurrent: true}
+	}
+	err := r.ExtractWith(files, o, func(f *File, c io.Reader) error {
 		var src io.Reader = c
 		if half {
 			src = io.LimitReader(c, f.Size/2)
@@ -42,16 +47,20 @@ func extractOutcome(t testing.TB, r *Reader, files []*File, workers int, half bo
 		order = append(order, f)
 		return err
 	})
-	var o outcome
-	// Folders may finish in any order; within a folder the order is fixed.
+	var out outcome
+	// Folders may finish in any order; within a folder the order is
+	// fixed, unless Concurrent.
 	slices.SortStableFunc(order, func(a, b *File) int { return a.Folder - b.Folder })
 	for _, f := range order {
-		o.files = append(o.files, got[f])
+		out.files = append(out.files, got[f])
+	}
+	if o.Concurrent {
+		slices.Sort(out.files)
 	}
 	if err != nil {
-		o.errs = err.Error()
+		out.errs = err.Error()
 	}
-	return o
+	return out
 }
 
 // checkSameOutcome compares pipelined extraction (2, 3 and 5 workers) with
@@ -59,8 +68,23 @@ func extractOutcome(t testing.TB, r *Reader, files []*File, workers int, half bo
 func checkSameOutcome(t *testing.T, name string, r *Reader, files []*File, half bool) outcome {
 	t.Helper()
 	want := extractOutcome(t, r, files, 1, half)
-	for _, w := range []int{2, 3, 5} {
+	for _, w := range []int{2, 3, 5, -2, -3} {
 		got := extractOutcome(t, r, files, w, half)
+		if w < 0 {
+			// Delivered in any order: compare the sets.
+			want := want
+			want.files = slices.Sorted(slices.Values(want.files))
+			checkOutcome(t, name, w, got, want)
+			continue
+		}
+		checkOutcome(t, name, w, got, want)
+	}
+	return want
+}
+
+func checkOutcome(t *testing.T, name string, w int, got, want outcome) {
+	t.Helper()
+	{
 		if got.errs != want.errs {
 			t.Errorf("%s, %d workers: errors\n%s\nwant\n%s", name, w, got.errs, want.errs)
 		}
@@ -74,7 +98,6 @@ func checkSameOutcome(t *testing.T, name string, r *Reader, files []*File, half 
 			t.Errorf("%s, %d workers: %d files delivered, want %d", name, w, len(got.files), len(want.files))
 		}
 	}
-	return want
 }
 
 // pipelineSet is several MB of text and random data in files of every

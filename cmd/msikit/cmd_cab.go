@@ -363,7 +363,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		if len(files[i]) == 0 {
 			continue
 		}
-		err := r.Extract(files[i], workers(), func(f *cab.File, content io.Reader) error {
+		err := r.ExtractWith(files[i], cab.ExtractOptions{Workers: workers(), Concurrent: true}, func(f *cab.File, content io.Reader) error {
 			rel := f.Path()
 			var n int64
 			var err error
@@ -457,7 +457,7 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 	for _, r := range rs {
 		sums := make(map[*cab.File]string, len(r.File))
 		var mu sync.Mutex
-		err := r.Extract(nil, workers(), func(f *cab.File, content io.Reader) error {
+		err := r.ExtractWith(nil, cab.ExtractOptions{Workers: workers(), Concurrent: true}, func(f *cab.File, content io.Reader) error {
 			h := md5.New()
 			if _, err := io.Copy(h, content); err != nil {
 				return err

@@ -26,9 +26,8 @@ type Failure[T any] struct {
 }
 
 // Cabinet delivers the members jobs ask for, all of r, to fn: each
-// folder is decoded once, from its start, and up to workers folders at
-// once (fn is then called concurrently for members of different
-// folders). A member several items ask for is read once and delivered to
+// folder is decoded once, from its start, on up to workers cores (fn is
+// then called concurrently, for members of one folder or of several). A member several items ask for is read once and delivered to
 // each from memory. The reader fn gets is valid during the call; what it
 // leaves unread is skipped.
 //
@@ -47,7 +46,9 @@ func Cabinet[T any](r *cab.Reader, jobs []Job[T], workers int, fn func(item T, m
 	if len(sel) == 0 {
 		return nil
 	}
-	err := r.Extract(sel, workers, func(cf *cab.File, content io.Reader) error {
+	// Concurrent: files of one folder may be handed over at once too, so
+	// that writing them runs on several cores while the folder decodes.
+	err := r.ExtractWith(sel, cab.ExtractOptions{Workers: workers, Concurrent: true}, func(cf *cab.File, content io.Reader) error {
 		us := users[cf]
 		if len(us) == 1 {
 			return fn(us[0], cf, content)
