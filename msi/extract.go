@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -167,6 +168,66 @@ func (p *Package) readCabinet(rc *cab.ReadCloser, want []*File, o ReadOptions, f
 		errs = append(errs, &FileError{File: x.Item, Err: fmt.Errorf("cabinet %s: %w", rc.Name(), x.Err)})
 	}
 	return errs
+}
+
+// openCabinets keeps a package's cabinets open from one read of a single
+// file to the next (the package's fs.FS): cab.File.Open then keeps its
+// decoders where they stopped and the files it skipped, so a walk of the
+// FS in any order decodes each folder about once.
+type openCabinets struct {
+	p    *Package
+	mu   sync.Mutex
+	cabs map[string]*openCabinet
+}
+
+type openCabinet struct {
+	rc     *cab.ReadCloser
+	byName map[string]*cab.File
+	err    error
+}
+
+// open returns a reader of a compressed file's bytes, checked against the
+// File table's size.
+func (oc *openCabinets) open(f *File) (io.Reader, error) {
+	if f.Media == nil {
+		return nil, formatErr("no Media row covers its sequence number %d", f.Sequence)
+	}
+	key := strings.ToLower(f.Media.Cabinet)
+	oc.mu.Lock()
+	c := oc.cabs[key]
+	if c == nil {
+		c = &openCabinet{}
+		c.rc, _, c.err = oc.p.openCabinet(f.Media, nil)
+		if c.err == nil {
+			c.byName = map[string]*cab.File{}
+			for _, cf := range c.rc.File {
+				if _, dup := c.byName[cf.Name]; !dup {
+					c.byName[cf.Name] = cf
+				}
+			}
+		}
+		if oc.cabs == nil {
+			oc.cabs = map[string]*openCabinet{}
+		}
+		oc.cabs[key] = c
+	}
+	oc.mu.Unlock()
+	if c.err != nil {
+		return nil, c.err
+	}
+	cf, ok := c.byName[f.Key]
+	if !ok {
+		return nil, fmt.Errorf("%w: not in cabinet %s", ErrMissingSource, c.rc.Name())
+	}
+	r, err := cf.Open()
+	if err != nil {
+		return nil, fmt.Errorf("cabinet %s: %w", c.rc.Name(), err)
+	}
+	// Closing gives the decoder back for the next file.
+	return struct {
+		io.Reader
+		io.Closer
+	}{deliver.CheckSize(r, f.Size, ErrSize), r}, nil
 }
 
 // OpenCabinet opens the cabinet of a Media row: a stream of the package

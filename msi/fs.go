@@ -18,7 +18,7 @@ func (p *Package) FS(o FileOptions) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	pfs := &packageFS{p: p, root: newFSDir(".")}
+	pfs := &packageFS{p: p, root: newFSDir("."), cabs: openCabinets{p: p}}
 	for _, f := range files {
 		if !fs.ValidPath(f.Path) {
 			continue
@@ -57,6 +57,7 @@ func newFSDir(name string) *fsDir {
 type packageFS struct {
 	p    *Package
 	root *fsDir
+	cabs openCabinets
 }
 
 func (pfs *packageFS) lookup(op, name string) (*fsDir, *File, error) {
@@ -90,6 +91,14 @@ func (pfs *packageFS) Open(name string) (fs.File, error) {
 	if d != nil {
 		return &fsDirFile{d: d, entries: d.entries()}, nil
 	}
+	if f.Compressed {
+		// From the cabinet, kept open for the next file.
+		r, err := pfs.cabs.open(f)
+		if err != nil {
+			r = errReader{&FileError{File: f, Err: err}}
+		}
+		return &fsFile{f: f, r: r}, nil
+	}
 	pr, pw := io.Pipe()
 	go func() {
 		_, err := pfs.p.ReadFiles([]*File{f}, ReadOptions{CheckSize: true}, func(c FileContent) error {
@@ -100,6 +109,12 @@ func (pfs *packageFS) Open(name string) (fs.File, error) {
 	}()
 	return &fsFile{f: f, r: pr}, nil
 }
+
+// errReader fails every read: a file of the FS whose cabinet cannot be
+// read says so when read, as a loose file does.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // ReadDir lists a directory, sorted by name.
 func (pfs *packageFS) ReadDir(name string) ([]fs.DirEntry, error) {
@@ -165,12 +180,17 @@ func (i fileInfo) Sys() any           { return i.f }
 
 type fsFile struct {
 	f *File
-	r *io.PipeReader
+	r io.Reader
 }
 
 func (f *fsFile) Stat() (fs.FileInfo, error) { return fileInfo{f: f.f}, nil }
 func (f *fsFile) Read(b []byte) (int, error) { return f.r.Read(b) }
-func (f *fsFile) Close() error               { return f.r.Close() }
+func (f *fsFile) Close() error {
+	if c, ok := f.r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
 
 type fsDirFile struct {
 	d       *fsDir
