@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
@@ -318,8 +317,8 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		return nil, err
 	}
 	defer closeFn()
-	var total, done int
-	var totalBytes, doneBytes int64
+	var total int
+	var totalBytes int64
 	var files [][]*cab.File
 	for _, r := range rs {
 		var sel []*cab.File
@@ -341,9 +340,8 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		}
 		return nil, fmt.Errorf("%s: no file matches %s", name, strings.Join(o.only, ", "))
 	}
-	progress := !o.quiet && isTerminal(ctx.stderr)
-	out := bufio.NewWriter(ctx.stdout)
-	defer out.Flush()
+	bar := newBar(ctx, "extracting "+name, totalBytes, total, o.quiet)
+	defer bar.Done()
 	var mu sync.Mutex
 	var errs []error
 	// A name stored twice is written once, from its last copy in the
@@ -358,38 +356,30 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		}
 	}
 	var paths []string
-	var shown time.Time
 	for i, r := range rs {
 		if len(files[i]) == 0 {
 			continue
 		}
 		err := r.ExtractWith(files[i], cab.ExtractOptions{Workers: workers(), Concurrent: true}, func(f *cab.File, content io.Reader) error {
 			rel := f.Path()
-			var n int64
 			var err error
 			superseded := last[rel] != f
+			content = bar.Reader(content)
 			if superseded {
-				n, err = io.Copy(io.Discard, content)
+				_, err = io.Copy(io.Discard, content)
 			} else {
-				rel, n, err = dir.WriteFile(rel, content, safepath.WriteOptions{
+				rel, _, err = dir.WriteFile(rel, content, safepath.WriteOptions{
 					ModTime: f.Modified, Perm: f.Mode(), Overwrite: o.overwrite,
 				})
 			}
+			bar.FileDone()
+			if err == nil {
+				bar.Printf("  extracting %s\n", rel)
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			done++
-			doneBytes += n
 			if err == nil && !superseded {
 				paths = append(paths, rel)
-			}
-			if err == nil && !o.quiet {
-				fmt.Fprintf(out, "  extracting %s\n", rel)
-			}
-			// At most ten updates a second: a line per file would cost
-			// more than the extraction of small files.
-			if progress && (done == total || time.Since(shown) >= 100*time.Millisecond) {
-				shown = time.Now()
-				fmt.Fprintf(ctx.stderr, "\r%d/%d files, %d/%d MB", done, total, doneBytes>>20, totalBytes>>20)
 			}
 			if errors.Is(err, safepath.ErrExist) {
 				return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
@@ -400,10 +390,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 			errs = append(errs, err)
 		}
 	}
-	if progress {
-		fmt.Fprintln(ctx.stderr)
-	}
-	out.Flush()
+	bar.Done()
 	if len(errs) == 0 {
 		if cut != nil {
 			return paths, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
@@ -450,8 +437,16 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 		return err
 	}
 	defer closeFn()
-	w := bufio.NewWriter(ctx.stdout)
-	defer w.Flush()
+	var size int64
+	var nfiles int
+	for _, r := range rs {
+		nfiles += len(r.File)
+		for _, f := range r.File {
+			size += f.Size
+		}
+	}
+	bar := newBar(ctx, "testing "+name, size, nfiles, false)
+	defer bar.Done()
 	var results []jsonTest
 	failed := 0
 	for _, r := range rs {
@@ -459,7 +454,9 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 		var mu sync.Mutex
 		err := r.ExtractWith(nil, cab.ExtractOptions{Workers: workers(), Concurrent: true}, func(f *cab.File, content io.Reader) error {
 			h := md5.New()
-			if _, err := io.Copy(h, content); err != nil {
+			_, err := io.Copy(h, bar.Reader(content))
+			bar.FileDone()
+			if err != nil {
 				return err
 			}
 			mu.Lock()
@@ -483,7 +480,7 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 				failed++
 				res.Error = ferr.Error()
 				if !asJSON {
-					fmt.Fprintf(w, "  %s  failed (%s)\n", shown, oneLine(ferr.Error()))
+					bar.Printf("  %s  failed (%s)\n", shown, oneLine(ferr.Error()))
 				}
 			} else {
 				res.OK = true
@@ -492,25 +489,25 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 				}
 				if !asJSON {
 					if withMD5 {
-						fmt.Fprintf(w, "  %s  OK  %s\n", shown, sums[f])
+						bar.Printf("  %s  OK  %s\n", shown, sums[f])
 					} else {
-						fmt.Fprintf(w, "  %s  OK\n", shown)
+						bar.Printf("  %s  OK\n", shown)
 					}
 				}
 			}
 			results = append(results, res)
 		}
 	}
+	bar.Done()
 	if asJSON {
 		if results == nil {
 			results = []jsonTest{}
 		}
-		if err := writeJSON(w, results); err != nil {
+		if err := writeJSON(ctx.stdout, results); err != nil {
 			return err
 		}
 	}
 	if failed > 0 {
-		w.Flush()
 		first := ""
 		for _, r := range results {
 			if !r.OK {
