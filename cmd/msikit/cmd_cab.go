@@ -51,8 +51,8 @@ func init() {
 				},
 			},
 			{
-				name: "extract", usage: "CAB [-o DIR] [--only GLOB]... [--search] [--encoding NAME] [--overwrite] [-q]",
-				summary: "Extract the files of a cabinet, or of the whole spanned set it is part of.\n" +
+				name: "extract", usage: "CAB... [-o DIR] [--only GLOB]... [--search] [--encoding NAME] [--overwrite] [-q]",
+				summary: "Extract the files of cabinets, each whole with the spanned set it is part of, into DIR.\n" +
 					"Directories come from the stored names, made safe: nothing is written outside DIR.\n" +
 					"Modification times come from the cabinet. Existing files are kept unless --overwrite.\n" +
 					searchCutNote,
@@ -64,7 +64,7 @@ func init() {
 					overwrite := fs.Bool("overwrite", false, "replace existing files")
 					quiet := fs.BoolP("quiet", "q", false, "do not list the files extracted")
 					return func(ctx *context, args []string) error {
-						if err := needArgs(args, 1, 1); err != nil {
+						if err := needArgs(args, 1, -1); err != nil {
 							return err
 						}
 						if err := useEncoding(ctx, *enc); err != nil {
@@ -75,19 +75,21 @@ func init() {
 								return usagef("bad --only pattern %q: %v", g, err)
 							}
 						}
-						if err := checkInputs(args[0]); err != nil { // before DIR is made
-							return err
-						}
-						return cabExtract(ctx, args[0], extractOpts{
-							dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
+						return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
+							if err := checkInputs(name); err != nil { // before DIR is made
+								return nil, err
+							}
+							return nil, cabExtract(ctx, name, extractOpts{
+								dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
+							})
 						})
 					}
 				},
 			},
 			{
-				name: "test", usage: "CAB [--md5] [--search] [--encoding NAME] [--json]",
-				summary: "Decode every file of a cabinet (or its whole set) and verify every checksum.\n" +
-					"--json prints an array of {cabinet, name, size, ok, md5, error}.\n" +
+				name: "test", usage: "CAB... [--md5] [--search] [--encoding NAME] [--json]",
+				summary: "Decode every file of cabinets (each with its whole set) and verify every checksum.\n" +
+					"--json prints one array of {cabinet, name, size, ok, md5, error}, the files of every CAB.\n" +
 					searchCutNote,
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 					sum := fs.Bool("md5", false, "print each file's MD5, as cabextract -t does")
@@ -95,13 +97,13 @@ func init() {
 					enc := addEncodingFlag(fs)
 					asJSON := fs.Bool("json", false, "print JSON (shape above)")
 					return func(ctx *context, args []string) error {
-						if err := needArgs(args, 1, 1); err != nil {
+						if err := needArgs(args, 1, -1); err != nil {
 							return err
 						}
 						if err := useEncoding(ctx, *enc); err != nil {
 							return err
 						}
-						return cabTest(ctx, args[0], *search, *sum, *asJSON)
+						return cabTestAll(ctx, args, *search, *sum, *asJSON)
 					}
 				},
 			},
@@ -431,10 +433,36 @@ type jsonTest struct {
 	Error   string `json:"error,omitempty"`
 }
 
-func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
+// cabTestAll tests each cabinet in turn; --json is one array of the
+// files of them all, each naming its cabinet.
+func cabTestAll(ctx *context, names []string, search, withMD5, asJSON bool) error {
+	all := []jsonTest{}
+	errs := make([]error, len(names))
+	for i, name := range names {
+		if len(names) > 1 && !asJSON {
+			if i > 0 {
+				fmt.Fprintln(ctx.stdout)
+			}
+			fmt.Fprintf(ctx.stdout, "%s:\n", name)
+		}
+		var res []jsonTest
+		res, errs[i] = cabTest(ctx, name, search, withMD5, asJSON)
+		all = append(all, res...)
+	}
+	if asJSON {
+		if err := writeJSON(ctx.stdout, all); err != nil {
+			return err
+		}
+	}
+	return failedInputs(ctx, names, errs)
+}
+
+// cabTest tests one cabinet (or set), prints its files' results unless
+// asJSON, and returns them.
+func cabTest(ctx *context, name string, search, withMD5, asJSON bool) ([]jsonTest, error) {
 	rs, closeFn, cut, err := openCabs(ctx, name, search)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer closeFn()
 	var size int64
@@ -470,7 +498,7 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 			if errors.As(e, &fe) {
 				fails[fe.File] = fe.Err
 			} else if e != nil {
-				return fileErr(name, e)
+				return results, fileErr(name, e)
 			}
 		}
 		for _, f := range r.File {
@@ -499,14 +527,6 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 		}
 	}
 	bar.Done()
-	if asJSON {
-		if results == nil {
-			results = []jsonTest{}
-		}
-		if err := writeJSON(ctx.stdout, results); err != nil {
-			return err
-		}
-	}
 	if failed > 0 {
 		first := ""
 		for _, r := range results {
@@ -520,10 +540,10 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 			msg = cut.Error() + "; " + msg
 		}
 		msg = name + ": " + msg
-		return exitCodeError{code: exitBad, msg: msg}
+		return results, exitCodeError{code: exitBad, msg: msg}
 	}
 	if cut != nil {
-		return exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
+		return results, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
 	}
-	return nil
+	return results, nil
 }

@@ -19,7 +19,7 @@ import (
 
 func init() {
 	register(&command{
-		name: "extract", usage: "PKG [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--encoding NAME]",
+		name: "extract", usage: "PKG... [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--encoding NAME]",
 		summary: "Extract a package's files, laid out as msiexec /a lays them out (the source tree under TARGETDIR) unless asked otherwise.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout")
@@ -31,7 +31,7 @@ func init() {
 			enc := addEncodingFlag(fs)
 			strict := fs.Bool("strict", false, "refuse an uncompressed source file whose size differs from the File table (by default it is copied, as msiexec /a does, with a warning)")
 			return func(ctx *context, args []string) error {
-				if err := needArgs(args, 1, 1); err != nil {
+				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
 				opts, err := lo.options()
@@ -46,8 +46,11 @@ func init() {
 						return usagef("bad --only pattern %q: %v", g, err)
 					}
 				}
-				x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive, strict: *strict}
-				return x.run(args[0], *out)
+				// Several packages go to the same DIR, as msiextract puts them.
+				return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
+					x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive, strict: *strict}
+					return nil, x.run(name, *out)
+				})
 			}
 		},
 	})
