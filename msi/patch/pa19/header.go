@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"strings"
 	"time"
 )
 
@@ -112,7 +113,7 @@ func Parse(data []byte) (*Patch, error) {
 		return nil, r.err
 	}
 	if bad := p.Flags &^ supportedOptions; bad != 0 {
-		return nil, fmt.Errorf("%w: option flags 0x%08x (%s)", ErrUnsupported, bad, flagNames(bad))
+		return nil, fmt.Errorf("%w: option flags 0x%08x (%s)", ErrUnsupported, bad, strings.Join(OptionNames(bad), ", "))
 	}
 	if p.Flags&OptionExtraFlags != 0 {
 		p.ExtraFlags = r.u32("extra options")
@@ -172,7 +173,8 @@ func Parse(data []byte) (*Patch, error) {
 // old reads the header entry of old file i.
 func (r *reader) old(p *Patch, i int) error {
 	o := &p.Olds[i]
-	what := func(s string) string { return fmt.Sprintf("old file %d %s", i+1, s) }
+	label := fmt.Sprintf("old file %d", i+1)
+	what := func(s string) string { return label + " " + s }
 	o.Size = r.size(what("size"), p.NewSize+r.svli(what("size")))
 	o.CRC = r.u32(what("CRC32"))
 	n := int(r.byte(what("ignore range count")))
@@ -184,7 +186,7 @@ func (r *reader) old(p *Patch, i int) error {
 		}
 		rg := Range{off, r.size(what("ignore range length"), int64(r.uvli(what("ignore range length"))))}
 		if r.err == nil && (rg.Offset < 0 || rg.Offset > o.Size || rg.Length > o.Size-rg.Offset) {
-			return corrupt("%s: ignore range %d+%d outside its %d bytes", what(""), rg.Offset, rg.Length, o.Size)
+			return corrupt("%s: ignore range %d+%d outside its %d bytes", label, rg.Offset, rg.Length, o.Size)
 		}
 		o.Ignore = append(o.Ignore, rg)
 		at = rg.Offset + rg.Length
@@ -201,11 +203,11 @@ func (r *reader) old(p *Patch, i int) error {
 		}
 		if rt.OldOffset < 0 || rt.OldOffset > o.Size || rt.Length > o.Size-rt.OldOffset ||
 			rt.NewOffset < 0 || rt.NewOffset > p.NewSize || rt.Length > p.NewSize-rt.NewOffset {
-			return corrupt("%s: retain range %d+%d (new %d) outside the files", what(""), rt.OldOffset, rt.Length, rt.NewOffset)
+			return corrupt("%s: retain range %d+%d (new %d) outside the files", label, rt.OldOffset, rt.Length, rt.NewOffset)
 		}
 		// Every old file retains the same ranges of the new file.
 		if i > 0 && (k >= len(p.Olds[0].Retain) || p.Olds[0].Retain[k].NewOffset != rt.NewOffset || p.Olds[0].Retain[k].Length != rt.Length) {
-			return corrupt("%s: retain range %d differs from old file 1's in the new file", what(""), k+1)
+			return corrupt("%s: retain range %d differs from old file 1's in the new file", label, k+1)
 		}
 		o.Retain = append(o.Retain, rt)
 		at = rt.OldOffset + rt.Length
@@ -215,7 +217,7 @@ func (r *reader) old(p *Patch, i int) error {
 		// What follows the count is not documented: nothing after it
 		// can be read.
 		return fmt.Errorf("%w: %s has %d PE transform records (i386 call/jump transforms of a 32-bit executable), not implemented",
-			ErrUnsupported, what(""), o.Transforms)
+			ErrUnsupported, label, o.Transforms)
 	}
 	if p.Flags&OptionInterleave != 0 {
 		o.Interleave = r.uvli(what("interleave count"))
@@ -231,23 +233,33 @@ func (r *reader) old(p *Patch, i int) error {
 	return r.err
 }
 
-// flagNames names the option bits of f.
-func flagNames(f uint32) string {
-	names := []struct {
-		bit  uint32
-		name string
-	}{{OptionSignatureMD5, "SIGNATURE_MD5"}}
+// optionNames are patchapi.h's names of the option bits, without their
+// PATCH_OPTION_ prefix.
+var optionNames = []struct {
+	bit  uint32
+	name string
+}{
+	{OptionLZXA, "USE_LZX_A"}, {OptionLZXB, "USE_LZX_B"}, {OptionLZXLarge, "USE_LZX_LARGE"},
+	{OptionNoBindFix, "NO_BINDFIX"}, {OptionNoLockFix, "NO_LOCKFIX"}, {OptionNoRebase, "NO_REBASE"},
+	{OptionFailIfSame, "FAIL_IF_SAME_FILE"}, {OptionFailIfBigger, "FAIL_IF_BIGGER"},
+	{OptionNoChecksum, "NO_CHECKSUM"}, {OptionNoResTimeFix, "NO_RESTIMEFIX"}, {OptionNoTimestamp, "NO_TIMESTAMP"},
+	{OptionSignatureMD5, "SIGNATURE_MD5"}, {OptionInterleave, "INTERLEAVE_FILES"}, {OptionExtraFlags, "EXTRA_FLAGS"},
+}
+
+// OptionNames names the bits of flags as patchapi.h does (PATCH_OPTION_
+// left out), in bit order; bits it does not name are "0x…".
+func OptionNames(flags uint32) []string {
 	var out []string
-	for _, n := range names {
-		if f&n.bit != 0 {
+	for _, n := range optionNames {
+		if flags&n.bit != 0 {
 			out = append(out, n.name)
-			f &^= n.bit
+			flags &^= n.bit
 		}
 	}
-	if f != 0 {
-		out = append(out, "unknown")
+	if flags != 0 {
+		out = append(out, fmt.Sprintf("0x%x", flags))
 	}
-	return fmt.Sprint(out)
+	return out
 }
 
 func corrupt(format string, args ...any) error {
