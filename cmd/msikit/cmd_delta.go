@@ -133,9 +133,10 @@ func wantedOlds(p *pa19.Patch) string {
 	return strings.Join(s, " or ")
 }
 
-// readWhole reads a file ("-": standard input) of at most max bytes.
+// readWhole reads a file ("-": standard input, a FIFO that is written to)
+// of at most max bytes.
 func readWhole(name string, max int64) ([]byte, error) {
-	f, err := infile.Open(name)
+	f, err := infile.OpenStream(name)
 	if err != nil {
 		return nil, err
 	}
