@@ -31,14 +31,20 @@ func init() {
 				for _, name := range *rootFiles {
 					certs, err := authenticode.ReadRoots(name)
 					if err != nil {
-						return envError{fmt.Errorf("--roots: %w", err)}
+						return fmt.Errorf("--roots: %w", err) // a missing input, as --manifest: 1
 					}
 					opts.Roots = append(opts.Roots, certs...)
 				}
-				var out []signatureJSON
+				out := []signatureJSON{}
 				allOK := true
+				var failed []error
 				for _, name := range args {
-					j := checkSignature(name, opts)
+					j, err := checkSignature(name, opts)
+					if err != nil { // unreadable: on standard error, as every command says it
+						failed = append(failed, err)
+						allOK = false
+						continue
+					}
 					allOK = allOK && j.OK
 					out = append(out, j)
 				}
@@ -50,6 +56,9 @@ func init() {
 					for _, j := range out {
 						writeSignatureText(ctx.stdout, j, *verbose)
 					}
+				}
+				for _, err := range failed {
+					fmt.Fprintf(ctx.stderr, "%s: %s\n", ctx.path, oneLine(err.Error()))
 				}
 				if !allOK {
 					return exitCodeError{code: exitBad}
@@ -107,19 +116,19 @@ type timestampJSON struct {
 	Reason    string   `json:"reason,omitempty"`
 }
 
-// checkSignature verifies one file; what goes wrong is in the entry.
-func checkSignature(name string, opts *authenticode.Options) signatureJSON {
+// checkSignature verifies one file. A file that cannot be read is an
+// error; one of another format, or whose signature is damaged, is
+// reported in its entry.
+func checkSignature(name string, opts *authenticode.Options) (signatureJSON, error) {
 	j := signatureJSON{File: name}
 	f, err := infile.Open(name)
 	if err != nil {
-		j.Error = err.Error()
-		return j
+		return j, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		j.Error = err.Error()
-		return j
+		return j, err
 	}
 	res, err := authenticode.Verify(f, st.Size(), opts)
 	if res != nil {
@@ -135,7 +144,7 @@ func checkSignature(name string, opts *authenticode.Options) signatureJSON {
 		}
 		j.Error = err.Error()
 	}
-	return j
+	return j, nil
 }
 
 func signatureToJSON(s *authenticode.Signature) *sigJSON {
@@ -190,7 +199,7 @@ func subjects(chain []*x509.Certificate) []string {
 func writeSignatureText(w io.Writer, j signatureJSON, verbose bool) {
 	switch {
 	case j.sigJSON == nil && j.Error != "":
-		fmt.Fprintf(w, "%s: error: %s\n", j.File, oneLine(j.Error))
+		fmt.Fprintf(w, "%s: FAILED: %s\n", j.File, oneLine(j.Error))
 		return
 	case !j.Signed:
 		fmt.Fprintf(w, "%s: %s, not signed\n", j.File, j.Format)

@@ -229,6 +229,7 @@ func TestExitCodesEveryCommand(t *testing.T) {
 		"patch files":        {[][]string{{missing}}, [][]string{{}}, none},
 		"patch info":         {[][]string{{missing}}, [][]string{{}}, none},
 		"pe":                 {[][]string{{missing}}, [][]string{{}}, none},
+		"signature":          {[][]string{{missing}, {hello, "--roots", missing}}, [][]string{{}}, none},
 		"streams":            {[][]string{{missing}}, [][]string{{}, {hello, "--extract", "hello.cab"}}, none},
 		"tables":             {[][]string{{missing}}, [][]string{{}, {hello, hello}}, none},
 		"transform apply":    {[][]string{{missing, hello, "-o", out("t.msi")}, {hello, missing, "-o", out("t.msi")}}, [][]string{{hello, hello}}, none},
