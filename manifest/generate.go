@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/msikit/msikit/internal/capbuf"
 	"hash"
 	"io"
 	"io/fs"
@@ -15,8 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msikit/msikit/internal/capbuf"
 	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/internal/pever"
+	"github.com/msikit/msikit/internal/progress"
 )
 
 // GenerateOptions tunes FromDir and FromPackage.
@@ -26,7 +27,13 @@ type GenerateOptions struct {
 	Name, Variant string
 	// Hashes adds the SHA-256 and MD5 of every file.
 	Hashes bool
+	// Progress, if set, is called with the number of bytes of the files
+	// just read. Calls do not overlap.
+	Progress func(n int64)
 }
+
+// read counts the bytes read from r for o.Progress.
+func (o GenerateOptions) read(r io.Reader) io.Reader { return progress.CountReader(r, o.Progress) }
 
 // maxPEBuffer bounds the bytes of one file Describe holds in memory to
 // read its PE headers and version resource.
@@ -56,7 +63,7 @@ func FromDir(dir string, o GenerateOptions) (*Manifest, error) {
 			return fmt.Errorf("%w: %s and %s differ only in case, which a manifest cannot tell apart", ErrDuplicate, prev, rel)
 		}
 		keys[strings.ToLower(rel)] = rel
-		e, err := describeFile(p, rel, o.Hashes)
+		e, err := describeFile(p, rel, o)
 		if err != nil {
 			return err
 		}
@@ -84,7 +91,7 @@ func newGenerated(path string, o GenerateOptions) (*Manifest, *Variant) {
 	return m, &m.Variants[0]
 }
 
-func describeFile(p, rel string, hashes bool) (Entry, error) {
+func describeFile(p, rel string, o GenerateOptions) (Entry, error) {
 	f, err := infile.Open(p)
 	if err != nil {
 		return Entry{}, err
@@ -97,12 +104,14 @@ func describeFile(p, rel string, hashes bool) (Entry, error) {
 	e := Entry{Name: filepath.Base(p), Path: rel, Size: st.Size(),
 		Modified: st.ModTime().UTC().Truncate(time.Second), Precision: time.Second}
 	e.Version, e.Platform = peFacts(f, st.Size())
-	if hashes {
+	if o.Hashes {
 		s, m := sha256.New(), md5.New()
-		if _, err := io.Copy(io.MultiWriter(s, m), io.NewSectionReader(f, 0, st.Size())); err != nil {
+		if _, err := io.Copy(io.MultiWriter(s, m), o.read(io.NewSectionReader(f, 0, st.Size()))); err != nil {
 			return Entry{}, err
 		}
 		e.SHA256, e.MD5 = hex.EncodeToString(s.Sum(nil)), hex.EncodeToString(m.Sum(nil))
+	} else if o.Progress != nil {
+		o.Progress(st.Size())
 	}
 	return e, nil
 }

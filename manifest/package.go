@@ -41,7 +41,7 @@ func FromPackage(p *msi.Package, o GenerateOptions) (*Manifest, error) {
 		if !t.IsZero() {
 			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 		}
-		e, err := Describe(c.File.Path, t, c.Reader, o.Hashes)
+		e, err := Describe(c.File.Path, t, o.read(c.Reader), o.Hashes)
 		if err != nil {
 			return err
 		}

@@ -157,13 +157,3 @@ func needArgs(args []string, min, max int) error {
 	}
 	return nil
 }
-
-// isTerminal reports whether f is a terminal; progress bars are drawn only
-// then.
-func isTerminal(f io.Writer) bool {
-	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	return termIsTerminal(int(file.Fd()))
-}

@@ -49,24 +49,36 @@ func buildPackage(ctx *context, specPath, out string) error {
 	if err != nil {
 		return err
 	}
-	res, err := build.Build(s, filepath.Dir(specPath))
+	// Two passes over the files: hashing those without a version, then
+	// compressing them all.
+	bar := newBar(ctx, "building "+out+": reading", 0, 0, false)
+	defer bar.Done()
+	res, err := build.BuildWith(s, filepath.Dir(specPath), build.Options{Progress: bar.Add})
 	if err != nil {
 		return err
 	}
+	var total int64
+	for _, m := range res.Members {
+		total += m.Size
+	}
+	bar.SetLabel("building " + out + ": compressing")
+	bar.Set(0, total)
 	tmp, err := safepath.TempFile("", "msikit-cab-*")
 	if err != nil {
 		return envError{err}
 	}
 	defer safepath.CloseTemp(tmp)
-	if err := build.WriteCabinet(tmp, res.Members, s.Product.Compression); err != nil {
+	if err := build.WriteCabinetWith(tmp, res.Members, s.Product.Compression, build.Options{Progress: bar.Add}); err != nil {
 		return err
 	}
 	size, err := tmp.Seek(0, io.SeekCurrent)
 	if err != nil {
 		return envError{err}
 	}
+	bar.SetLabel("building " + out + ": writing")
+	bar.Set(0, size)
 	res.DB.SetStreamFunc(res.Cabinet, size, func() (io.ReadCloser, error) {
-		return io.NopCloser(io.NewSectionReader(tmp, 0, size)), nil
+		return io.NopCloser(bar.Reader(io.NewSectionReader(tmp, 0, size))), nil
 	})
 	return writeOutputFile(ctx, out, res.DB.Save)
 }

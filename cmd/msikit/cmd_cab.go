@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
@@ -52,8 +51,8 @@ func init() {
 				},
 			},
 			{
-				name: "extract", usage: "CAB [-o DIR] [--only GLOB]... [--search] [--encoding NAME] [--overwrite] [-q]",
-				summary: "Extract the files of a cabinet, or of the whole spanned set it is part of.\n" +
+				name: "extract", usage: "CAB... [-o DIR] [--only GLOB]... [--search] [--encoding NAME] [--overwrite] [-q]",
+				summary: "Extract the files of cabinets, each whole with the spanned set it is part of, into DIR.\n" +
 					"Directories come from the stored names, made safe: nothing is written outside DIR.\n" +
 					"Modification times come from the cabinet. Existing files are kept unless --overwrite.\n" +
 					searchCutNote,
@@ -65,7 +64,7 @@ func init() {
 					overwrite := fs.Bool("overwrite", false, "replace existing files")
 					quiet := fs.BoolP("quiet", "q", false, "do not list the files extracted")
 					return func(ctx *context, args []string) error {
-						if err := needArgs(args, 1, 1); err != nil {
+						if err := needArgs(args, 1, -1); err != nil {
 							return err
 						}
 						if err := useEncoding(ctx, *enc); err != nil {
@@ -76,19 +75,21 @@ func init() {
 								return usagef("bad --only pattern %q: %v", g, err)
 							}
 						}
-						if err := checkInputs(args[0]); err != nil { // before DIR is made
-							return err
-						}
-						return cabExtract(ctx, args[0], extractOpts{
-							dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
+						return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
+							if err := checkInputs(name); err != nil { // before DIR is made
+								return nil, err
+							}
+							return nil, cabExtract(ctx, name, extractOpts{
+								dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
+							})
 						})
 					}
 				},
 			},
 			{
-				name: "test", usage: "CAB [--md5] [--search] [--encoding NAME] [--json]",
-				summary: "Decode every file of a cabinet (or its whole set) and verify every checksum.\n" +
-					"--json prints an array of {cabinet, name, size, ok, md5, error}.\n" +
+				name: "test", usage: "CAB... [--md5] [--search] [--encoding NAME] [--json]",
+				summary: "Decode every file of cabinets (each with its whole set) and verify every checksum.\n" +
+					"--json prints one array of {cabinet, name, size, ok, md5, error}, the files of every CAB.\n" +
 					searchCutNote,
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 					sum := fs.Bool("md5", false, "print each file's MD5, as cabextract -t does")
@@ -96,13 +97,13 @@ func init() {
 					enc := addEncodingFlag(fs)
 					asJSON := fs.Bool("json", false, "print JSON (shape above)")
 					return func(ctx *context, args []string) error {
-						if err := needArgs(args, 1, 1); err != nil {
+						if err := needArgs(args, 1, -1); err != nil {
 							return err
 						}
 						if err := useEncoding(ctx, *enc); err != nil {
 							return err
 						}
-						return cabTest(ctx, args[0], *search, *sum, *asJSON)
+						return cabTestAll(ctx, args, *search, *sum, *asJSON)
 					}
 				},
 			},
@@ -318,8 +319,8 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		return nil, err
 	}
 	defer closeFn()
-	var total, done int
-	var totalBytes, doneBytes int64
+	var total int
+	var totalBytes int64
 	var files [][]*cab.File
 	for _, r := range rs {
 		var sel []*cab.File
@@ -341,9 +342,8 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		}
 		return nil, fmt.Errorf("%s: no file matches %s", name, strings.Join(o.only, ", "))
 	}
-	progress := !o.quiet && isTerminal(ctx.stderr)
-	out := bufio.NewWriter(ctx.stdout)
-	defer out.Flush()
+	bar := newBar(ctx, "extracting "+name, totalBytes, total, o.quiet)
+	defer bar.Done()
 	var mu sync.Mutex
 	var errs []error
 	// A name stored twice is written once, from its last copy in the
@@ -358,38 +358,30 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		}
 	}
 	var paths []string
-	var shown time.Time
 	for i, r := range rs {
 		if len(files[i]) == 0 {
 			continue
 		}
 		err := r.ExtractWith(files[i], cab.ExtractOptions{Workers: workers(), Concurrent: true}, func(f *cab.File, content io.Reader) error {
 			rel := f.Path()
-			var n int64
 			var err error
 			superseded := last[rel] != f
+			content = bar.Reader(content)
 			if superseded {
-				n, err = io.Copy(io.Discard, content)
+				_, err = io.Copy(io.Discard, content)
 			} else {
-				rel, n, err = dir.WriteFile(rel, content, safepath.WriteOptions{
+				rel, _, err = dir.WriteFile(rel, content, safepath.WriteOptions{
 					ModTime: f.Modified, Perm: f.Mode(), Overwrite: o.overwrite,
 				})
 			}
+			bar.FileDone()
+			if err == nil {
+				bar.Printf("  extracting %s\n", rel)
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			done++
-			doneBytes += n
 			if err == nil && !superseded {
 				paths = append(paths, rel)
-			}
-			if err == nil && !o.quiet {
-				fmt.Fprintf(out, "  extracting %s\n", rel)
-			}
-			// At most ten updates a second: a line per file would cost
-			// more than the extraction of small files.
-			if progress && (done == total || time.Since(shown) >= 100*time.Millisecond) {
-				shown = time.Now()
-				fmt.Fprintf(ctx.stderr, "\r%d/%d files, %d/%d MB", done, total, doneBytes>>20, totalBytes>>20)
 			}
 			if errors.Is(err, safepath.ErrExist) {
 				return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
@@ -400,10 +392,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 			errs = append(errs, err)
 		}
 	}
-	if progress {
-		fmt.Fprintln(ctx.stderr)
-	}
-	out.Flush()
+	bar.Done()
 	if len(errs) == 0 {
 		if cut != nil {
 			return paths, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
@@ -444,14 +433,48 @@ type jsonTest struct {
 	Error   string `json:"error,omitempty"`
 }
 
-func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
+// cabTestAll tests each cabinet in turn; --json is one array of the
+// files of them all, each naming its cabinet.
+func cabTestAll(ctx *context, names []string, search, withMD5, asJSON bool) error {
+	all := []jsonTest{}
+	errs := make([]error, len(names))
+	for i, name := range names {
+		if len(names) > 1 && !asJSON {
+			if i > 0 {
+				fmt.Fprintln(ctx.stdout)
+			}
+			fmt.Fprintf(ctx.stdout, "%s:\n", name)
+		}
+		var res []jsonTest
+		res, errs[i] = cabTest(ctx, name, search, withMD5, asJSON)
+		all = append(all, res...)
+	}
+	if asJSON {
+		if err := writeJSON(ctx.stdout, all); err != nil {
+			return err
+		}
+	}
+	return failedInputs(ctx, names, errs)
+}
+
+// cabTest tests one cabinet (or set), prints its files' results unless
+// asJSON, and returns them.
+func cabTest(ctx *context, name string, search, withMD5, asJSON bool) ([]jsonTest, error) {
 	rs, closeFn, cut, err := openCabs(ctx, name, search)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer closeFn()
-	w := bufio.NewWriter(ctx.stdout)
-	defer w.Flush()
+	var size int64
+	var nfiles int
+	for _, r := range rs {
+		nfiles += len(r.File)
+		for _, f := range r.File {
+			size += f.Size
+		}
+	}
+	bar := newBar(ctx, "testing "+name, size, nfiles, false)
+	defer bar.Done()
 	var results []jsonTest
 	failed := 0
 	for _, r := range rs {
@@ -459,7 +482,9 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 		var mu sync.Mutex
 		err := r.ExtractWith(nil, cab.ExtractOptions{Workers: workers(), Concurrent: true}, func(f *cab.File, content io.Reader) error {
 			h := md5.New()
-			if _, err := io.Copy(h, content); err != nil {
+			_, err := io.Copy(h, bar.Reader(content))
+			bar.FileDone()
+			if err != nil {
 				return err
 			}
 			mu.Lock()
@@ -473,7 +498,7 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 			if errors.As(e, &fe) {
 				fails[fe.File] = fe.Err
 			} else if e != nil {
-				return fileErr(name, e)
+				return results, fileErr(name, e)
 			}
 		}
 		for _, f := range r.File {
@@ -483,7 +508,7 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 				failed++
 				res.Error = ferr.Error()
 				if !asJSON {
-					fmt.Fprintf(w, "  %s  failed (%s)\n", shown, oneLine(ferr.Error()))
+					bar.Printf("  %s  failed (%s)\n", shown, oneLine(ferr.Error()))
 				}
 			} else {
 				res.OK = true
@@ -492,25 +517,17 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 				}
 				if !asJSON {
 					if withMD5 {
-						fmt.Fprintf(w, "  %s  OK  %s\n", shown, sums[f])
+						bar.Printf("  %s  OK  %s\n", shown, sums[f])
 					} else {
-						fmt.Fprintf(w, "  %s  OK\n", shown)
+						bar.Printf("  %s  OK\n", shown)
 					}
 				}
 			}
 			results = append(results, res)
 		}
 	}
-	if asJSON {
-		if results == nil {
-			results = []jsonTest{}
-		}
-		if err := writeJSON(w, results); err != nil {
-			return err
-		}
-	}
+	bar.Done()
 	if failed > 0 {
-		w.Flush()
 		first := ""
 		for _, r := range results {
 			if !r.OK {
@@ -523,10 +540,10 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) error {
 			msg = cut.Error() + "; " + msg
 		}
 		msg = name + ": " + msg
-		return exitCodeError{code: exitBad, msg: msg}
+		return results, exitCodeError{code: exitBad, msg: msg}
 	}
 	if cut != nil {
-		return exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
+		return results, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}
 	}
-	return nil
+	return results, nil
 }

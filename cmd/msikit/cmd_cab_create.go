@@ -13,6 +13,7 @@ import (
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
+	"github.com/msikit/msikit/internal/progress"
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/spf13/pflag"
 )
@@ -247,9 +248,15 @@ func cabCreate(ctx *context, args []string, o createOpts) error {
 		parts = append(parts, p)
 		return p, nil
 	}, opts...)
+	var size int64
+	for _, in := range files {
+		size += in.info.Size()
+	}
+	bar := newBar(ctx, "creating "+o.out, size, len(files), o.quiet)
+	defer bar.Done()
 	var total int64
 	for _, in := range files {
-		n, err := addFile(w, in)
+		n, err := addFile(w, in, bar)
 		if err != nil {
 			w.Close()
 			discard()
@@ -273,6 +280,7 @@ func cabCreate(ctx *context, args []string, o createOpts) error {
 			return envError{err}
 		}
 	}
+	bar.Done()
 	return reportCreate(ctx, o, parts, len(files), total)
 }
 
@@ -291,7 +299,7 @@ func (p *partOutput) Write(b []byte) (int, error) {
 
 func (p *partOutput) Close() error { return nil }
 
-func addFile(w *cab.Writer, in input) (int64, error) {
+func addFile(w *cab.Writer, in input, bar *progress.Bar) (int64, error) {
 	attrs := uint16(cab.AttrArchive)
 	if in.info.Mode().Perm()&0o200 == 0 {
 		attrs |= cab.AttrReadOnly
@@ -305,7 +313,8 @@ func addFile(w *cab.Writer, in input) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	n, err := io.Copy(dst, f)
+	n, err := io.Copy(dst, bar.Reader(f))
+	bar.FileDone()
 	if err != nil {
 		return n, fmt.Errorf("%s: %w", in.path, err)
 	}

@@ -16,14 +16,20 @@ import (
 
 func init() {
 	register(&command{
-		name: "tables", usage: "PKG", summary: "List the tables of a package (as msiinfo tables does).",
+		name: "tables", usage: "PKG...", summary: "List the tables of packages (as msiinfo tables does).",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			asJSON := fs.Bool("json", false, "print a JSON array of {name, columns, rows}")
 			return func(ctx *context, args []string) error {
-				if err := needArgs(args, 1, 1); err != nil {
+				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
-				return withPackage(ctx, args[0], func(p *msi.Package) error { return listTables(ctx, p, *asJSON) })
+				return eachInput(ctx, args, *asJSON, false, "tables", func(ctx *context, name string) (v any, err error) {
+					err = withPackage(ctx, name, func(p *msi.Package) error {
+						v, err = listTables(ctx, p, *asJSON)
+						return err
+					})
+					return v, err
+				})
 			}
 		},
 	})
@@ -56,24 +62,31 @@ func init() {
 		},
 	})
 	register(&command{
-		name: "streams", usage: "PKG [--all] [--extract NAME -o FILE]", summary: "List a package's streams (as msiinfo streams does), or extract one.",
+		name: "streams", usage: "PKG... [--all] | PKG --extract NAME -o FILE", summary: "List packages' streams (as msiinfo streams does), or extract one.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			all := fs.Bool("all", false, "also list sub-storages and their streams, as STORAGE/STREAM, and table streams")
 			extract := fs.String("extract", "", "write the stream with this decoded name (STORAGE/STREAM for nested ones)")
 			out := fs.StringP("output", "o", "", "file to write with --extract (- for standard output)")
 			asJSON := fs.Bool("json", false, "print a JSON array of {name, storage, path, size, storage_entry}")
 			return func(ctx *context, args []string) error {
-				if err := needArgs(args, 1, 1); err != nil {
+				if *extract != "" {
+					if err := needArgs(args, 1, 1); err != nil {
+						return err
+					}
+					if *out == "" {
+						return usagef("--extract needs -o FILE")
+					}
+					return withPackage(ctx, args[0], func(p *msi.Package) error { return extractStream(ctx, p, *extract, *out) })
+				}
+				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
-				return withPackage(ctx, args[0], func(p *msi.Package) error {
-					if *extract != "" {
-						if *out == "" {
-							return usagef("--extract needs -o FILE")
-						}
-						return extractStream(ctx, p, *extract, *out)
-					}
-					return listStreams(ctx, p, *all, *asJSON)
+				return eachInput(ctx, args, *asJSON, false, "streams", func(ctx *context, name string) (v any, err error) {
+					err = withPackage(ctx, name, func(p *msi.Package) error {
+						v, err = listStreams(ctx, p, *all, *asJSON)
+						return err
+					})
+					return v, err
 				})
 			}
 		},
@@ -127,26 +140,27 @@ type columnJSON struct {
 	Nullable bool   `json:"nullable,omitempty"`
 }
 
-func listTables(ctx *context, p *msi.Package, asJSON bool) error {
+// listTables prints the tables, or with asJSON returns them.
+func listTables(ctx *context, p *msi.Package, asJSON bool) (any, error) {
 	if p.Kind() == msi.KindTransform {
 		return listTransformTables(ctx, p, asJSON)
 	}
 	names, err := p.Tables()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !asJSON {
 		w := bufio.NewWriter(ctx.stdout)
 		for _, n := range append(append([]string(nil), pseudoTables...), names...) {
 			fmt.Fprintln(w, n)
 		}
-		return w.Flush()
+		return nil, w.Flush()
 	}
 	out := []tableJSON{}
 	for _, n := range names {
 		t, err := p.Table(n)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		tj := tableJSON{Name: n, Rows: len(t.Rows), Columns: []columnJSON{}}
 		for _, c := range t.Columns {
@@ -154,7 +168,7 @@ func listTables(ctx *context, p *msi.Package, asJSON bool) error {
 		}
 		out = append(out, tj)
 	}
-	return writeJSON(ctx.stdout, out)
+	return out, nil
 }
 
 // exportTable writes a table as .idt text; for a transform, whose
@@ -187,10 +201,10 @@ func transformChanges(p *msi.Package) ([]transform.TableChange, error) {
 
 // listTransformTables lists the tables a transform touches and what it
 // does to each: a transform is read as one, never as a damaged database.
-func listTransformTables(ctx *context, p *msi.Package, asJSON bool) error {
+func listTransformTables(ctx *context, p *msi.Package, asJSON bool) (any, error) {
 	changes, err := transformChanges(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if asJSON {
 		out := []tableJSON{}
@@ -201,7 +215,7 @@ func listTransformTables(ctx *context, p *msi.Package, asJSON bool) error {
 			}
 			out = append(out, tj)
 		}
-		return writeJSON(ctx.stdout, out)
+		return out, nil
 	}
 	w := bufio.NewWriter(ctx.stdout)
 	for _, n := range pseudoTables {
@@ -210,7 +224,7 @@ func listTransformTables(ctx *context, p *msi.Package, asJSON bool) error {
 	for _, c := range changes {
 		fmt.Fprintf(w, "%s\t%s\n", c.Table, changeHeadline(c))
 	}
-	return w.Flush()
+	return nil, w.Flush()
 }
 
 // exportAll writes every table as DIR/TABLE.idt and each binary cell's
@@ -286,7 +300,8 @@ type streamJSON struct {
 	Dir     bool   `json:"storage_entry,omitempty"`
 }
 
-func listStreams(ctx *context, p *msi.Package, all, asJSON bool) error {
+// listStreams prints the streams, or with asJSON returns them.
+func listStreams(ctx *context, p *msi.Package, all, asJSON bool) (any, error) {
 	var list []msi.StreamInfo
 	if all {
 		list = p.Entries()
@@ -298,7 +313,7 @@ func listStreams(ctx *context, p *msi.Package, all, asJSON bool) error {
 		for _, s := range list {
 			out = append(out, streamJSON{Name: s.Name, Storage: s.Storage, Path: s.Path(), Size: s.Size, Dir: s.Dir})
 		}
-		return writeJSON(ctx.stdout, out)
+		return out, nil
 	}
 	w := bufio.NewWriter(ctx.stdout)
 	for _, s := range list {
@@ -308,7 +323,7 @@ func listStreams(ctx *context, p *msi.Package, all, asJSON bool) error {
 		}
 		fmt.Fprintln(w, name)
 	}
-	return w.Flush()
+	return nil, w.Flush()
 }
 
 func extractStream(ctx *context, p *msi.Package, name, out string) error {

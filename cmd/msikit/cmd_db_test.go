@@ -135,7 +135,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"tables", bad}, 1, "bad.msi: invalid or damaged package"},
 		{[]string{"tables", "/nonexistent/x.msi"}, 1, "/nonexistent/x.msi: no such file or directory"},
 		{[]string{"tables"}, 2, "missing argument"},
-		{[]string{"tables", "a", "b"}, 2, "too many arguments"},
+		{[]string{"export", hello, "File", "b"}, 2, "too many arguments"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"tables", "--bogus", hello}, 2, "unknown flag: --bogus"},
 	}

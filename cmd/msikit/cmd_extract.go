@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/safepath"
@@ -21,7 +19,7 @@ import (
 
 func init() {
 	register(&command{
-		name: "extract", usage: "PKG [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--encoding NAME]",
+		name: "extract", usage: "PKG... [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--encoding NAME]",
 		summary: "Extract a package's files, laid out as msiexec /a lays them out (the source tree under TARGETDIR) unless asked otherwise.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout")
@@ -33,7 +31,7 @@ func init() {
 			enc := addEncodingFlag(fs)
 			strict := fs.Bool("strict", false, "refuse an uncompressed source file whose size differs from the File table (by default it is copied, as msiexec /a does, with a warning)")
 			return func(ctx *context, args []string) error {
-				if err := needArgs(args, 1, 1); err != nil {
+				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
 				opts, err := lo.options()
@@ -48,8 +46,11 @@ func init() {
 						return usagef("bad --only pattern %q: %v", g, err)
 					}
 				}
-				x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive, strict: *strict}
-				return x.run(args[0], *out)
+				// Several packages go to the same DIR, as msiextract puts them.
+				return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
+					x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive, strict: *strict}
+					return nil, x.run(name, *out)
+				})
 			}
 		},
 	})
@@ -147,16 +148,19 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 		return nil, nil, err
 	}
 
-	prog := newProgress(x.ctx, len(sel), total, x.quiet)
+	bar := newBar(x.ctx, "extracting "+p.Name(), total, len(sel), x.quiet)
 	var mu sync.Mutex
 	var written []string
 	_, err = p.ReadFiles(sel, msi.ReadOptions{Workers: workers(), Strict: x.strict, CheckSize: true, CabinetOptions: x.ctx.cabOpts}, func(c msi.FileContent) error {
-		rel, n, err := dir.WriteFile(c.File.Path, c.Reader, safepath.WriteOptions{
+		rel, _, err := dir.WriteFile(c.File.Path, bar.Reader(c.Reader), safepath.WriteOptions{
 			ModTime: c.Modified, Overwrite: x.overwrite,
 		})
+		bar.FileDone()
+		if err == nil {
+			bar.Printf("  extracting %s\n", rel)
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		prog.add(rel, n, err == nil)
 		if errors.Is(err, safepath.ErrExist) {
 			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
 		}
@@ -165,7 +169,7 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 		}
 		return err
 	})
-	prog.done()
+	bar.Done()
 	var nested []error
 	if x.recursive {
 		for _, rel := range written {
@@ -305,49 +309,4 @@ func sniff(file string) string {
 		}
 	}
 	return ""
-}
-
-// progress shows files and bytes on a terminal, a line per file
-// otherwise, and nothing when quiet.
-type progress struct {
-	ctx          *context
-	out          *bufio.Writer
-	bar, quiet   bool
-	files, total int
-	bytes, all   int64
-	shown        time.Time // when the bar was last drawn
-}
-
-func newProgress(ctx *context, files int, bytes int64, quiet bool) *progress {
-	return &progress{ctx: ctx, out: bufio.NewWriter(ctx.stdout), bar: !quiet && isTerminal(ctx.stderr), quiet: quiet, total: files, all: bytes}
-}
-
-func (p *progress) add(rel string, n int64, ok bool) {
-	p.files++
-	p.bytes += n
-	if ok && !p.quiet && !p.bar {
-		fmt.Fprintf(p.out, "  extracting %s\n", rel)
-	}
-	// At most ten updates a second: a line per file would cost more than
-	// the extraction of small files.
-	if p.bar && (p.files == p.total || time.Since(p.shown) >= 100*time.Millisecond) {
-		p.shown = time.Now()
-		p.draw()
-	}
-}
-
-func (p *progress) draw() {
-	pct := 100
-	if p.all > 0 {
-		pct = int(p.bytes * 100 / p.all)
-	}
-	fmt.Fprintf(p.ctx.stderr, "\r%3d%%  %d/%d files  %d/%d MiB", pct, p.files, p.total, p.bytes>>20, p.all>>20)
-}
-
-func (p *progress) done() {
-	if p.bar {
-		p.draw()
-		fmt.Fprintln(p.ctx.stderr)
-	}
-	p.out.Flush()
 }

@@ -13,27 +13,31 @@ import (
 
 func init() {
 	register(&command{
-		name: "files", usage: "PKG", summary: "List a package's files: key, path in the layout, name, size, version, language, attributes, component, sequence, cabinet, MsiFileHash.",
+		name: "files", usage: "PKG...", summary: "List packages' files: key, path in the layout, name, size, version, language, attributes, component, sequence, cabinet, MsiFileHash.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			lo := addLayoutFlags(fs)
 			asJSON := fs.Bool("json", false, "print a JSON array of files")
 			return func(ctx *context, args []string) error {
-				if err := needArgs(args, 1, 1); err != nil {
+				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
 				opts, err := lo.options()
 				if err != nil {
 					return err
 				}
-				return withPackage(ctx, args[0], func(p *msi.Package) error {
-					files, err := msi.FileList(p, opts)
-					if err != nil {
-						return err
-					}
-					if *asJSON {
-						return writeJSON(ctx.stdout, filesJSON(files))
-					}
-					return printFiles(ctx.stdout, files)
+				return eachInput(ctx, args, *asJSON, false, "files", func(ctx *context, name string) (v any, err error) {
+					err = withPackage(ctx, name, func(p *msi.Package) error {
+						files, err := msi.FileList(p, opts)
+						if err != nil {
+							return err
+						}
+						if *asJSON {
+							v = filesJSON(files)
+							return nil
+						}
+						return printFiles(ctx.stdout, files)
+					})
+					return v, err
 				})
 			}
 		},

@@ -16,22 +16,26 @@ import (
 
 func init() {
 	register(&command{
-		name: "info", usage: "PKG", summary: "Describe a package: kind, summary information, contents, media, signature.",
+		name: "info", usage: "PKG...", summary: "Describe packages: kind, summary information, contents, media, signature.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			asJSON := fs.Bool("json", false, "print the report as JSON")
 			return func(ctx *context, args []string) error {
-				if err := needArgs(args, 1, 1); err != nil {
+				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
-				return withPackage(ctx, args[0], func(p *msi.Package) error {
-					rep, err := buildInfo(p)
-					if err != nil {
-						return err
-					}
-					if *asJSON {
-						return writeJSON(ctx.stdout, rep)
-					}
-					return printInfo(ctx.stdout, rep)
+				return eachInput(ctx, args, *asJSON, false, "", func(ctx *context, name string) (v any, err error) {
+					err = withPackage(ctx, name, func(p *msi.Package) error {
+						rep, err := buildInfo(p)
+						if err != nil {
+							return err
+						}
+						if *asJSON {
+							v = rep
+							return nil
+						}
+						return printInfo(ctx.stdout, rep)
+					})
+					return v, err
 				})
 			}
 		},

@@ -88,15 +88,26 @@ func setupGenerate(fs *pflag.FlagSet) func(*context, []string) error {
 		if err != nil {
 			return err
 		}
+		bar := newBar(ctx, "describing "+args[0], 0, 0, false)
+		defer bar.Done()
+		o.Progress = bar.Add
 		var m *manifest.Manifest
 		if st.IsDir() {
 			m, err = manifest.FromDir(args[0], o)
 		} else {
 			err = withPackage(ctx, args[0], func(p *msi.Package) error {
+				if files, err := msi.FileList(p, msi.FileOptions{Layout: msi.LayoutAdmin}); err == nil {
+					var total int64
+					for _, f := range files {
+						total += f.Size
+					}
+					bar.SetTotal(total, 0)
+				}
 				m, err = manifest.FromPackage(p, o)
 				return err
 			})
 		}
+		bar.Done()
 		if err != nil {
 			return err
 		}

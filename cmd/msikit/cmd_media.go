@@ -10,60 +10,61 @@ import (
 
 func init() {
 	register(&command{
-		name: "media", usage: "PKG", summary: "List what extracting a package needs (embedded and external cabinets, uncompressed source files) and what is missing; exit 1 if anything is.",
+		name: "media", usage: "PKG...", summary: "List what extracting packages needs (embedded and external cabinets, uncompressed source files) and what is missing; exit 1 if anything is.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			asJSON := fs.Bool("json", false, "print a JSON array of {kind, name, disk_id, files, present}")
 			return func(ctx *context, args []string) error {
-				if err := needArgs(args, 1, 1); err != nil {
+				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
-				return withPackage(ctx, args[0], func(p *msi.Package) error {
-					files, err := msi.FileList(p, msi.FileOptions{})
-					if err != nil {
-						return err
-					}
-					needs := p.Needs(files)
-					missing := 0
-					for _, n := range needs {
-						if !n.Present {
-							missing++
-						}
-					}
-					if *asJSON {
-						type needJSON struct {
-							Kind    string `json:"kind"`
-							Name    string `json:"name"`
-							DiskID  int    `json:"disk_id,omitempty"`
-							Files   int    `json:"files"`
-							Present bool   `json:"present"`
-						}
-						out := []needJSON{}
-						for _, n := range needs {
-							out = append(out, needJSON{n.Kind, n.Name, n.DiskID, n.Files, n.Present})
-						}
-						if err := writeJSON(ctx.stdout, out); err != nil {
+				return eachInput(ctx, args, *asJSON, false, "media", func(ctx *context, name string) (v any, err error) {
+					err = withPackage(ctx, name, func(p *msi.Package) error {
+						files, err := msi.FileList(p, msi.FileOptions{})
+						if err != nil {
 							return err
 						}
-					} else {
-						tw := tabwriter.NewWriter(ctx.stdout, 0, 4, 2, ' ', 0)
-						fmt.Fprintln(tw, "KIND\tNAME\tDISK\tFILES\tSTATUS")
+						needs := p.Needs(files)
+						missing := 0
 						for _, n := range needs {
-							status := "present"
 							if !n.Present {
-								status = "MISSING"
+								missing++
 							}
-							disk := ""
-							if n.DiskID != 0 {
-								disk = fmt.Sprint(n.DiskID)
-							}
-							fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", n.Kind, n.Name, disk, n.Files, status)
 						}
-						tw.Flush()
-					}
-					if missing > 0 {
-						return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d missing", p.Name(), missing, len(needs))}
-					}
-					return nil
+						if *asJSON {
+							type needJSON struct {
+								Kind    string `json:"kind"`
+								Name    string `json:"name"`
+								DiskID  int    `json:"disk_id,omitempty"`
+								Files   int    `json:"files"`
+								Present bool   `json:"present"`
+							}
+							out := []needJSON{}
+							for _, n := range needs {
+								out = append(out, needJSON{n.Kind, n.Name, n.DiskID, n.Files, n.Present})
+							}
+							v = out
+						} else {
+							tw := tabwriter.NewWriter(ctx.stdout, 0, 4, 2, ' ', 0)
+							fmt.Fprintln(tw, "KIND\tNAME\tDISK\tFILES\tSTATUS")
+							for _, n := range needs {
+								status := "present"
+								if !n.Present {
+									status = "MISSING"
+								}
+								disk := ""
+								if n.DiskID != 0 {
+									disk = fmt.Sprint(n.DiskID)
+								}
+								fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", n.Kind, n.Name, disk, n.Files, status)
+							}
+							tw.Flush()
+						}
+						if missing > 0 {
+							return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d missing", p.Name(), missing, len(needs))}
+						}
+						return nil
+					})
+					return v, err
 				})
 			}
 		},

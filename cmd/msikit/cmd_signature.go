@@ -40,9 +40,12 @@ func init() {
 				var failed []error
 				for _, name := range args {
 					j, err := checkSignature(name, opts)
-					if err != nil { // unreadable: on standard error, as every command says it
+					if err != nil { // unreadable: on standard error, and {file, error} in JSON, as for info
 						failed = append(failed, err)
 						allOK = false
+						if *asJSON {
+							out = append(out, signatureJSON{File: name, Error: oneLine(err.Error())})
+						}
 						continue
 					}
 					allOK = allOK && j.OK

@@ -89,7 +89,8 @@ func TestSignature(t *testing.T) {
 	assert.Contains(t, errOut, "missing.cab")
 	got = nil
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
-	require.Len(t, got, 2)
-	assert.Equal(t, false, got[0]["signed"])
-	assert.Contains(t, got[1]["error"], "not a PE image, cabinet or compound file")
+	require.Len(t, got, 3)
+	assert.Contains(t, got[0]["error"], "no such file")
+	assert.Equal(t, false, got[1]["signed"])
+	assert.Contains(t, got[2]["error"], "not a PE image, cabinet or compound file")
 }

@@ -70,12 +70,10 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 		}
 		var reports []*verify.Report
 		for _, path := range args {
-			bar := newVerifyBar(ctx, path)
-			if bar != nil {
-				o.Progress = bar.update
-			}
+			bar := newBar(ctx, "verifying "+path, 0, 0, false)
+			o.Progress = bar.Set
 			r, err := verify.Verify(m, path, o)
-			bar.done()
+			bar.Done()
 			if err != nil {
 				return err // bad input (1): a path that cannot be read, a damaged package, no variant
 			}
@@ -112,36 +110,4 @@ func writeOutput(ctx *context, b []byte, out string) error {
 		out = "-"
 	}
 	return writeOutputFile(ctx, out, func(w io.Writer) error { _, err := w.Write(b); return err })
-}
-
-// verifyBar draws progress on a terminal, at most ten times a second.
-type verifyBar struct {
-	ctx  *context
-	path string
-	last time.Time
-}
-
-// newVerifyBar returns nil when stderr is not a terminal: no bar then.
-func newVerifyBar(ctx *context, path string) *verifyBar {
-	if !isTerminal(ctx.stderr) {
-		return nil
-	}
-	return &verifyBar{ctx: ctx, path: path}
-}
-
-func (b *verifyBar) update(done, total int64) {
-	if now := time.Now(); now.Sub(b.last) >= 100*time.Millisecond || done == total {
-		b.last = now
-		pct := 100
-		if total > 0 {
-			pct = int(done * 100 / total)
-		}
-		fmt.Fprintf(b.ctx.stderr, "\rverifying %s: %3d%%  %d/%d MiB", b.path, pct, done>>20, total>>20)
-	}
-}
-
-func (b *verifyBar) done() {
-	if b != nil && !b.last.IsZero() {
-		fmt.Fprint(b.ctx.stderr, "\r\033[K")
-	}
 }

@@ -82,7 +82,7 @@ func (c *command) child(name string) *command {
 // helpWidth is the width help is wrapped to: the terminal's when w is
 // one, 80 otherwise (a pipe, a file, a test).
 func helpWidth(w io.Writer) int {
-	if f, ok := w.(*os.File); ok && termIsTerminal(int(f.Fd())) {
+	if f, ok := w.(*os.File); ok {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
 			return max(cols, 40)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/internal/pever"
+	"github.com/msikit/msikit/internal/progress"
 	"github.com/msikit/msikit/msi"
 )
 
@@ -61,9 +62,24 @@ type Result struct {
 	Cabinet string // stream name
 }
 
+// Options tunes BuildWith and WriteCabinetWith.
+type Options struct {
+	// Progress, if set, is called with the number of bytes just read from
+	// the spec's files: those hashed by BuildWith (the files without a
+	// version), then every file compressed by WriteCabinetWith. Calls do
+	// not overlap.
+	Progress func(n int64)
+}
+
+// read counts the bytes read from r for o.Progress.
+func (o Options) read(r io.Reader) io.Reader { return progress.CountReader(r, o.Progress) }
+
 // Build assembles the database for a spec whose file sources are relative
 // to dir.
-func Build(s *Spec, dir string) (*Result, error) {
+func Build(s *Spec, dir string) (*Result, error) { return BuildWith(s, dir, Options{}) }
+
+// BuildWith is Build, reporting progress.
+func BuildWith(s *Spec, dir string, o Options) (*Result, error) {
 	p := s.Product
 	productCode := p.ProductCode
 	if productCode == "" {
@@ -204,7 +220,7 @@ func Build(s *Spec, dir string) (*Result, error) {
 			return nil, err
 		}
 		if version == "" {
-			h, err := fileMD5(src)
+			h, err := fileMD5(src, o)
 			if err != nil {
 				return nil, err
 			}
@@ -311,7 +327,7 @@ func peVersion(path string) (version, language string) {
 	return v.String(), language
 }
 
-func fileMD5(path string) ([16]byte, error) {
+func fileMD5(path string, o Options) ([16]byte, error) {
 	var sum [16]byte
 	f, err := os.Open(path)
 	if err != nil {
@@ -319,7 +335,7 @@ func fileMD5(path string) ([16]byte, error) {
 	}
 	defer f.Close()
 	h := md5.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, o.read(f)); err != nil {
 		return sum, err
 	}
 	copy(sum[:], h.Sum(nil))

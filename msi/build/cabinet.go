@@ -11,6 +11,11 @@ import (
 // WriteCabinet writes the members into a cabinet in w, each named by its
 // File key and stamped with its time.
 func WriteCabinet(w io.Writer, members []Member, compression string) error {
+	return WriteCabinetWith(w, members, compression, Options{})
+}
+
+// WriteCabinetWith is WriteCabinet, reporting progress.
+func WriteCabinetWith(w io.Writer, members []Member, compression string, o Options) error {
 	c := cab.Compression(cab.MethodMSZIP)
 	if compression == "none" {
 		c = cab.MethodNone
@@ -25,7 +30,7 @@ func WriteCabinet(w io.Writer, members []Member, compression string) error {
 		if err != nil {
 			return err
 		}
-		_, err = io.Copy(fw, f)
+		_, err = io.Copy(fw, o.read(f))
 		f.Close()
 		if err != nil {
 			return err
