@@ -27,13 +27,9 @@ func init() {
 				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
-				opts := &authenticode.Options{NoSystemRoots: *noSystem}
-				for _, name := range *rootFiles {
-					certs, err := authenticode.ReadRoots(name)
-					if err != nil {
-						return fmt.Errorf("--roots: %w", err) // a missing input, as --manifest: 1
-					}
-					opts.Roots = append(opts.Roots, certs...)
+				opts, err := trustOptions(*rootFiles, *noSystem)
+				if err != nil {
+					return err
 				}
 				out := []signatureJSON{}
 				allOK := true
@@ -70,6 +66,19 @@ func init() {
 			}
 		},
 	})
+}
+
+// trustOptions reads the --roots files.
+func trustOptions(rootFiles []string, noSystem bool) (*authenticode.Options, error) {
+	opts := &authenticode.Options{NoSystemRoots: noSystem}
+	for _, name := range rootFiles {
+		certs, err := authenticode.ReadRoots(name)
+		if err != nil {
+			return nil, fmt.Errorf("--roots: %w", err) // a missing input, as --manifest: 1
+		}
+		opts.Roots = append(opts.Roots, certs...)
+	}
+	return opts, nil
 }
 
 // signatureJSON is one file's entry in `msikit signature --json`.
@@ -208,17 +217,21 @@ func writeSignatureText(w io.Writer, j signatureJSON, verbose bool) {
 		fmt.Fprintf(w, "%s: %s, not signed\n", j.File, j.Format)
 		return
 	}
-	verdict := "OK"
-	if !j.OK {
-		verdict = "FAILED"
-	}
-	fmt.Fprintf(w, "%s: %s, %s: %s\n", j.File, j.Format, verdict, sigSummary(j.sigJSON))
+	fmt.Fprintf(w, "%s: %s, %s\n", j.File, j.Format, j.verdict())
 	if j.Error != "" {
 		fmt.Fprintf(w, "  error: %s\n", oneLine(j.Error))
 	}
 	if verbose {
 		writeSigDetail(w, j.sigJSON, "  ")
 	}
+}
+
+// verdict is "OK: " or "FAILED: " and what holds and what does not.
+func (j signatureJSON) verdict() string {
+	if j.OK {
+		return "OK: " + sigSummary(j.sigJSON)
+	}
+	return "FAILED: " + sigSummary(j.sigJSON)
 }
 
 // sigSummary says in one phrase what holds and what does not.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/msikit/msikit/authenticode"
 	"github.com/msikit/msikit/internal/pever"
+	"github.com/msikit/msikit/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -93,4 +94,25 @@ func TestSignature(t *testing.T) {
 	assert.Contains(t, got[0]["error"], "no such file")
 	assert.Equal(t, false, got[1]["signed"])
 	assert.Contains(t, got[2]["error"], "not a PE image, cabinet or compound file")
+}
+
+// TestInfoSignature: info says whether a signature is present, and checks
+// it with --check-signature.
+func TestInfoSignature(t *testing.T) {
+	code, out, _ := msikit(t, "info", hello)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Signature:        none\n")
+
+	msp := testutil.Corpus(t, "lessmsi", "SQL2008_AS.msp")
+	code, out, _ = msikit(t, "info", msp)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Signature:        present (not checked: --check-signature or msikit signature checks it)\n")
+	code, out, _ = msikit(t, "info", "--check-signature", "--json", msp)
+	require.Equal(t, 0, code)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	sig := got["signature"].(map[string]any)
+	assert.Equal(t, true, sig["digest_matches"])
+	assert.Equal(t, "SHA-1", sig["digest_algorithm"])
+	assert.Equal(t, true, got["signed"])
 }
