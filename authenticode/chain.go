@@ -158,20 +158,10 @@ func checkValidity(chain []*x509.Certificate, t time.Time) error {
 	return nil
 }
 
-// ReadRoots reads the PEM certificates of a file, for Options.Roots.
-func ReadRoots(name string) ([]*x509.Certificate, error) {
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	certs := parsePEM(data)
-	if len(certs) == 0 {
-		return nil, fmt.Errorf("%s: no PEM certificate", name)
-	}
-	return certs, nil
-}
-
-func parsePEM(data []byte) []*x509.Certificate {
+// ParseRoots returns the certificates of PEM data, for Options.Roots.
+// Blocks of other types, and certificates that do not parse (a negative
+// serial number, say), are left out.
+func ParseRoots(data []byte) []*x509.Certificate {
 	var out []*x509.Certificate
 	for {
 		var b *pem.Block
@@ -182,8 +172,6 @@ func parsePEM(data []byte) []*x509.Certificate {
 		if b.Type != "CERTIFICATE" {
 			continue
 		}
-		// A certificate Go cannot parse (a negative serial number, say)
-		// is left out, not the whole bundle.
 		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
 			out = append(out, c)
 		}
@@ -216,7 +204,7 @@ func SystemRoots() []*x509.Certificate {
 		if err != nil {
 			continue
 		}
-		if certs := parsePEM(data); len(certs) > 0 {
+		if certs := ParseRoots(data); len(certs) > 0 {
 			return certs
 		}
 	}

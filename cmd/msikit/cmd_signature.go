@@ -72,9 +72,20 @@ func init() {
 func trustOptions(rootFiles []string, noSystem bool) (*authenticode.Options, error) {
 	opts := &authenticode.Options{NoSystemRoots: noSystem}
 	for _, name := range rootFiles {
-		certs, err := authenticode.ReadRoots(name)
+		// Read as a manifest is: a FIFO or <(…) is fine, one nothing
+		// writes to is refused rather than waited on.
+		r, err := infile.OpenStream(name)
 		if err != nil {
 			return nil, fmt.Errorf("--roots: %w", err) // a missing input, as --manifest: 1
+		}
+		data, err := io.ReadAll(io.LimitReader(r, 64<<20))
+		r.Close()
+		if err != nil {
+			return nil, fmt.Errorf("--roots: %s: %w", name, err)
+		}
+		certs := authenticode.ParseRoots(data)
+		if len(certs) == 0 {
+			return nil, fmt.Errorf("--roots: %s: no PEM certificate", name)
 		}
 		opts.Roots = append(opts.Roots, certs...)
 	}
