@@ -17,6 +17,12 @@ func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 	// window[out]; matches may reach no further back than that.
 	frameStart := int(d.total & int64(winSize-1))
 	history := d.total - int64(frameStart)
+	delta := d.delta
+	if delta {
+		// The reference data sits in the window, and zeros before it
+		// ([MS-PATCH] 3.1.2): a match may reach as far as the window goes.
+		history = int64(winSize)
+	}
 	run := win[:end] // output goes here; only match sources may lie beyond
 
 	br := &d.br
@@ -108,6 +114,9 @@ func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 			r1 = r0
 			r0 = off
 		}
+		if length == 257 && delta {
+			length, buf, nbits, pos = extendedLength(src, buf, nbits, pos)
+		}
 
 		if length > len(run)-out {
 			err = corrupt("match of %d bytes runs past the end of its block or frame", length)
@@ -159,4 +168,29 @@ func (d *Decoder) decodeRun(out, end int, aligned bool) error {
 		return corrupt("compressed block needs more input than the frame has")
 	}
 	return nil
+}
+
+// extendedLength reads the rest of an LZX DELTA match whose length symbols
+// said 257: after the offset, a prefix code of 1 to 3 bits picks how many
+// length bits follow ([MS-PATCH] 2.3.2.2). It is out of line to keep the
+// decoding loop small; such matches are rare.
+//
+//go:noinline
+func extendedLength(src []byte, buf uint64, nbits uint, pos int) (int, uint64, uint, int) {
+	if nbits < 18 {
+		buf, nbits, pos = refill(src, buf, nbits, pos)
+	}
+	var p, x, base uint
+	switch {
+	case buf>>63 == 0:
+		p, x, base = 1, 8, 257
+	case buf>>62 == 2:
+		p, x, base = 2, 10, 513
+	case buf>>61 == 6:
+		p, x, base = 3, 12, 1537
+	default:
+		p, x, base = 3, 15, 257
+	}
+	length := int(base + uint((buf<<p)>>(64-x)))
+	return length, buf << (p + x), nbits - (p + x), pos
 }

@@ -69,6 +69,7 @@ type testEncoder struct {
 	base     []int
 	extra    []uint
 
+	delta    bool // LZX DELTA: lengths of 257 and more take the extended code
 	w        bitWriter
 	frames   [][]byte
 	produced int
@@ -79,7 +80,7 @@ type testEncoder struct {
 }
 
 func newTestEncoder(seed uint64, windowBits int) *testEncoder {
-	slots := map[int]int{15: 30, 16: 32, 17: 34, 18: 36, 19: 38, 20: 42, 21: 50}[windowBits]
+	slots := map[int]int{15: 30, 16: 32, 17: 34, 18: 36, 19: 38, 20: 42, 21: 50, 22: 66, 23: 98, 24: 162, 25: 290}[windowBits]
 	e := &testEncoder{
 		rng:        rand.New(rand.NewPCG(seed, 7)),
 		slots:      slots,
@@ -267,6 +268,7 @@ type coded struct {
 	main, length int // length -1: none
 	slot         int
 	v            uint32 // extra bits value
+	ext          int    // LZX DELTA extended length; 0: none
 	size         int
 	lit          bool
 }
@@ -346,6 +348,9 @@ func (e *testEncoder) compressed(b blockSpec) {
 		c.main = 256 + c.slot*8 + lh
 		if lh == 7 {
 			c.length = t.length - 9
+			if e.delta && t.length >= 257 {
+				c.length, c.ext = 248, t.length
+			}
 			usedLen[c.length] = true
 		}
 		usedMain[c.main] = true
@@ -387,8 +392,34 @@ func (e *testEncoder) compressed(b blockSpec) {
 					e.w.write(c.v, x)
 				}
 			}
+			if c.ext > 0 {
+				e.extendedLength(c.ext)
+			}
 		}
 		e.advance(c.size)
+	}
+}
+
+// extendedLength writes the LZX DELTA code for a match length of 257 or
+// more ([MS-PATCH] 2.3.2.2): the shortest of the four forms that fits, or
+// now and then the 15-bit one, which fits all.
+func (e *testEncoder) extendedLength(n int) {
+	switch v := n - 257; {
+	case e.rng.IntN(4) == 0:
+		e.w.write(7, 3)
+		e.w.write(uint32(v), 15)
+	case v < 1<<8:
+		e.w.write(0, 1)
+		e.w.write(uint32(v), 8)
+	case v < 256+1<<10:
+		e.w.write(2, 2)
+		e.w.write(uint32(v-256), 10)
+	case v < 1280+1<<12:
+		e.w.write(6, 3)
+		e.w.write(uint32(v-1280), 12)
+	default:
+		e.w.write(7, 3)
+		e.w.write(uint32(v), 15)
 	}
 }
 
@@ -448,7 +479,10 @@ func genBlocks(rng *rand.Rand, windowBits, total int) ([]blockSpec, []byte) {
 
 // encodeStream encodes blocks as one folder's frames.
 func encodeStream(seed uint64, windowBits int, e8 bool, e8size uint32, blocks []blockSpec) [][]byte {
-	e := newTestEncoder(seed, windowBits)
+	return encode(newTestEncoder(seed, windowBits), e8, e8size, blocks)
+}
+
+func encode(e *testEncoder, e8 bool, e8size uint32, blocks []blockSpec) [][]byte {
 	e.header(e8, e8size)
 	for _, b := range blocks {
 		e.block(b)

@@ -21,7 +21,11 @@ const (
 	minWindowBits = 15
 	maxWindowBits = 21 // the largest window a cabinet can name
 
-	maxSlots = 50 // position slots of the 2 MiB window
+	// LZX DELTA windows go up to 32 MiB ([MS-PATCH] 2.2.1).
+	minDeltaWindowBits = 17
+	maxDeltaWindowBits = 25
+
+	maxSlots = 290 // position slots of the 32 MiB window
 
 	blockVerbatim     = 1
 	blockAligned      = 2
@@ -34,7 +38,7 @@ const (
 // positionSlots is the number of position slots of each window size, indexed
 // by windowBits-minWindowBits. Below 2^20 every slot doubles the range; the
 // larger windows add slots of 2^17 bytes each.
-var positionSlots = [...]int{30, 32, 34, 36, 38, 42, 50}
+var positionSlots = [...]int{30, 32, 34, 36, 38, 42, 50, 66, 98, 162, 290}
 
 // extraBits and positionBase describe each position slot: a formatted offset
 // in slot s is positionBase[s] plus extraBits[s] further bits.

@@ -210,6 +210,8 @@ func TestExitCodesEveryCommand(t *testing.T) {
 		"cab list":           {[][]string{{missing}}, [][]string{{}}, none},
 		"cab test":           {[][]string{{missing}}, [][]string{{}}, none},
 		"completion":         {none, [][]string{{}, {"tcsh"}}, none},
+		"delta apply":        {[][]string{{missing, missing, "-o", out("d")}, {hello, missing, "--test"}}, [][]string{{hello, hello}, {hello}}, none},
+		"delta info":         {[][]string{{missing}}, [][]string{{}, {hello, hello}}, none},
 		"diff":               {[][]string{{missing, hello}, {hello, missing}}, [][]string{{hello}}, none},
 		"export":             {[][]string{{missing, "File"}, {missing, "--all", "-o", out("e")}}, [][]string{{hello}, {hello, "--all"}}, [][]string{{hello, "--all", "-o", blocked}}},
 		"extract":            {[][]string{{missing, "-o", out("x")}}, [][]string{{}, {hello, "--layout", "sideways"}}, [][]string{{hello, "-o", blocked}}},

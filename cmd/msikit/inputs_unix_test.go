@@ -95,6 +95,8 @@ func TestFIFOInputEveryCommand(t *testing.T) {
 		{[]string{"cab", "list", "--search", fifo}, random},
 		{[]string{"cab", "extract", fifo, "-o", out("c")}, random},
 		{[]string{"cab", "test", fifo}, random},
+		{[]string{"delta", "info", fifo}, stream},
+		{[]string{"delta", "apply", fifo, fifo, "-o", out("d")}, stream},
 		{[]string{"cab", "create", "-o", out("c.cab"), fifo}, fifo + " is not a regular file (a FIFO): give a regular file"},
 	}
 	if msp := filepath.Join(testutil.ModuleRoot(t), "..", "shared", "corpus", "wix3", "GDR1__gdr1.msp"); fileExists(msp) {
@@ -115,7 +117,7 @@ func TestFIFOInputEveryCommand(t *testing.T) {
 		assert.Contains(t, errOut, c.want, "%v", c.args)
 		assert.Equal(t, 1, strings.Count(errOut, "\n"), "%v: one line: %s", c.args, errOut)
 		assert.Empty(t, stdout, "%v", c.args)
-		if c.args[0] == "cab" || c.args[0] == "patch" || c.args[0] == "transform" || c.args[0] == "manifest" {
+		if c.args[0] == "cab" || c.args[0] == "patch" || c.args[0] == "transform" || c.args[0] == "manifest" || c.args[0] == "delta" {
 			seen[c.args[0]+" "+c.args[1]] = true
 		} else {
 			seen[c.args[0]] = true

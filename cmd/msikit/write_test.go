@@ -214,7 +214,9 @@ func singleOutputs(t *testing.T) map[string][]string {
 	code, _, errOut := msikit(t, "transform", "create", v1, v2, "-o", mst)
 	require.Equal(t, 0, code, errOut)
 	kb := "../../fixtures/kb977203/SCCM2007-SP2-KB977203-ENU.msi"
+	old, delta := writeDelta(t, work)
 	return map[string][]string{
+		"delta apply":        {"delta", "apply", old, delta},
 		"streams --extract":  {"streams", hello, "--extract", "Binary.Logo"},
 		"verify":             {"verify", kb, "--manifest", "kb977203", "--variant", "auto", "--format", "junit"},
 		"manifest generate":  {"manifest", "generate", hello},
