@@ -15,7 +15,6 @@ import (
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/container"
 	"github.com/msikit/msikit/internal/infile"
-	"github.com/msikit/msikit/internal/joined"
 	"github.com/msikit/msikit/manifest"
 	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/patch"
@@ -456,14 +455,12 @@ func (c *collector) cabinet(rc *cab.Reader, container string, workers int, progr
 		}
 		return nil
 	})
-	for _, e := range joined.Errors(rerr) {
-		var fe *cab.FileError
-		if errors.As(e, &fe) && byMember[fe.File] != nil {
-			byMember[fe.File].Problems = append(byMember[fe.File].Problems, readProblem(fe.Err))
-			read[byMember[fe.File]] = true
-			continue
-		}
-		return e
+	var fails cab.Errors[*cab.FileError]
+	errors.As(rerr, &fails)
+	for _, fe := range fails {
+		f := byMember[fe.File]
+		f.Problems = append(f.Problems, readProblem(fe.Err))
+		read[f] = true
 	}
 	for _, f := range files {
 		if f.MD5 != "" {

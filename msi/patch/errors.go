@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/msi"
 )
 
@@ -34,17 +35,7 @@ func pkgError(p *msi.Package, what string, err error) error {
 
 // quoteName shows control characters in stream names (\x05 and the like)
 // readably in messages.
-func quoteName(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if c < 0x20 {
-			fmt.Fprintf(&b, "\\x%02x", c)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func quoteName(s string) string { return msi.PrintableName(s) }
 
 // optionalTable reads a table the package may lack: nil and no error when
 // it has none, an error when it cannot tell (a damaged catalog).
@@ -99,23 +90,8 @@ func (e *FileError) Error() string {
 func (e *FileError) Unwrap() error { return e.Err }
 
 // FileErrors is the error ReadFiles returns: one *FileError per file that
-// could not be read, in the order met. Range over it to report each.
-type FileErrors []*FileError
-
-// Error lists the files' errors, one a line.
-func (e FileErrors) Error() string {
-	s := make([]string, len(e))
-	for i, fe := range e {
-		s[i] = fe.Error()
-	}
-	return strings.Join(s, "\n")
-}
-
-// Unwrap gives the errors to errors.Is and errors.As.
-func (e FileErrors) Unwrap() []error {
-	out := make([]error, len(e))
-	for i, fe := range e {
-		out[i] = fe
-	}
-	return out
-}
+// could not be read, in the order met. Range over it to report each
+// (errors.As gets it from the error); errors.Is and errors.As look at
+// each file's error. It is the cabinet reader's list of errors, of this
+// package's FileError.
+type FileErrors = cab.Errors[*FileError]
