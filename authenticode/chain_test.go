@@ -29,7 +29,9 @@ func TestChainLoops(t *testing.T) {
 	leaf := issue(t, &x509.Certificate{Subject: pkix.Name{CommonName: "leaf"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}}, &x509.Certificate{Subject: pkix.Name{CommonName: "A"}}, &kb.PublicKey, ka)
 	done := make(chan chainResult)
-	go func() { done <- buildChain(leaf, []*x509.Certificate{bByA, aByB}, nil, x509.ExtKeyUsageCodeSigning, time.Now()) }()
+	go func() {
+		done <- buildChain(leaf, []*x509.Certificate{bByA, aByB}, nil, x509.ExtKeyUsageCodeSigning, time.Now())
+	}()
 	select {
 	case r := <-done:
 		if r.trusted || len(r.chain) != 3 || !strings.Contains(r.reason, "no chain to a trusted root") {
