@@ -253,7 +253,11 @@ func printInfo(w io.Writer, r *infoReport) error {
 	}
 	row("Tables", "%d", r.Tables)
 	row("Streams", "%d", r.Streams)
-	row("Storages", "%d %s", len(r.Storages), strings.Join(r.Storages, " "))
+	storages := make([]string, len(r.Storages))
+	for i, s := range r.Storages {
+		storages[i] = msi.PrintableName(s)
+	}
+	row("Storages", "%d %s", len(r.Storages), strings.Join(storages, " "))
 	row("Files", "%d", r.Files)
 	for _, m := range r.Media {
 		where := "external"
