@@ -30,6 +30,8 @@ type collector struct {
 	files       []*File
 	notes       []string
 	unopened    []error // packages and cabinets of a folder that could not be read
+	sigs        []Signature
+	required    bool // the manifest's signed: true
 	done, total int64
 }
 
@@ -66,6 +68,7 @@ func (c *collector) sorted() {
 		return a.Path < b.Path
 	})
 	sort.Strings(c.notes)
+	sort.Slice(c.sigs, func(i, j int) bool { return c.sigs[i].Path < c.sigs[j].Path })
 }
 
 // kindOf tells what the file at path holds, by content (package
@@ -128,7 +131,17 @@ func (c *collector) open(path, where string, kind container.Kind, workers int, p
 			return err
 		}
 		defer p.Close()
-		return c.pkg(p, where, workers, progress)
+		if err := c.pkg(p, where, workers, progress); err != nil {
+			return err
+		}
+		if c.opts.Signatures {
+			rel := where
+			if rel == "" {
+				rel = path
+			}
+			c.signature(path, rel)
+		}
+		return nil
 	case KindCabinet:
 		rc, err := cab.Open(path)
 		if err != nil {
