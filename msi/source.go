@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -22,28 +23,11 @@ func findFold(src fs.FS, p string) (string, error) {
 	if src == nil {
 		return "", fmt.Errorf("%s: %w (the package's directory is not known)", p, ErrMissingSource)
 	}
-	if _, err := fs.Stat(src, p); err == nil {
-		return p, nil
+	found, err := infile.FindFold(src, p)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", p, ErrMissingSource)
 	}
-	cur := "."
-	for _, want := range strings.Split(p, "/") {
-		entries, err := fs.ReadDir(src, cur)
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", p, ErrMissingSource)
-		}
-		found := ""
-		for _, e := range entries {
-			if strings.EqualFold(e.Name(), want) {
-				found = e.Name()
-				break
-			}
-		}
-		if found == "" {
-			return "", fmt.Errorf("%s: %w", p, ErrMissingSource)
-		}
-		cur = path.Join(cur, found)
-	}
-	return cur, nil
+	return found, nil
 }
 
 // cabinetPath turns a Media.Cabinet value for an external cabinet (which

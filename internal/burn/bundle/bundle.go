@@ -250,13 +250,13 @@ func (b *Bundle) Container(id string) *Container {
 // naming its file: open it with cab and map its members with
 // Container.Payloads.
 func (b *Bundle) OpenContainer(c *Container) (*cab.Reader, error) {
-	if !c.Attached {
-		return nil, fmt.Errorf("container %q is detached: its cabinet is %s beside the bundle: %w", c.ID, c.FilePath, ErrNotStored)
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if r := b.cabs[c]; r != nil {
 		return r, nil
+	}
+	if !c.Attached {
+		return nil, fmt.Errorf("container %q is detached: its cabinet is %s beside the bundle: %w", c.ID, c.FilePath, ErrNotStored)
 	}
 	if t := truncated(c, len(b.Section.ContainerSizes), b.size); t != nil {
 		return nil, t
@@ -268,6 +268,88 @@ func (b *Bundle) OpenContainer(c *Container) (*cab.Reader, error) {
 	b.cabs[c] = r
 	return r, nil
 }
+
+// UseDetached gives the bundle the cabinet of a detached container, r
+// of size bytes, found beside the bundle under the container's FilePath:
+// OpenContainer, OpenPayload and ReadPayloads then read it. A cabinet
+// shorter than the manifest says is a *cab.TruncatedError naming the
+// container; one longer, an error wrapping ErrMismatch.
+func (b *Bundle) UseDetached(c *Container, r io.ReaderAt, size int64) error {
+	if c.Attached {
+		return fmt.Errorf("container %q is attached, not detached", c.ID)
+	}
+	what := fmt.Sprintf("Burn detached container %q (%s)", c.ID, c.FilePath)
+	if c.Size > 0 && size < c.Size {
+		return &cab.TruncatedError{What: what, Size: c.Size, Missing: c.Size - size}
+	}
+	if c.Size > 0 && size > c.Size {
+		return fmt.Errorf("%w: %s is %d bytes, the manifest says %d", ErrMismatch, what, size, c.Size)
+	}
+	rd, err := cab.NewReader(io.NewSectionReader(r, 0, size), size)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	b.mu.Lock()
+	b.cabs[c] = rd
+	b.mu.Unlock()
+	return nil
+}
+
+// ReadPayloads delivers the payloads a container holds to fn, in the
+// order its cabinet stores them, each folder decoded once: what
+// OpenPayload gives one at a time. Each reader checks its payload's size
+// and hash at its end, as OpenPayload's does. Members that no payload
+// claims (the manifest, in the UX container) are passed over. It goes on
+// past errors and returns them joined, each a *PayloadError naming the
+// payload (wrapping a *cab.FileError, or ErrMismatch for a payload the
+// cabinet lacks).
+func (b *Bundle) ReadPayloads(c *Container, fn func(p *Payload, r io.Reader) error) error {
+	r, err := b.OpenContainer(c)
+	if err != nil {
+		return err
+	}
+	present := map[string]bool{}
+	var files []*cab.File
+	for _, f := range r.File {
+		if c.Payloads[f.Name] != nil && !present[f.Name] {
+			present[f.Name] = true
+			files = append(files, f)
+		}
+	}
+	err = r.Extract(files, 1, func(f *cab.File, rd io.Reader) error {
+		p := c.Payloads[f.Name]
+		return fn(p, newCheckedReader(io.NopCloser(rd), p))
+	})
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			var fe *cab.FileError
+			if errors.As(e, &fe) && c.Payloads[fe.File.Name] != nil {
+				e = &PayloadError{Payload: c.Payloads[fe.File.Name], Err: e}
+			}
+			errs = append(errs, e)
+		}
+	} else if err != nil {
+		errs = append(errs, err)
+	}
+	for member, p := range c.Payloads {
+		if !present[member] {
+			errs = append(errs, &PayloadError{Payload: p, Err: fmt.Errorf("%w: payload %q (%s): container %q has no member %q", ErrMismatch, p.ID, p.FilePath, c.ID, member)})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// PayloadError is ReadPayloads' error for one payload.
+type PayloadError struct {
+	Payload *Payload
+	Err     error
+}
+
+func (e *PayloadError) Error() string { return e.Err.Error() }
+
+// Unwrap gives the payload's error to errors.Is and errors.As.
+func (e *PayloadError) Unwrap() error { return e.Err }
 
 // OpenPayload returns a reader of an embedded payload's bytes, from its
 // container's cabinet. At the end of the payload the reader checks its
