@@ -169,3 +169,15 @@ func ExampleNewDatabase() {
 	fmt.Println(p.Kind(), before == after, after.ProductVersion, after.Platform)
 	// Output: database true 2.0.1 x64
 }
+
+// Names are shown and typed in their printable form; the package takes
+// it back wherever a stream is named.
+func ExamplePrintableName() {
+	shown := msi.PrintableName("\x05SummaryInformation")
+	fmt.Println(shown)
+	raw, _ := msi.ParseName(shown)
+	fmt.Printf("%q\n", raw)
+	// Output:
+	// \x05SummaryInformation
+	// "\x05SummaryInformation"
+}

@@ -217,18 +217,37 @@ func rawName(f *mscfb.File) string {
 	return f.Name
 }
 
-// quoteName shows control characters in stream names (\x05 and the like)
-// readably in messages.
+// quoteName shows a name in messages in its printable form. A name
+// given in that form (it has a backslash, which no stored name has) is
+// shown as given.
 func quoteName(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if c < 0x20 {
-			fmt.Fprintf(&b, "\\x%02x", c)
-			continue
-		}
-		b.WriteRune(c)
+	if raw, err := streamname.Parse(s); err == nil {
+		s = raw
 	}
-	return b.String()
+	return streamname.Printable(s)
+}
+
+// PrintableName is how msikit shows a stream or storage name (or a
+// STORAGE/STREAM path) to people: control characters, such as the \x05
+// that starts "\x05SummaryInformation", are written \xNN, so that a name
+// can be read, copied and typed. ReadStream, OpenStream and HasStream take
+// this form as well as the decoded one.
+func PrintableName(name string) string { return streamname.Printable(name) }
+
+// ParseName reads a name in the form PrintableName writes back into the
+// decoded name.
+func ParseName(s string) (string, error) { return streamname.Parse(s) }
+
+// lookup finds the entry at a decoded path or at its printable form.
+func (p *Package) lookup(path string) (*entry, bool) {
+	if e, ok := p.byPath[path]; ok {
+		return e, true
+	}
+	if raw, err := streamname.Parse(path); err == nil && raw != path {
+		e, ok := p.byPath[raw]
+		return e, ok
+	}
+	return nil, false
 }
 
 // StreamInfo describes one stream or storage of the compound file.
@@ -299,7 +318,7 @@ func (p *Package) ReadStream(path string) ([]byte, error) {
 }
 
 func (p *Package) readStreamLocked(path string) (b []byte, err error) {
-	e, ok := p.byPath[path]
+	e, ok := p.lookup(path)
 	if !ok || e.isDir {
 		return nil, p.errorf("stream "+quoteName(path), ErrNotFound)
 	}
@@ -328,7 +347,7 @@ func (p *Package) readStreamLocked(path string) (b []byte, err error) {
 
 // HasStream reports whether a stream exists at the decoded path.
 func (p *Package) HasStream(path string) bool {
-	e, ok := p.byPath[path]
+	e, ok := p.lookup(path)
 	return ok && !e.isDir
 }
 
@@ -337,7 +356,7 @@ func (p *Package) HasStream(path string) bool {
 // view of the compound file, so it may be used while the package is used
 // for other reads (but one reader is not safe for concurrent use).
 func (p *Package) OpenStream(path string) (r io.Reader, size int64, err error) {
-	e, ok := p.byPath[path]
+	e, ok := p.lookup(path)
 	if !ok || e.isDir {
 		return nil, 0, p.errorf("stream "+quoteName(path), ErrNotFound)
 	}

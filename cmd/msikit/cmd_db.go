@@ -62,10 +62,12 @@ func init() {
 		},
 	})
 	register(&command{
-		name: "streams", usage: "PKG... [--all] | PKG --extract NAME -o FILE", summary: "List packages' streams (as msiinfo streams does), or extract one.",
+		name: "streams", usage: "PKG... [--all] | PKG --extract NAME -o FILE", summary: "List packages' streams (as msiinfo streams does), or extract one.\n" +
+			"Names are printed in one printable form, taken back by --extract: a control character is written \\xNN\n" +
+			"(\\x05SummaryInformation); a name may also be given without its leading control character.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			all := fs.Bool("all", false, "also list sub-storages and their streams, as STORAGE/STREAM, and table streams")
-			extract := fs.String("extract", "", "write the stream with this decoded name (STORAGE/STREAM for nested ones)")
+			extract := fs.String("extract", "", "write the stream with this name as listed (STORAGE/STREAM for nested ones; \\x05SummaryInformation, or SummaryInformation, for the summary)")
 			out := fs.StringP("output", "o", "", "file to write with --extract (- for standard output)")
 			asJSON := fs.Bool("json", false, "print a JSON array of {name, storage, path, size, storage_entry}")
 			return func(ctx *context, args []string) error {
@@ -75,6 +77,9 @@ func init() {
 					}
 					if *out == "" {
 						return usagef("--extract needs -o FILE")
+					}
+					if _, err := msi.ParseName(*extract); err != nil {
+						return usagef("--extract %v", err)
 					}
 					return withPackage(ctx, args[0], func(p *msi.Package) error { return extractStream(ctx, p, *extract, *out) })
 				}
@@ -292,6 +297,36 @@ func exportAll(ctx *context, p *msi.Package, dir string) error {
 	return nil
 }
 
+// streamPath is the stream a name given on the command line means: the
+// decoded path or its printable form (`streams` lists that, with \x05 for
+// the control character property sets start with), both of which
+// OpenStream takes, or, when neither names a stream, the one stream
+// whose name is that without its leading control character
+// ("SummaryInformation" for "\x05SummaryInformation").
+func streamPath(p *msi.Package, name string) string {
+	if p.HasStream(name) {
+		return name
+	}
+	found := ""
+	for _, s := range p.Entries() {
+		n := s.Name
+		if s.Dir || n == "" || n[0] >= 0x20 {
+			continue
+		}
+		short := msi.StreamInfo{Name: strings.TrimLeftFunc(n, func(r rune) bool { return r < 0x20 }), Storage: s.Storage}
+		if short.Path() == name {
+			if found != "" {
+				return name // ambiguous: not found, as given
+			}
+			found = s.Path()
+		}
+	}
+	if found == "" {
+		return name
+	}
+	return found
+}
+
 type streamJSON struct {
 	Name    string `json:"name"`
 	Storage string `json:"storage"`
@@ -317,7 +352,7 @@ func listStreams(ctx *context, p *msi.Package, all, asJSON bool) (any, error) {
 	}
 	w := bufio.NewWriter(ctx.stdout)
 	for _, s := range list {
-		name := s.Path()
+		name := msi.PrintableName(s.Path())
 		if s.Dir {
 			name += "/"
 		}
@@ -327,7 +362,7 @@ func listStreams(ctx *context, p *msi.Package, all, asJSON bool) (any, error) {
 }
 
 func extractStream(ctx *context, p *msi.Package, name, out string) error {
-	r, _, err := p.OpenStream(name)
+	r, _, err := p.OpenStream(streamPath(p, name))
 	if err != nil {
 		return err
 	}

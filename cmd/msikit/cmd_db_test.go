@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/msikit/msikit/msi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -77,15 +78,40 @@ func TestExport(t *testing.T) {
 func TestStreams(t *testing.T) {
 	code, out, _ := msikit(t, "streams", hello)
 	require.Equal(t, 0, code)
-	assert.Equal(t, "\x05SummaryInformation\nBinary.Logo\nhello.cab\n", out)
+	assert.Equal(t, `\x05SummaryInformation`+"\nBinary.Logo\nhello.cab\n", out, "the printable form of names")
 
 	code, out, _ = msikit(t, "streams", "--all", hello)
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "!File\n")
 	assert.Contains(t, out, "!_StringPool\n")
+	for _, c := range out {
+		assert.False(t, c < 0x20 && c != '\n' || c == 0x7f, "a raw control character %q in %q", c, out)
+	}
+	// Every name as listed is taken back, and so are the decoded name
+	// and the name less its control character.
+	p, err := msi.Open(hello)
+	require.NoError(t, err)
+	defer p.Close()
+	for _, name := range append(strings.Fields(out), "\x05SummaryInformation", "SummaryInformation") {
+		if strings.HasSuffix(name, "/") {
+			continue
+		}
+		code, got, errOut := msikit(t, "streams", hello, "--extract", name, "-o", "-")
+		require.Equal(t, 0, code, "%s: %s", name, errOut)
+		raw, err := msi.ParseName(name)
+		require.NoError(t, err)
+		if raw == "SummaryInformation" {
+			raw = "\x05SummaryInformation"
+		}
+		want, err := p.ReadStream(raw)
+		require.NoError(t, err, name)
+		assert.Equal(t, string(want), got, name)
+	}
+	code, _, errOut := msikit(t, "streams", hello, "--extract", `\x5`, "-o", "-")
+	assert.Equal(t, 2, code, "a bad escape is a usage error: %s", errOut)
 
 	file := filepath.Join(t.TempDir(), "logo.bin")
-	code, _, errOut := msikit(t, "streams", hello, "--extract", "Binary.Logo", "-o", file)
+	code, _, errOut = msikit(t, "streams", hello, "--extract", "Binary.Logo", "-o", file)
 	require.Equal(t, 0, code, errOut)
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)

@@ -186,7 +186,7 @@ func diffPackages(ctx *context, a, b string, asJSON, exitCode bool) error {
 		}
 		printChanges(w, d.Tables)
 		for _, s := range d.Streams {
-			fmt.Fprintf(w, "stream %s %s\n", s.Name, streamChangeText(s))
+			fmt.Fprintf(w, "stream %s %s\n", msi.PrintableName(s.Name), streamChangeText(s))
 		}
 		for _, s := range d.Summary {
 			fmt.Fprintf(w, "summary %s: %s -> %s\n", msi.SummaryPropertyName(s.PID), quoteText(s.Old), quoteText(s.New))

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/msikit/msikit/authenticode"
 	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/patch"
 	"github.com/msikit/msikit/msi/transform"
@@ -19,15 +20,31 @@ func init() {
 		name: "info", usage: "PKG...", summary: "Describe packages: kind, summary information, contents, media, signature.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			asJSON := fs.Bool("json", false, "print the report as JSON")
+			check := fs.Bool("check-signature", false, "verify the Authenticode signature, as msikit signature does (it reads the whole package)")
+			rootFiles := fs.StringArray("roots", nil, "with --check-signature: also trust the PEM certificates of this file (repeatable)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, -1); err != nil {
 					return err
+				}
+				var trust *authenticode.Options
+				if *check {
+					var err error
+					if trust, err = trustOptions(*rootFiles, false); err != nil {
+						return err
+					}
 				}
 				return eachInput(ctx, args, *asJSON, false, "", func(ctx *context, name string) (v any, err error) {
 					err = withPackage(ctx, name, func(p *msi.Package) error {
 						rep, err := buildInfo(p)
 						if err != nil {
 							return err
+						}
+						if trust != nil && rep.Signature {
+							j, err := checkSignature(name, trust)
+							if err != nil {
+								return err
+							}
+							rep.Check = &j
 						}
 						if *asJSON {
 							v = rep
@@ -57,6 +74,9 @@ type infoReport struct {
 	Files     int          `json:"files"`
 	Media     []mediaJSON  `json:"media"`
 	Signature bool         `json:"signed"` // a \x05DigitalSignature stream is present
+	// Check is the signature's verification (msikit signature's object),
+	// with --check-signature.
+	Check *signatureJSON `json:"signature,omitempty"`
 }
 
 type summaryJSON struct {
@@ -233,7 +253,11 @@ func printInfo(w io.Writer, r *infoReport) error {
 	}
 	row("Tables", "%d", r.Tables)
 	row("Streams", "%d", r.Streams)
-	row("Storages", "%d %s", len(r.Storages), strings.Join(r.Storages, " "))
+	storages := make([]string, len(r.Storages))
+	for i, s := range r.Storages {
+		storages[i] = msi.PrintableName(s)
+	}
+	row("Storages", "%d %s", len(r.Storages), strings.Join(storages, " "))
 	row("Files", "%d", r.Files)
 	for _, m := range r.Media {
 		where := "external"
@@ -255,11 +279,14 @@ func printInfo(w io.Writer, r *infoReport) error {
 		}
 		row(fmt.Sprintf("Media %d", m.DiskID), "last sequence %d, %s", m.LastSequence, cab)
 	}
-	sig := "no"
-	if r.Signature {
-		sig = "yes (\\x05DigitalSignature stream present)"
+	sig := "none"
+	switch {
+	case r.Check != nil:
+		sig = r.Check.verdict()
+	case r.Signature:
+		sig = "present (not checked: --check-signature or msikit signature checks it)"
 	}
-	row("Signed", "%s", sig)
+	row("Signature", "%s", sig)
 	return tw.Flush()
 }
 

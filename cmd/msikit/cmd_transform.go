@@ -244,7 +244,7 @@ func transformCreate(ctx *context, oldPath, newPath, out string, opts transform.
 		return err
 	}
 	for _, s := range d.Streams {
-		fmt.Fprintf(ctx.stderr, "%s: note: stream %s %s: a transform cannot carry it\n", ctx.path, s.Name, streamChangeText(s))
+		fmt.Fprintf(ctx.stderr, "%s: note: stream %s %s: a transform cannot carry it\n", ctx.path, msi.PrintableName(s.Name), streamChangeText(s))
 	}
 	if len(d.Summary) > 0 {
 		var names []string

@@ -231,6 +231,7 @@ func TestExitCodesEveryCommand(t *testing.T) {
 		"patch files":        {[][]string{{missing}}, [][]string{{}}, none},
 		"patch info":         {[][]string{{missing}}, [][]string{{}}, none},
 		"pe":                 {[][]string{{missing}}, [][]string{{}}, none},
+		"signature":          {[][]string{{missing}, {hello, "--roots", missing}}, [][]string{{}}, none},
 		"streams":            {[][]string{{missing}}, [][]string{{}, {hello, "--extract", "hello.cab"}, {hello, hello, "--extract", "hello.cab", "-o", out("s")}}, none},
 		"tables":             {[][]string{{missing}}, [][]string{{}}, none},
 		"transform apply":    {[][]string{{missing, hello, "-o", out("t.msi")}, {hello, missing, "-o", out("t.msi")}}, [][]string{{hello, hello}}, none},

@@ -74,6 +74,8 @@ func TestFIFOInputEveryCommand(t *testing.T) {
 		{[]string{"diff", fifo, hello}, random},
 		{[]string{"diff", hello, fifo}, random},
 		{[]string{"pe", fifo}, random},
+		{[]string{"signature", fifo}, random},
+		{[]string{"signature", hello, "--roots", fifo}, stream},
 		{[]string{"patch", "info", fifo}, random},
 		{[]string{"patch", "files", fifo}, random},
 		{[]string{"patch", "extract", fifo, "-o", out("p")}, random},

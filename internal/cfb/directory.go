@@ -19,6 +19,14 @@ type DirEntry struct {
 	Left  uint32   // entry numbers, or NoEntry
 	Right uint32
 	Child uint32
+	// What Authenticode hashes besides stream contents (the metadata
+	// pre-hash of MsiDigitalSignatureEx, the CLSID of each storage):
+	CLSID     [16]byte // as stored (little-endian GUID fields)
+	StateBits uint32
+	Created   uint64 // FILETIME, as stored
+	Modified  uint64
+	Start     uint32 // first sector (of the mini stream for the root)
+	Size      uint64 // stream size (the mini stream's for the root)
 }
 
 // IsStorage reports whether the entry is a storage or the root.
@@ -29,6 +37,15 @@ func (d DirEntry) IsStorage() bool { return d.Type == typeStorage || d.Type == t
 // root). Damage (a chain that leaves the file or loops) is an error
 // wrapping ErrDamaged; nothing is allocated beyond what the file holds.
 func ReadDirectory(r io.ReaderAt, size int64) ([]DirEntry, error) {
+	fr, err := newFatReader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	return fr.directory()
+}
+
+// newFatReader reads the header of the compound file r holds (size bytes).
+func newFatReader(r io.ReaderAt, size int64) (*fatReader, error) {
 	le := binary.LittleEndian
 	hdr := make([]byte, 512)
 	if _, err := r.ReadAt(hdr, 0); err != nil {
@@ -45,7 +62,13 @@ func ReadDirectory(r io.ReaderAt, size int64) ([]DirEntry, error) {
 	fr.nSect = (size - fr.ss) / fr.ss
 	fr.nFAT = int64(le.Uint32(hdr[44:]))
 	fr.nextDIFAT = le.Uint32(hdr[68:])
+	return fr, nil
+}
 
+// directory reads every directory entry.
+func (fr *fatReader) directory() ([]DirEntry, error) {
+	le := binary.LittleEndian
+	hdr := fr.hdr
 	var dir []DirEntry
 	buf := make([]byte, fr.ss)
 	s := le.Uint32(hdr[48:])
@@ -73,7 +96,10 @@ func ReadDirectory(r io.ReaderAt, size int64) ([]DirEntry, error) {
 
 func decodeEntry(b []byte) DirEntry {
 	le := binary.LittleEndian
-	d := DirEntry{Type: b[66], Left: le.Uint32(b[68:]), Right: le.Uint32(b[72:]), Child: le.Uint32(b[76:])}
+	d := DirEntry{Type: b[66], Left: le.Uint32(b[68:]), Right: le.Uint32(b[72:]), Child: le.Uint32(b[76:]),
+		StateBits: le.Uint32(b[96:]), Created: le.Uint64(b[100:]), Modified: le.Uint64(b[108:]),
+		Start: le.Uint32(b[116:]), Size: le.Uint64(b[120:])}
+	copy(d.CLSID[:], b[80:96])
 	// The length counts bytes and the terminating NUL; a length that
 	// does not fit leaves the name empty, as an unused entry's.
 	if n := int(le.Uint16(b[64:])); n >= 4 && n <= 64 && n%2 == 0 {
@@ -95,6 +121,8 @@ type fatReader struct {
 	nFAT      int64    // allocation table sectors the header claims
 	fats      []uint32 // their numbers, from the DIFAT, read so far
 	nextDIFAT uint32
+	cached    []byte // the allocation table sector last read
+	cachedAt  uint32 // its number
 }
 
 // read reads sector s into buf.
@@ -119,11 +147,19 @@ func (fr *fatReader) next(s uint32) (uint32, error) {
 	if fat > maxRegSect || int64(fat) >= fr.nSect {
 		return 0, fmt.Errorf("%w: allocation table sector %d is outside the file", ErrDamaged, fat)
 	}
-	var b [4]byte
-	if _, err := fr.r.ReadAt(b[:], (int64(fat)+1)*fr.ss+4*(int64(s)%per)); err != nil {
-		return 0, fmt.Errorf("%w: reading the allocation table: %v", ErrDamaged, err)
+	// One allocation table sector is kept: a long stream's chain reads
+	// each of its sectors once, not once per entry.
+	if fr.cached == nil || fr.cachedAt != fat {
+		if fr.cached == nil {
+			fr.cached = make([]byte, fr.ss)
+		}
+		if _, err := fr.r.ReadAt(fr.cached, (int64(fat)+1)*fr.ss); err != nil {
+			fr.cached = nil
+			return 0, fmt.Errorf("%w: reading the allocation table: %v", ErrDamaged, err)
+		}
+		fr.cachedAt = fat
 	}
-	return binary.LittleEndian.Uint32(b[:]), nil
+	return binary.LittleEndian.Uint32(fr.cached[4*(int64(s)%per):]), nil
 }
 
 // fatSector returns the number of the k-th allocation table sector: from

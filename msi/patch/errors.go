@@ -35,17 +35,7 @@ func pkgError(p *msi.Package, what string, err error) error {
 
 // quoteName shows control characters in stream names (\x05 and the like)
 // readably in messages.
-func quoteName(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if c < 0x20 {
-			fmt.Fprintf(&b, "\\x%02x", c)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func quoteName(s string) string { return msi.PrintableName(s) }
 
 // optionalTable reads a table the package may lack: nil and no error when
 // it has none, an error when it cannot tell (a damaged catalog).

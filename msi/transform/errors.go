@@ -3,7 +3,6 @@ package transform
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/msikit/msikit/msi"
 )
@@ -27,14 +26,4 @@ func pkgError(p *msi.Package, what string, err error) error {
 
 // quoteName shows control characters in stream names (\x05 and the like)
 // readably in messages.
-func quoteName(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		if c < 0x20 {
-			fmt.Fprintf(&b, "\\x%02x", c)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func quoteName(s string) string { return msi.PrintableName(s) }

@@ -65,5 +65,40 @@ func FuzzStreamName(f *testing.F) {
 		if again := Decode(Encode(dec)); again != dec {
 			t.Fatalf("unstable: %q -> %q -> %q", s, dec, again)
 		}
+		// The printable form has no control character and reads back.
+		pr := Printable(dec)
+		for _, c := range pr {
+			if c < 0x20 || c == 0x7f {
+				t.Fatalf("Printable(%q) = %q holds %q", dec, pr, c)
+			}
+		}
+		if back, err := Parse(pr); err != nil || back != dec {
+			t.Fatalf("Parse(Printable(%q)) = %q, %v", dec, back, err)
+		}
+		Parse(s) // any input: an error at most
 	})
+}
+
+func TestPrintable(t *testing.T) {
+	for raw, want := range map[string]string{
+		"\x05SummaryInformation": `\x05SummaryInformation`,
+		"Binary.Logo":            "Binary.Logo",
+		"a\\b":                   `a\x5cb`,
+		"\x7f\xff日本":             `\x7f\xff日本`,
+		"":                       "",
+	} {
+		got := Printable(raw)
+		if got != want {
+			t.Errorf("Printable(%q) = %q, want %q", raw, got, want)
+		}
+		back, err := Parse(got)
+		if err != nil || back != raw {
+			t.Errorf("Parse(%q) = %q, %v; want %q", got, back, err, raw)
+		}
+	}
+	for _, bad := range []string{`\`, `\x`, `\x5`, `\y05`, `\xg0`, `ab\`} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q): no error", bad)
+		}
+	}
 }
