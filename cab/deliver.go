@@ -119,12 +119,12 @@ func (d *deliverer) call(i int, b *[]byte, err error) {
 
 // wait waits for the writers and returns the files' errors in folder
 // order.
-func (d *deliverer) wait() []error {
+func (d *deliverer) wait() []*FileError {
 	if d.tasks != nil {
 		close(d.tasks)
 		d.wg.Wait()
 	}
-	var errs []error
+	var errs []*FileError
 	for i, e := range d.errs {
 		if e != nil {
 			errs = append(errs, &FileError{d.files[i], e})

@@ -1,6 +1,9 @@
 package cab
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Sentinel errors. Errors returned by this package wrap one of these, with
 // context (the cabinet, the folder, the block, the file) in the message.
@@ -27,3 +30,36 @@ var (
 	// ErrEncoding reports a character set name NameEncoding does not know.
 	ErrEncoding = errors.New("unknown character set")
 )
+
+// Errors is the error of work that goes on past failures: one error per
+// item that failed (a *FileError per file for Extract, a *TruncatedError
+// per cabinet cut short for Search), in the order met. Range over it to
+// report each; errors.Is and errors.As look at each. Get it from an error
+// with errors.As. The msi packages use it for their files too.
+type Errors[E error] []E
+
+// Error lists the errors, one a line, as errors.Join does.
+func (e Errors[E]) Error() string {
+	s := make([]string, len(e))
+	for i, x := range e {
+		s[i] = x.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// Unwrap gives the errors to errors.Is and errors.As.
+func (e Errors[E]) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, x := range e {
+		out[i] = x
+	}
+	return out
+}
+
+// asError is errs as an error: nil when there are none.
+func asError[E error](errs []E) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return Errors[E](errs)
+}

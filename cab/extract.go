@@ -3,7 +3,6 @@ package cab
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"sync"
@@ -36,9 +35,10 @@ func (e *FileError) Unwrap() error { return e.Err }
 // decoded on up to workers cores. With workers <= 1 everything happens in
 // the calling goroutine.
 //
-// Extract carries on past errors. It returns nil, or the errors joined
-// (errors.Join), each a *FileError naming its file, in folder order. When
-// a folder fails to decode, each of its remaining files gets that error.
+// Extract carries on past errors. It returns nil, or an
+// Errors[*FileError], one per file that failed, in folder order: range
+// over it (errors.As gets it) to report each. When a folder fails to
+// decode, each of its remaining files gets that error.
 func (r *Reader) Extract(files []*File, workers int, fn ExtractFunc) error {
 	return r.ExtractWith(files, ExtractOptions{Workers: workers}, fn)
 }
@@ -63,11 +63,12 @@ func (r *Reader) ExtractWith(files []*File, o ExtractOptions, fn ExtractFunc) er
 		files = r.File
 	}
 	byFolder := make([][]*File, len(r.Folders))
-	var errs []error
+	var errs []*FileError
 	nfolders := 0
 	for _, f := range files {
 		if f.r != r {
-			return fmt.Errorf("cab: Extract given a file of another Reader")
+			errs = append(errs, &FileError{f, errors.New("cab: Extract given a file of another Reader")})
+			continue
 		}
 		if err := f.checkBounds(); err != nil {
 			errs = append(errs, &FileError{f, err})
@@ -78,7 +79,7 @@ func (r *Reader) ExtractWith(files []*File, o ExtractOptions, fn ExtractFunc) er
 		}
 		byFolder[f.Folder] = append(byFolder[f.Folder], f)
 	}
-	folderErrs := make([][]error, len(r.Folders))
+	folderErrs := make([][]*FileError, len(r.Folders))
 	// The decoders of each folder: none (decode on the spot) for one
 	// worker; otherwise the workers shared among the folders extracted at
 	// once.
@@ -111,7 +112,7 @@ func (r *Reader) ExtractWith(files []*File, o ExtractOptions, fn ExtractFunc) er
 	for _, fe := range folderErrs {
 		errs = append(errs, fe...)
 	}
-	return errors.Join(errs...)
+	return asError(errs)
 }
 
 // openStream starts decoding fo: on the spot with no decoders, otherwise
@@ -129,7 +130,7 @@ func (r *Reader) openStream(fo *Folder, decoders int, limit int64) (decodedStrea
 
 // extractFolder decodes fo once, handing each of files to fn in order of
 // offset, to up to writers calls at once.
-func (r *Reader) extractFolder(fo *Folder, files []*File, decoders, writers int, fn ExtractFunc) []error {
+func (r *Reader) extractFolder(fo *Folder, files []*File, decoders, writers int, fn ExtractFunc) []*FileError {
 	files = slices.Clone(files)
 	slices.SortStableFunc(files, func(a, b *File) int { return cmp.Compare(a.Offset, b.Offset) })
 	var limit int64

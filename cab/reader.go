@@ -78,7 +78,7 @@ func openCabinet(r io.ReaderAt, size int64, o *options) (*cabinet, error) {
 			return nil, err
 		}
 		if len(cabs) == 0 {
-			return nil, joinTruncated(truncs)
+			return nil, asError(truncs)
 		}
 		return cabs[0], nil
 	}

@@ -2,7 +2,6 @@ package cab
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -25,7 +24,7 @@ const searchChunk = 64 << 10
 // remain, or its data blocks do), or when the file is a WiX Burn bundle
 // whose .wixburn section lists a container that the file does not wholly
 // hold (cut off inside it, or exactly where it starts), Search returns the
-// cabinets it found together with an error joining one *TruncatedError
+// cabinets it found together with an Errors[*TruncatedError], one
 // (wrapping ErrTruncated) per cabinet or container cut short. The files
 // wholly present, in a cut cabinet too, can still be read, as cabextract
 // reads what it can.
@@ -34,7 +33,7 @@ func Search(r io.ReaderAt, size int64, opts ...Option) ([]*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return rs, joinTruncated(truncs)
+	return rs, asError(truncs)
 }
 
 // SearchFile runs Search on the file at path, naming the file in the
@@ -68,9 +67,9 @@ func SearchFile(path string, opts ...Option) ([]*Reader, io.Closer, error) {
 	}
 	if len(rs) == 0 {
 		f.Close()
-		return nil, nil, joinTruncated(truncs)
+		return nil, nil, asError(truncs)
 	}
-	return rs, f, joinTruncated(truncs)
+	return rs, f, asError(truncs)
 }
 
 func searchReaders(r io.ReaderAt, size int64, opts []Option) ([]*Reader, []*TruncatedError, error) {
@@ -88,14 +87,6 @@ func searchReaders(r io.ReaderAt, size int64, opts []Option) ([]*Reader, []*Trun
 		out = append(out, rd)
 	}
 	return out, truncs, nil
-}
-
-func joinTruncated(truncs []*TruncatedError) error {
-	errs := make([]error, len(truncs))
-	for i, t := range truncs {
-		errs[i] = t
-	}
-	return errors.Join(errs...)
 }
 
 // search scans r for cabinets, stopping after limit of them (no limit

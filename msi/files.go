@@ -58,7 +58,7 @@ type FileOptions struct {
 // tables of a package or a database and returns every file, in sequence
 // order, with its place in the layout and the source of its bytes.
 func FileList(src TableReader, o FileOptions) ([]*File, error) {
-	t, err := optionalTable(src, "File")
+	t, err := readCells(src, "File")
 	if err != nil || t == nil {
 		return nil, err
 	}
@@ -84,13 +84,14 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 		}
 	}
 	compDir := map[string]string{}
-	components, err := optionalTable(src, "Component")
+	components, err := readCells(src, "Component")
 	if err != nil {
 		return nil, err
 	}
 	if components != nil {
-		for _, r := range components.Rows {
-			compDir[r.String("Component")] = r.String("Directory_")
+		key, dir := components.col("Component"), components.col("Directory_")
+		for r := range components.rows() {
+			compDir[components.cell(r, key).String()] = components.cell(r, dir).String()
 		}
 	}
 	media, err := MediaList(src)
@@ -102,17 +103,18 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := make([]*File, 0, len(t.Rows))
-	for _, r := range t.Rows {
-		f := &File{
-			Key: r.String("File"), Component: r.String("Component_"),
-			Version: r.String("Version"), Language: r.String("Language"),
-		}
-		f.ShortName, f.LongName = names.SplitShortLong(r.String("FileName"))
-		size, _ := r.Int("FileSize")
-		seq, _ := r.Int("Sequence")
-		attrs, _ := r.Int("Attributes")
-		f.Size, f.Sequence, f.Attributes = int64(size), int(seq), int(attrs)
+	cKey, cComp, cName, cSize := t.col("File"), t.col("Component_"), t.col("FileName"), t.col("FileSize")
+	cVersion, cLang, cAttrs, cSeq := t.col("Version"), t.col("Language"), t.col("Attributes"), t.col("Sequence")
+	// One allocation for every File: the list is held while the files
+	// are read.
+	all := make([]File, t.rows())
+	files := make([]*File, 0, t.rows())
+	for r := range t.rows() {
+		f := &all[r]
+		f.Key, f.Component = t.cell(r, cKey).String(), t.cell(r, cComp).String()
+		f.Version, f.Language = t.cell(r, cVersion).String(), t.cell(r, cLang).String()
+		f.ShortName, f.LongName = names.SplitShortLong(t.cell(r, cName).String())
+		f.Size, f.Sequence, f.Attributes = int64(t.cell(r, cSize).Int), int(t.cell(r, cSeq).Int), int(t.cell(r, cAttrs).Int)
 		for _, n := range []string{f.ShortName, f.LongName} {
 			if n == "" {
 				return nil, errorf(src, "table File", formatErr("file %s has no name", f.Key))
@@ -145,7 +147,9 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 		if short {
 			srcName = f.ShortName
 		}
-		f.SourcePath = path.Join(srcDir, srcName)
+		if f.SourcePath = path.Join(srcDir, srcName); f.SourcePath == f.Path {
+			f.SourcePath = f.Path // one string, not two alike
+		}
 		f.Compressed = compressedDefault
 		switch {
 		case f.Attributes&FileAttrNoncompressed != 0:
@@ -196,18 +200,23 @@ func dedupePaths(files []*File) {
 // fileHashes reads MsiFileHash: per file, the MD5 of its bytes, stored as
 // four little-endian 32-bit words.
 func fileHashes(src TableReader) (map[string]*[16]byte, error) {
-	out := map[string]*[16]byte{}
-	t, err := optionalTable(src, "MsiFileHash")
+	t, err := readCells(src, "MsiFileHash")
 	if err != nil || t == nil {
-		return out, err
+		return map[string]*[16]byte{}, err
 	}
-	for _, r := range t.Rows {
-		var h [16]byte
-		for i := 0; i < 4; i++ {
-			v, _ := r.Int(fmt.Sprintf("HashPart%d", i+1))
-			binary.LittleEndian.PutUint32(h[4*i:], uint32(v))
+	key := t.col("File_")
+	var part [4]int
+	for i := range part {
+		part[i] = t.col(fmt.Sprintf("HashPart%d", i+1))
+	}
+	out := make(map[string]*[16]byte, t.rows())
+	all := make([][16]byte, t.rows())
+	for r := range t.rows() {
+		h := &all[r]
+		for i, c := range part {
+			binary.LittleEndian.PutUint32(h[4*i:], uint32(t.cell(r, c).Int))
 		}
-		out[r.String("File_")] = &h
+		out[t.cell(r, key).String()] = h
 	}
 	return out, nil
 }

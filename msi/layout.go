@@ -111,16 +111,17 @@ var installFolders = map[string]string{
 // row.
 func readDirectories(src TableReader, layout Layout, short bool) (*directories, error) {
 	ds := &directories{rows: map[string]directory{}, paths: map[string]string{}, layout: layout, short: short}
-	t, err := optionalTable(src, "Directory")
+	t, err := readCells(src, "Directory")
 	if err != nil {
 		return nil, err
 	}
 	if t == nil {
 		return ds, nil // a package without files (a patch, a merge module's shell)
 	}
-	for _, r := range t.Rows {
-		d := directory{DefaultDir: names.ParseDefaultDir(r.String("DefaultDir"))}
-		d.Key, d.Parent = r.String("Directory"), r.String("Directory_Parent")
+	key, parent, defaultDir := t.col("Directory"), t.col("Directory_Parent"), t.col("DefaultDir")
+	for r := range t.rows() {
+		d := directory{DefaultDir: names.ParseDefaultDir(t.cell(r, defaultDir).String())}
+		d.Key, d.Parent = t.cell(r, key).String(), t.cell(r, parent).String()
 		if d.Parent == d.Key {
 			d.Parent = "" // a root may name itself as its parent
 		}

@@ -36,7 +36,7 @@ func (m *Media) CabinetName() string { return strings.TrimPrefix(m.Cabinet, "#")
 // LastSequence. For a merge module, which has none, it is one disk: the
 // MergeModule.CABinet stream.
 func MediaList(src TableReader) ([]*Media, error) {
-	t, err := optionalTable(src, "Media")
+	t, err := readCells(src, "Media")
 	if err != nil {
 		return nil, err
 	}
@@ -49,12 +49,12 @@ func MediaList(src TableReader) ([]*Media, error) {
 		return nil, nil
 	}
 	var out []*Media
-	for _, r := range t.Rows {
-		disk, _ := r.Int("DiskId")
-		last, _ := r.Int("LastSequence")
+	disk, last, prompt := t.col("DiskId"), t.col("LastSequence"), t.col("DiskPrompt")
+	cabinet, label, source := t.col("Cabinet"), t.col("VolumeLabel"), t.col("Source")
+	for r := range t.rows() {
 		out = append(out, &Media{
-			DiskID: int(disk), LastSequence: int(last), DiskPrompt: r.String("DiskPrompt"),
-			Cabinet: r.String("Cabinet"), VolumeLabel: r.String("VolumeLabel"), Source: r.String("Source"),
+			DiskID: int(t.cell(r, disk).Int), LastSequence: int(t.cell(r, last).Int), DiskPrompt: t.cell(r, prompt).String(),
+			Cabinet: t.cell(r, cabinet).String(), VolumeLabel: t.cell(r, label).String(), Source: t.cell(r, source).String(),
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LastSequence < out[j].LastSequence })

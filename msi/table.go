@@ -116,16 +116,27 @@ func (r Row) Int(column string) (int32, bool) {
 	return v.Int, v.Kind == Integer
 }
 
-// streamName is the name of the stream a binary cell refers to: the table
-// name and the row's key values, joined with dots.
-func (t *Table) streamName(vals []Value) string {
-	parts := []string{t.Name}
-	for i, c := range t.Columns {
-		if c.Type.Key() && i < len(vals) {
-			parts = append(parts, vals[i].String())
+// streamName is the name of the stream a binary cell of table refers
+// to: the table name and the row's key values (val gives the row's cell
+// in column i), joined with dots.
+func streamName(table string, cols []Column, val func(i int) Value) string {
+	parts := []string{table}
+	for i, c := range cols {
+		if c.Type.Key() {
+			parts = append(parts, val(i).String())
 		}
 	}
 	return strings.Join(parts, ".")
+}
+
+// streamName is streamName for a row of t.
+func (t *Table) streamName(vals []Value) string {
+	return streamName(t.Name, t.Columns, func(i int) Value {
+		if i < len(vals) {
+			return vals[i]
+		}
+		return Value{}
+	})
 }
 
 // maxColumns bounds a table's width; Windows Installer allows 32.
@@ -134,15 +145,17 @@ const maxColumns = 255
 // decodeTable decodes a table stream, stored column by column: all rows'
 // first cells, then all rows' second cells, and so on.
 func decodeTable(name string, cols []Column, data []byte, pool *stringpool.Pool) (*Table, error) {
-	cells, err := tablecodec.DecodeTable(name, codecColumns(cols), data, pool)
+	tc, err := tablecodec.NewTable(name, codecColumns(cols), data, pool)
 	if err != nil {
 		return nil, formatErr("%v", err)
 	}
 	t := &Table{Name: name, Columns: cols}
-	n := len(cells) / len(cols)
-	vals := make([]Value, len(cells))
-	for i, c := range cells {
-		vals[i] = valueOf(c)
+	n := tc.Rows()
+	vals := make([]Value, 0, n*len(cols))
+	for ri := 0; ri < n; ri++ {
+		for ci := range cols {
+			vals = append(vals, valueOf(tc.Cell(ri, ci)))
+		}
 	}
 	t.Rows = make([]Row, n)
 	for ri := range t.Rows {

@@ -158,14 +158,12 @@ func openCabs(ctx *context, name string, search bool) (rs []*cab.Reader, closeFn
 // cut short, naming the file as the user gave it, and returns the
 // summary a command ends with.
 func reportTruncated(ctx *context, name string, err error) error {
-	n := 0
-	for _, e := range unjoin(err) {
-		var te *cab.TruncatedError
-		if errors.As(e, &te) {
-			te.Name = ""
-		}
-		n++
-		fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(e.Error()))
+	var cuts cab.Errors[*cab.TruncatedError]
+	errors.As(err, &cuts)
+	n := len(cuts)
+	for _, te := range cuts {
+		te.Name = ""
+		fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(te.Error()))
 	}
 	what := "a cabinet or container is cut short"
 	if n > 1 {
@@ -404,10 +402,12 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 	var n int
 	code := exitBad
 	for _, err := range errs {
-		for _, e := range unjoin(err) {
+		var fails cab.Errors[*cab.FileError]
+		errors.As(err, &fails)
+		for _, fe := range fails {
 			n++
-			code = max(code, exitCodeOf(e))
-			fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(e.Error()))
+			code = max(code, exitCodeOf(fe))
+			fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(fe.Error()))
 		}
 	}
 	msg := fmt.Sprintf("%d of %d files not extracted", n, total)
@@ -416,16 +416,6 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 	}
 	msg = name + ": " + msg
 	return paths, exitCodeError{code: code, msg: msg}
-}
-
-func unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 type jsonTest struct {
@@ -496,14 +486,11 @@ func cabTest(ctx *context, name string, search, withMD5, asJSON bool) ([]jsonTes
 			mu.Unlock()
 			return nil
 		})
+		var errs cab.Errors[*cab.FileError]
+		errors.As(err, &errs)
 		fails := map[*cab.File]error{}
-		for _, e := range unjoin(err) {
-			var fe *cab.FileError
-			if errors.As(e, &fe) {
-				fails[fe.File] = fe.Err
-			} else if e != nil {
-				return results, fileErr(name, e)
-			}
+		for _, fe := range errs {
+			fails[fe.File] = fe.Err
 		}
 		for _, f := range r.File {
 			res := jsonTest{Cabinet: name, Name: f.Name, Size: f.Size}

@@ -444,14 +444,12 @@ func (c *collector) cabinet(path, container string, workers int, progress bool) 
 		}
 		return nil
 	})
-	for _, e := range unjoin(rerr) {
-		var fe *cab.FileError
-		if errors.As(e, &fe) && byMember[fe.File] != nil {
-			byMember[fe.File].Problems = append(byMember[fe.File].Problems, readProblem(fe.Err))
-			read[byMember[fe.File]] = true
-			continue
-		}
-		return e
+	var fails cab.Errors[*cab.FileError]
+	errors.As(rerr, &fails)
+	for _, fe := range fails {
+		f := byMember[fe.File]
+		f.Problems = append(f.Problems, readProblem(fe.Err))
+		read[f] = true
 	}
 	for _, f := range files {
 		if f.MD5 != "" {
@@ -466,20 +464,6 @@ func (c *collector) cabinet(path, container string, workers int, progress bool) 
 
 func readProblem(err error) Mismatch {
 	return Mismatch{Field: FieldRead, Found: err.Error(), Message: "cannot read the bytes: " + err.Error()}
-}
-
-func unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoin(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
 
 // checkFolder adds the problem of a PE image in a folder named after

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/msi"
 )
 
@@ -89,23 +90,8 @@ func (e *FileError) Error() string {
 func (e *FileError) Unwrap() error { return e.Err }
 
 // FileErrors is the error ReadFiles returns: one *FileError per file that
-// could not be read, in the order met. Range over it to report each.
-type FileErrors []*FileError
-
-// Error lists the files' errors, one a line.
-func (e FileErrors) Error() string {
-	s := make([]string, len(e))
-	for i, fe := range e {
-		s[i] = fe.Error()
-	}
-	return strings.Join(s, "\n")
-}
-
-// Unwrap gives the errors to errors.Is and errors.As.
-func (e FileErrors) Unwrap() []error {
-	out := make([]error, len(e))
-	for i, fe := range e {
-		out[i] = fe
-	}
-	return out
-}
+// could not be read, in the order met. Range over it to report each
+// (errors.As gets it from the error); errors.Is and errors.As look at
+// each file's error. It is the cabinet reader's list of errors, of this
+// package's FileError.
+type FileErrors = cab.Errors[*FileError]

@@ -69,27 +69,13 @@ func Cabinet[T any](r *cab.Reader, jobs []Job[T], workers int, fn func(item T, m
 	if err == nil {
 		return nil
 	}
-	// cab.Reader.Extract joins one *cab.FileError per member; anything
-	// else stopped the whole cabinet.
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
+	// ExtractWith returns one *cab.FileError per member that failed.
+	var fails cab.Errors[*cab.FileError]
+	errors.As(err, &fails)
 	var out []Failure[T]
-	for _, e := range errs {
-		var fe *cab.FileError
-		if errors.As(e, &fe) {
-			for _, u := range users[fe.File] {
-				out = append(out, Failure[T]{Item: u, Err: fe.Err})
-			}
-			continue
-		}
-		for _, cf := range sel {
-			for _, u := range users[cf] {
-				out = append(out, Failure[T]{Item: u, Err: e})
-			}
+	for _, fe := range fails {
+		for _, u := range users[fe.File] {
+			out = append(out, Failure[T]{Item: u, Err: fe.Err})
 		}
 	}
 	return out

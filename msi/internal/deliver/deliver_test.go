@@ -76,10 +76,18 @@ func TestCheckSize(t *testing.T) {
 		ok   bool
 	}{{"12345", 5, true}, {"1234", 5, false}, {"123456", 5, false}, {"", 0, true}} {
 		_, err := io.ReadAll(CheckSize(strings.NewReader(c.data), c.want, errSize))
+		// io.Copy takes the WriterTo path (strings.Reader has one).
+		var buf bytes.Buffer
+		n, cerr := io.Copy(&buf, CheckSize(strings.NewReader(c.data), c.want, errSize))
+		assert.Equal(t, n, int64(buf.Len()), c.data)
+		assert.LessOrEqual(t, n, c.want, "never more than the table's size is passed on")
 		if c.ok {
 			assert.NoError(t, err, c.data)
+			assert.NoError(t, cerr, c.data)
+			assert.Equal(t, c.data, buf.String())
 		} else {
 			assert.ErrorIs(t, err, errSize, c.data)
+			assert.ErrorIs(t, cerr, errSize, c.data)
 		}
 	}
 }

@@ -13,14 +13,30 @@ type Column struct {
 	Type Type
 }
 
-// DecodeTable decodes a table stream, stored column by column: all rows'
-// first cells, then all rows' second cells, and so on. It returns the
-// cells row after row, len(cols) to a row.
-func DecodeTable(name string, cols []Column, data []byte, pool *stringpool.Pool) ([]Cell, error) {
+// Table is a table stream read in place: its cells are decoded when
+// asked for, so that a table costs its stream's bytes (a few bytes a
+// cell) and no more. The stream is stored column by column: all rows'
+// first cells, then all rows' second cells, and so on.
+type Table struct {
+	cols  []Column
+	data  []byte
+	pool  *stringpool.Pool
+	rows  int
+	start []int // each column's first byte in data
+	size  []int // each column's cell size
+}
+
+// NewTable reads a table stream in place, checking every cell once (a
+// string reference outside the pool is an error naming the row and
+// column), so that Cell never fails. The table keeps data: the caller
+// must not change it afterwards.
+func NewTable(name string, cols []Column, data []byte, pool *stringpool.Pool) (*Table, error) {
 	refSize := pool.RefSize()
+	t := &Table{cols: cols, data: data, pool: pool, start: make([]int, len(cols)), size: make([]int, len(cols))}
 	rowSize := 0
-	for _, c := range cols {
-		rowSize += c.Type.Size(refSize)
+	for i, c := range cols {
+		t.size[i] = c.Type.Size(refSize)
+		rowSize += t.size[i]
 	}
 	if rowSize == 0 {
 		return nil, fmt.Errorf("table %s has no columns", name)
@@ -28,22 +44,36 @@ func DecodeTable(name string, cols []Column, data []byte, pool *stringpool.Pool)
 	if len(data)%rowSize != 0 {
 		return nil, fmt.Errorf("table %s: stream size %d is not a multiple of the row size %d", name, len(data), rowSize)
 	}
-	n := len(data) / rowSize
-	cells := make([]Cell, n*len(cols))
+	t.rows = len(data) / rowSize
 	off := 0
 	for ci, c := range cols {
-		size := c.Type.Size(refSize)
-		for ri := 0; ri < n; ri++ {
-			b := data[off : off+size]
-			off += size
-			v, err := DecodeCell(c.Type, b, pool)
-			if err != nil {
+		t.start[ci] = off
+		off += t.size[ci] * t.rows
+		if !c.Type.IsString() {
+			continue // any integer or binary marker is valid
+		}
+		for ri := 0; ri < t.rows; ri++ {
+			if _, err := DecodeCell(c.Type, t.raw(ri, ci), pool); err != nil {
 				return nil, fmt.Errorf("table %s, row %d, column %s: %v", name, ri+1, c.Name, err)
 			}
-			cells[ri*len(cols)+ci] = v
 		}
 	}
-	return cells, nil
+	return t, nil
+}
+
+// Rows is the number of rows.
+func (t *Table) Rows() int { return t.rows }
+
+func (t *Table) raw(row, col int) []byte {
+	i := t.start[col] + row*t.size[col]
+	return t.data[i : i+t.size[col]]
+}
+
+// Cell decodes the cell at row and col (0-based). A string shares the
+// pool's memory: a cell costs no allocation.
+func (t *Table) Cell(row, col int) Cell {
+	c, _ := DecodeCell(t.cols[col].Type, t.raw(row, col), t.pool) // NewTable checked it
+	return c
 }
 
 // EncodeTable stores rows column by column, as table streams do; ids

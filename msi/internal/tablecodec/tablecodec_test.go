@@ -48,16 +48,21 @@ func TestTableRoundTrip(t *testing.T) {
 	stream := EncodeTable(types, rows, ids, pb.RefSize())
 	assert.Len(t, stream, 2*(2+2+2+4+2))
 	cols := []Column{{"Key", s72key}, {"Text", l0}, {"Small", i2}, {"Big", i4}, {"Data", v0}}
-	cells, err := DecodeTable("T", cols, stream, sp)
+	tab, err := NewTable("T", cols, stream, sp)
 	require.NoError(t, err)
-	assert.Equal(t, append(append([]Cell(nil), rows[0]...), rows[1]...), cells)
+	require.Equal(t, 2, tab.Rows())
+	for ri, r := range rows {
+		for ci, want := range r {
+			assert.Equal(t, want, tab.Cell(ri, ci), "row %d, column %d", ri, ci)
+		}
+	}
 
-	_, err = DecodeTable("T", cols, stream[:len(stream)-1], sp)
+	_, err = NewTable("T", cols, stream[:len(stream)-1], sp)
 	assert.ErrorContains(t, err, "not a multiple of the row size 12")
-	_, err = DecodeTable("T", nil, stream, sp)
+	_, err = NewTable("T", nil, stream, sp)
 	assert.ErrorContains(t, err, "no columns")
 	bad := append([]byte{9, 0}, stream[2:]...)
-	_, err = DecodeTable("T", cols, bad, sp)
+	_, err = NewTable("T", cols, bad, sp)
 	assert.ErrorContains(t, err, "table T, row 1, column Key: string reference 9 is outside the string pool (3 strings)")
 }
 
