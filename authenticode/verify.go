@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 )
@@ -261,4 +262,38 @@ func (v *verifier) trust(s *Signature) {
 			s.Reason += "; the timestamp authority is not trusted: " + ts.Reason
 		}
 	}
+}
+
+// Summary says in one line what holds and what does not: the digest, the
+// signer's signature, the signer and trust, nested signatures.
+func (s *Signature) Summary() string {
+	var parts []string
+	if s.DigestMatches {
+		parts = append(parts, s.DigestAlgorithm.String()+" digest matches")
+	} else if s.DigestError != nil {
+		parts = append(parts, "digest MISMATCH ("+s.DigestError.Error()+")")
+	} else {
+		parts = append(parts, s.DigestAlgorithm.String()+" digest MISMATCH (changed after signing)")
+	}
+	if !s.SignerValid {
+		parts = append(parts, fmt.Sprintf("signature INVALID (%v)", s.SignerError))
+	}
+	who := "an unknown signer"
+	if s.Signer != nil {
+		who = fmt.Sprintf("%q", s.Signer.Subject.String())
+	}
+	switch {
+	case s.Trusted && s.TrustedByTimestamp:
+		parts = append(parts, "signed by "+who+", trusted at its timestamp ("+s.Timestamp.Time.UTC().Format(time.RFC3339)+")")
+	case s.Trusted:
+		parts = append(parts, "signed by "+who+", trusted")
+	default:
+		parts = append(parts, "signed by "+who+", NOT trusted: "+s.Reason)
+	}
+	for i, n := range s.Nested {
+		if !n.OK() {
+			parts = append(parts, fmt.Sprintf("nested signature %d: %s", i+1, n.Summary()))
+		}
+	}
+	return strings.Join(parts, "; ")
 }

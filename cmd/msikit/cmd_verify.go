@@ -31,6 +31,9 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 	utc := fs.Bool("utc", false, "read loose files' modification times as UTC rather than as local wall-clock time (how extractors write a cabinet's zoneless times)")
 	strictDates := fs.Bool("strict-dates", false, "fail loose files' dates even when the folder's times are evidently those of an extraction that dropped them (msiextract)")
 	workers := fs.Int("workers", 0, "files and packages read at once (default: the number of CPUs)")
+	signatures := fs.Bool("signatures", true, "check the Authenticode signature of each package (the source, or the packages of a folder): a line per package; one that does not match its content fails")
+	noSignatures := fs.Bool("no-signatures", false, "do not check signatures")
+	rootFiles := fs.StringArray("roots", nil, "with signatures: also trust the PEM certificates of this file (repeatable)")
 	return func(ctx *context, args []string) error {
 		if err := needArgs(args, 1, -1); err != nil {
 			return err
@@ -64,7 +67,13 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 				return usagef("%v", err)
 			}
 		}
-		o := verify.Options{Variant: *variant, Workers: *workers, AllowExtra: *allowExtra, StrictDates: *strictDates}
+		o := verify.Options{Variant: *variant, Workers: *workers, AllowExtra: *allowExtra, StrictDates: *strictDates,
+			Signatures: *signatures && !*noSignatures}
+		if o.Signatures {
+			if o.Trust, err = trustOptions(*rootFiles, false); err != nil {
+				return err
+			}
+		}
 		if *utc {
 			o.Location = time.UTC
 		}

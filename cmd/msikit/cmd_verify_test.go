@@ -28,10 +28,11 @@ func TestVerifyCLIReplica(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Empty(t, errOut)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.Len(t, lines, 15, out)
+	require.Len(t, lines, 16, out)
 	assert.Equal(t, "KB977203 SP2: "+sp2+" (package; variant detected: SP1: 0 exact, 0 same build; SP2: 8 exact, 0 same build)", lines[0])
 	assert.Equal(t, "OK       Ccmgencert.dll (ia64)            bin/ia64/ccmgencert.dll", lines[11])
-	assert.Equal(t, "OK: 13 entries: 13 OK, 0 failed, 0 missing; 0 extra files", lines[14])
+	assert.Equal(t, "UNSIGNED "+sp2+": not signed", lines[14])
+	assert.Equal(t, "OK: 13 entries: 13 OK, 0 failed, 0 missing; 0 extra files", lines[15])
 
 	code, out, errOut = msikit(t, "verify", sp2, "--manifest", "kb977203", "--variant", "SP1")
 	assert.Equal(t, 1, code)

@@ -29,6 +29,8 @@ type collector struct {
 	files       []*File
 	notes       []string
 	unopened    []error // packages and cabinets of a folder that could not be read
+	sigs        []Signature
+	required    bool // the manifest's signed: true
 	done, total int64
 }
 
@@ -65,6 +67,7 @@ func (c *collector) sorted() {
 		return a.Path < b.Path
 	})
 	sort.Strings(c.notes)
+	sort.Slice(c.sigs, func(i, j int) bool { return c.sigs[i].Path < c.sigs[j].Path })
 }
 
 // Signatures that tell a package (a compound file) and a cabinet.
@@ -102,6 +105,9 @@ func (c *collector) single(path string, size int64) (string, error) {
 	switch kind {
 	case KindPackage:
 		err = c.pkg(path, "", c.opts.Workers, true)
+		if err == nil && c.opts.Signatures {
+			c.signature(path, path)
+		}
 	case KindCabinet:
 		err = c.cabinet(path, "", c.opts.Workers, true)
 	default:
@@ -190,6 +196,9 @@ func (c *collector) item(it item) error {
 		switch kind {
 		case KindPackage:
 			err = c.pkg(it.path, it.rel, 1, false)
+			if err == nil && c.opts.Signatures {
+				c.signature(it.path, it.rel)
+			}
 		case KindCabinet:
 			err = c.cabinet(it.path, it.rel, 1, false)
 		}

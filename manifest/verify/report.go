@@ -145,6 +145,9 @@ type Report struct {
 	// Notes are things that were not verified and why (a package inside
 	// a folder that could not be opened, say); they do not fail.
 	Notes []string
+	// Signatures are the packages' signature checks (Options.Signatures),
+	// in path order; one that Fails fails the report.
+	Signatures []Signature
 }
 
 // Summary counts a report's results.
@@ -171,6 +174,11 @@ func (r *Report) Summary() Summary {
 // OK reports whether the source is exactly what the variant lists.
 func (r *Report) OK() bool {
 	s := r.Summary()
+	for _, sig := range r.Signatures {
+		if sig.Fails() {
+			return false
+		}
+	}
 	return s.OK == s.Entries && (s.Extra == 0 || r.AllowExtra)
 }
 

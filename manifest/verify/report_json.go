@@ -28,6 +28,19 @@ type (
 		Entries  []jsonResult    `json:"entries"`
 		Extra    []jsonExtraFile `json:"extra"`
 		Notes    []string        `json:"notes"`
+		// Signatures is there when they were checked (verify --signatures).
+		Signatures []jsonSignature `json:"signatures,omitempty"`
+	}
+	jsonSignature struct {
+		Path     string `json:"path"`
+		Signed   bool   `json:"signed"`
+		Matches  bool   `json:"matches"`
+		Trusted  bool   `json:"trusted"`
+		OK       bool   `json:"ok"`
+		Required bool   `json:"required"`
+		Fails    bool   `json:"fails"`
+		Detail   string `json:"detail,omitempty"`
+		Error    string `json:"error,omitempty"`
 	}
 	jsonScore struct {
 		Variant string `json:"variant"`
@@ -106,6 +119,10 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 		}
 		for _, f := range r.Extra {
 			src.Extra = append(src.Extra, jsonExtraFile{File: fileJSON(f), Mismatches: mismatchesJSON(r.ExtraMismatches(f))})
+		}
+		for _, sig := range r.Signatures {
+			src.Signatures = append(src.Signatures, jsonSignature{Path: sig.Path, Signed: sig.Signed, Matches: sig.Matches, Trusted: sig.Trusted,
+				OK: sig.OK, Required: sig.Required, Fails: sig.Fails(), Detail: sig.Detail, Error: sig.Err})
 		}
 		doc.Sources = append(doc.Sources, src)
 	}

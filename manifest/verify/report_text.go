@@ -56,6 +56,9 @@ func writeTextReport(w *bufio.Writer, r *Report) {
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "%-8s %s\n", "NOTE", oneLine(n))
 	}
+	for _, sig := range r.Signatures {
+		fmt.Fprintf(w, "%-8s %s: %s\n", sig.label(), oneLine(sig.Path), oneLine(sig.text()))
+	}
 	s := r.Summary()
 	verdict := "OK"
 	if !r.OK() {

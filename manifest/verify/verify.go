@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msikit/msikit/authenticode"
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/manifest"
@@ -90,6 +91,11 @@ type Options struct {
 	// the bytes read so far and in all (of the source's files, as stored).
 	// Calls do not overlap.
 	Progress func(done, total int64)
+	// Signatures checks the Authenticode signature of each package (the
+	// source, or each package of a folder) into Report.Signatures; Trust
+	// says which roots to trust (nil: the system's).
+	Signatures bool
+	Trust      *authenticode.Options
 }
 
 // Verify checks the package, cabinet or folder at path against m. The
@@ -119,7 +125,7 @@ func Verify(m *manifest.Manifest, path string, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{opts: o, names: entryNames(m), sha: wantsSHA256(m, fixed)}
+	c := &collector{opts: o, names: entryNames(m), sha: wantsSHA256(m, fixed), required: m.Signed}
 	r := &Report{Manifest: m.Name, Source: path}
 	if st.IsDir() {
 		r.Kind = KindFolder
@@ -130,7 +136,7 @@ func Verify(m *manifest.Manifest, path string, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Notes = c.notes
+	r.Notes, r.Signatures = c.notes, c.sigs
 	v := fixed
 	if v == nil {
 		facts := make([]manifest.Fact, 0, len(c.files))
