@@ -70,6 +70,20 @@ func fuzzRun(d *lzx.Decoder, blocks []fuzzBlock) ([]byte, error) {
 	return out, nil
 }
 
+// checkFuzzRun decodes blocks: an error must wrap ErrCorrupt, and
+// decoding is a function of the input: the same again after Reset.
+func checkFuzzRun(t *testing.T, d *lzx.Decoder, blocks []fuzzBlock) {
+	out, err := fuzzRun(d, blocks)
+	if err != nil && !errors.Is(err, lzx.ErrCorrupt) {
+		t.Fatalf("error not wrapping ErrCorrupt: %v", err)
+	}
+	d.Reset()
+	out2, err2 := fuzzRun(d, blocks)
+	if (err == nil) != (err2 == nil) || !bytes.Equal(out, out2) {
+		t.Fatalf("second run differs: %v / %v", err, err2)
+	}
+}
+
 func FuzzDecompress(f *testing.F) {
 	toks, _ := literals(40)
 	f.Add(joinFuzz(15, encodeStream(1, 15, false, 0, []blockSpec{{typ: 1, toks: toks}}), 40))
@@ -89,16 +103,7 @@ func FuzzDecompress(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := fuzzRun(d, blocks)
-		if err != nil && !errors.Is(err, lzx.ErrCorrupt) {
-			t.Fatalf("error not wrapping ErrCorrupt: %v", err)
-		}
-		// Decoding is a function of the input: the same again after Reset.
-		d.Reset()
-		out2, err2 := fuzzRun(d, blocks)
-		if (err == nil) != (err2 == nil) || !bytes.Equal(out, out2) {
-			t.Fatalf("second run differs: %v / %v", err, err2)
-		}
+		checkFuzzRun(t, d, blocks)
 	})
 }
 
@@ -122,14 +127,6 @@ func FuzzDeltaDecompress(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := fuzzRun(d, blocks)
-		if err != nil && !errors.Is(err, lzx.ErrCorrupt) {
-			t.Fatalf("error not wrapping ErrCorrupt: %v", err)
-		}
-		d.Reset()
-		out2, err2 := fuzzRun(d, blocks)
-		if (err == nil) != (err2 == nil) || !bytes.Equal(out, out2) {
-			t.Fatalf("second run differs: %v / %v", err, err2)
-		}
+		checkFuzzRun(t, d, blocks)
 	})
 }
