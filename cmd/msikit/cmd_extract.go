@@ -22,7 +22,7 @@ func init() {
 		name: "extract", usage: "PKG... [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--encoding NAME]",
 		summary: "Extract a package's files, laid out as msiexec /a lays them out (the source tree under TARGETDIR) unless asked otherwise.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
-			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout")
+			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout; - writes the files' bytes to standard output")
 			lo := addLayoutFlags(fs)
 			only := fs.StringArray("only", nil, "extract only files whose name or path matches this glob, case-insensitively (repeatable)")
 			recursive := fs.BoolP("recursive", "r", false, "also extract packages and cabinets found inside (MSI, MSP, CAB, EXE with an embedded cabinet) into NAME.extracted/ beside them")
@@ -45,6 +45,14 @@ func init() {
 					if _, err := path.Match(strings.ToLower(g), ""); err != nil {
 						return usagef("bad --only pattern %q: %v", g, err)
 					}
+				}
+				if *out == "-" {
+					if *recursive {
+						return usagef("-o - writes files' bytes to standard output: --recursive needs a directory")
+					}
+					return eachInput(ctx, args, false, true, "", func(ctx *context, name string) (any, error) {
+						return nil, extractToStdout(ctx, name, opts, *only, *strict, *quiet)
+					})
 				}
 				// Several packages go to the same DIR, as msiextract puts them.
 				return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
@@ -162,7 +170,7 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 		mu.Lock()
 		defer mu.Unlock()
 		if errors.Is(err, safepath.ErrExist) {
-			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+			return existsError(rel)
 		}
 		if err == nil {
 			written = append(written, rel)
@@ -194,7 +202,7 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 	for _, e := range errs {
 		fmt.Fprintf(x.ctx.stderr, "%s: %s: %s\n", x.ctx.path, p.Name(), oneLine(e.Error()))
 	}
-	return dir, written, exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", p.Name(), len(errs), len(sel))}
+	return dir, written, exitCodeError{code: worstCode(errs), msg: fmt.Sprintf("%s: %d of %d files not extracted", p.Name(), len(errs), len(sel))}
 }
 
 // nested extracts a package or cabinet found among the extracted files,
