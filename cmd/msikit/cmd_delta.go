@@ -119,18 +119,10 @@ func readOld(name string, p *pa19.Patch) ([]byte, error) {
 			fits = fits || o.Size == fi.Size()
 		}
 		if !fits {
-			return nil, fmt.Errorf("%s: %w: it is %d bytes; the delta wants %s", name, pa19.ErrWrongOld, fi.Size(), wantedOlds(p))
+			return nil, fmt.Errorf("%s: %w: it is %d bytes; the delta wants %s", name, pa19.ErrWrongOld, fi.Size(), p.Expected())
 		}
 	}
 	return readWhole(name, maxDeltaInput)
-}
-
-func wantedOlds(p *pa19.Patch) string {
-	var s []string
-	for _, o := range p.Olds {
-		s = append(s, fmt.Sprintf("%d bytes with CRC32 %08x", o.Size, o.CRC))
-	}
-	return strings.Join(s, " or ")
 }
 
 // readWhole reads a file ("-": standard input, a FIFO that is written to)

@@ -241,9 +241,9 @@ func (x *extractor) nested(dir *safepath.Dir, rel string, depth int) error {
 			err = fmt.Errorf("%v %s", err, strings.TrimSpace(buf.String()))
 		}
 	case "patch":
-		err = patchFiles(x.ctx, file, "", func(pt *patch.Patch, files []*patch.File) error {
+		err = patchFiles(x.ctx, file, "", func(pt *patch.Patch, files []*patch.File, _ patch.BaseFunc, _ bool) error {
 			var err error
-			out, written, err = extractPatchFiles(x.ctx, pt, files, func() (*safepath.Dir, error) { return dir.Sub(outRel) }, nil, x.overwrite, x.quiet, false)
+			out, written, err = extractPatchFiles(x.ctx, pt, files, func() (*safepath.Dir, error) { return dir.Sub(outRel) }, nil, x.overwrite, x.quiet, false, nil)
 			if ex, ok := err.(exitCodeError); ok {
 				return fmt.Errorf("%s", ex.msg)
 			}

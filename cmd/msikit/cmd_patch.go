@@ -19,8 +19,8 @@ func init() {
 		name: "patch", summary: "Patches (.msp): describe, list and extract their files, check whether they apply.",
 		children: []*command{
 			{name: "info", usage: "MSP [--json]", summary: "Describe a patch: code, targets, transforms and their validation, what each changes, metadata, sequencing, cabinets.", setup: setupPatchInfo},
-			{name: "files", usage: "MSP [--target MSI] [--json]", summary: "List the files a patch carries under their real names (with --target, at their place in the target's administrative layout).", setup: setupPatchFiles},
-			{name: "extract", usage: "MSP [-o DIR] [--target MSI] [--only GLOB]...", summary: "Extract the files a patch carries under their real names; binary deltas are reported, never written.", setup: setupPatchExtract},
+			{name: "files", usage: "MSP [--target BASE] [--json]", summary: "List the files a patch carries under their real names, whole or binary delta (and against which base); with --target, at their place in the target's administrative layout.", setup: setupPatchFiles},
+			{name: "extract", usage: "MSP [-o DIR] [--target BASE] [--only GLOB]...", summary: "Extract the files a patch carries under their real names; with --target BASE (a package, an administrative image or a folder of installed files), binary deltas are applied to the files they patch, else reported, never written.", setup: setupPatchExtract},
 			{name: "create", usage: "OLD.msi NEW.msi -o PATCH.msp", summary: "Make the patch that updates OLD to NEW: a transform pair, a cabinet of the changed files, the patch tables and summary.", setup: setupPatchCreate},
 			{name: "check", usage: "MSP MSI [--json]", summary: "Say whether a patch applies to a package and, if not, why; exit 0 if it applies, 1 if not.", setup: setupPatchCheck},
 		},
@@ -100,6 +100,15 @@ type patchFileJSON struct {
 	Named     bool   `json:"named"`
 	Delta     string `json:"delta,omitempty"`
 	Base      string `json:"base,omitempty"`
+	// DeltaBases are the base files a PA19 delta applies to.
+	DeltaBases  []deltaBaseJSON `json:"delta_bases,omitempty"`
+	BaseVersion string          `json:"base_version,omitempty"`
+	deltaText   string
+}
+
+type deltaBaseJSON struct {
+	Size int64  `json:"size"`
+	CRC  string `json:"crc32"`
 }
 
 func changesJSON(cs []transform.TableChange) []tableChangeJSON {
@@ -127,6 +136,15 @@ func patchFileToJSON(f *patch.File) patchFileJSON {
 	}
 	if f.Base != nil {
 		j.Base = f.Base.Path
+		if f.Delta {
+			j.BaseVersion = f.Base.Version
+		}
+	}
+	if h := f.DeltaHeader; h != nil {
+		for _, o := range h.Olds {
+			j.DeltaBases = append(j.DeltaBases, deltaBaseJSON{o.Size, fmt.Sprintf("%08x", o.CRC)})
+		}
+		j.deltaText = deltaBases(f)
 	}
 	return j
 }
@@ -276,6 +294,12 @@ func printPatchFiles(w io.Writer, files []patchFileJSON) {
 			if f.Base != "" {
 				kind += " of " + f.Base
 			}
+			if f.BaseVersion != "" {
+				kind += " " + f.BaseVersion
+			}
+			if f.deltaText != "" {
+				kind += " (" + f.deltaText + ")"
+			}
 		case !f.Named:
 			kind = "unnamed"
 		}
@@ -290,40 +314,54 @@ func printPatchFiles(w io.Writer, files []patchFileJSON) {
 
 // patchFiles opens the patch and, with a target, the target, and lists
 // the patch's files.
-func patchFiles(ctx *context, mspPath, target string, fn func(pt *patch.Patch, files []*patch.File) error) error {
+//
+// target (--target) is a package, an administrative image or a folder of
+// installed files (see resolvePatchTarget); base, given to fn, reads the
+// base files of deltas from it (nil without a target). targeted tells fn
+// that the files have their place in a package's layout.
+func patchFiles(ctx *context, mspPath, target string, fn func(pt *patch.Patch, files []*patch.File, base patch.BaseFunc, targeted bool) error) error {
 	pt, err := openPatch(ctx, mspPath)
 	if err != nil {
 		return err
 	}
 	defer pt.Close()
+	t, err := resolvePatchTarget(target)
+	if err != nil {
+		return err
+	}
 	o := patch.FileOptions{Layout: msi.LayoutAdmin}
-	if target != "" {
-		tp, err := msi.Open(target)
+	var base patch.BaseFunc
+	switch {
+	case t.pkgPath != "":
+		tp, err := msi.Open(t.pkgPath)
 		if err != nil {
 			var pe *os.PathError
 			if errors.As(err, &pe) {
-				return fmt.Errorf("%s: %v", target, pe.Err)
+				return fmt.Errorf("%s: %v", t.pkgPath, pe.Err)
 			}
 			return err
 		}
 		defer tp.Close()
 		o.Target = tp
+		base = packageBases(tp)
+	case t.dir != "":
+		base = folderBases(t.dir)
 	}
 	files, err := pt.Files(o)
 	if err != nil {
 		return err
 	}
-	return fn(pt, files)
+	return fn(pt, files, base, o.Target != nil)
 }
 
 func setupPatchFiles(fs *pflag.FlagSet) func(*context, []string) error {
-	target := fs.String("target", "", "the package the patch applies to: files get their place in its administrative layout")
+	target := fs.String("target", "", "what the patch applies to: a package (.msi), an administrative image or a folder of installed files; files get their place in the package's administrative layout")
 	asJSON := fs.Bool("json", false, "print the list as JSON")
 	return func(ctx *context, args []string) error {
 		if err := needArgs(args, 1, 1); err != nil {
 			return err
 		}
-		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File) error {
+		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File, _ patch.BaseFunc, _ bool) error {
 			out := []patchFileJSON{}
 			for _, f := range files {
 				out = append(out, patchFileToJSON(f))
