@@ -57,7 +57,7 @@ func init() {
 					"Modification times come from the cabinet. Existing files are kept unless --overwrite.\n" +
 					searchCutNote,
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
-					out := fs.StringP("output", "o", ".", "output directory")
+					out := fs.StringP("output", "o", ".", "output directory; - writes the files' bytes to standard output (cabextract -p)")
 					only := fs.StringArray("only", nil, "extract only files whose path or base name matches this glob (repeatable)")
 					search := fs.Bool("search", false, "find cabinets embedded anywhere in the file (self-extracting EXEs)")
 					enc := addEncodingFlag(fs)
@@ -75,13 +75,15 @@ func init() {
 								return usagef("bad --only pattern %q: %v", g, err)
 							}
 						}
-						return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
+						return eachInput(ctx, args, false, *quiet || *out == "-", "", func(ctx *context, name string) (any, error) {
+							o := extractOpts{dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet}
+							if *out == "-" {
+								return nil, cabExtractToStdout(ctx, name, o)
+							}
 							if err := checkInputs(name); err != nil { // before DIR is made
 								return nil, err
 							}
-							return nil, cabExtract(ctx, name, extractOpts{
-								dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
-							})
+							return nil, cabExtract(ctx, name, o)
 						})
 					}
 				},
@@ -382,7 +384,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 				paths = append(paths, rel)
 			}
 			if errors.Is(err, safepath.ErrExist) {
-				return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+				return existsError(rel)
 			}
 			return err
 		})
@@ -398,11 +400,13 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		return paths, nil
 	}
 	var n int
+	code := exitBad
 	for _, err := range errs {
 		var fails cab.Errors[*cab.FileError]
 		errors.As(err, &fails)
 		for _, fe := range fails {
 			n++
+			code = max(code, exitCodeOf(fe))
 			fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(fe.Error()))
 		}
 	}
@@ -411,7 +415,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		msg = cut.Error() + "; " + msg
 	}
 	msg = name + ": " + msg
-	return paths, exitCodeError{code: exitBad, msg: msg}
+	return paths, exitCodeError{code: code, msg: msg}
 }
 
 type jsonTest struct {

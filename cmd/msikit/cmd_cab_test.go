@@ -118,7 +118,7 @@ func TestCabExtractNoOverwriteAndOnly(t *testing.T) {
 		t.Fatalf("extracted %v", got)
 	}
 	_, stderr, code := runCLI("cab", "extract", "-q", "-o", out, "--only", "zero", cabPath)
-	if code != 1 || !strings.Contains(stderr, "zero exists") {
+	if code != 2 || !strings.Contains(stderr, "zero exists") {
 		t.Errorf("second extract: exit %d, %q", code, stderr)
 	}
 	if _, _, code := runCLI("cab", "extract", "-q", "--overwrite", "-o", out, "--only", "zero", cabPath); code != 0 {

@@ -38,6 +38,7 @@ func init() {
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			all := fs.Bool("all", false, "export every table as DIR/TABLE.idt, binary cells as files in DIR/TABLE/")
 			out := fs.StringP("output", "o", "", "output directory (with --all)")
+			overwrite := fs.Bool("overwrite", false, "with --all, replace files that already exist (from an earlier export)")
 			return func(ctx *context, args []string) error {
 				if *all {
 					if err := needArgs(args, 1, 1); err != nil {
@@ -46,7 +47,7 @@ func init() {
 					if *out == "" {
 						return usagef("--all needs -o DIR")
 					}
-					return withPackage(ctx, args[0], func(p *msi.Package) error { return exportAll(ctx, p, *out) })
+					return withPackage(ctx, args[0], func(p *msi.Package) error { return exportAll(ctx, p, *out, *overwrite) })
 				}
 				if err := needArgs(args, 2, 2); err != nil {
 					return err
@@ -235,8 +236,9 @@ func listTransformTables(ctx *context, p *msi.Package, asJSON bool) (any, error)
 // exportAll writes every table as DIR/TABLE.idt and each binary cell's
 // stream as DIR/TABLE/KEY.ibd, the layout msidb -e uses, through the one
 // safe writer: a symbolic link in DIR (a table's directory, say) is
-// refused, never followed. Files from an earlier export are replaced.
-func exportAll(ctx *context, p *msi.Package, dir string) error {
+// refused, never followed. Files from an earlier export are kept (exit 2)
+// unless overwrite, the rule of every extraction into a directory.
+func exportAll(ctx *context, p *msi.Package, dir string, overwrite bool) error {
 	if p.Kind() == msi.KindTransform {
 		return fmt.Errorf("%s: a transform holds changes, not tables to export: `msikit tables` and `msikit export %s TABLE` say what it does to each table, `msikit transform apply` makes the changed database", p.Name(), p.Name())
 	}
@@ -251,13 +253,16 @@ func exportAll(ctx *context, p *msi.Package, dir string) error {
 	}
 	write := func(rel string, fn func(io.Writer) error) error {
 		var ferr error
-		_, err := out.WriteFunc(rel, safepath.WriteOptions{Overwrite: true}, func(w io.Writer) error {
+		_, err := out.WriteFunc(rel, safepath.WriteOptions{Overwrite: overwrite}, func(w io.Writer) error {
 			bw := bufio.NewWriterSize(w, 64<<10)
 			if ferr = fn(bw); ferr != nil {
 				return ferr
 			}
 			return bw.Flush()
 		})
+		if errors.Is(err, safepath.ErrExist) {
+			return existsError(out.Join(rel))
+		}
 		if err != nil && ferr == nil {
 			return envError{fmt.Errorf("%s: %w", dir, err)}
 		}

@@ -87,7 +87,7 @@ func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, open 
 	err = pt.ReadPatched(sel, msi.ReadOptions{CheckSize: true}, base, func(f *patch.File, r io.Reader) error {
 		rel, _, err := dir.WriteFile(patchFilePath(f, targeted), r, safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: overwrite})
 		if errors.Is(err, safepath.ErrExist) {
-			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+			return existsError(rel)
 		}
 		if err == nil {
 			written = append(written, rel)
@@ -104,8 +104,10 @@ func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, open 
 	if len(errs) == 0 {
 		return dir, written, nil
 	}
+	code := exitBad
 	for _, e := range errs {
+		code = max(code, exitCodeOf(e))
 		fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, pt.Package().Name(), oneLine(e.Error()))
 	}
-	return dir, written, exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", pt.Package().Name(), len(errs), len(sel))}
+	return dir, written, exitCodeError{code: code, msg: fmt.Sprintf("%s: %d of %d files not extracted", pt.Package().Name(), len(errs), len(sel))}
 }
