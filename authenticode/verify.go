@@ -195,7 +195,7 @@ func (v *verifier) check(der []byte, depth int) (*Signature, error) {
 	} else {
 		s.DigestMatches = bytes.Equal(s.Digest, s.SignedDigest)
 	}
-	s.Signer, _, s.SignerError = verifySigner(&p.signer, p.content, p.certs)
+	s.Signer, _, s.SignerError = verifySigner(&p.signer, p.content, p.certs, false)
 	s.SignerValid = s.SignerError == nil
 	unauth := map[string][][]byte{}
 	if len(p.signer.UnauthAttrs.FullBytes) > 0 {
