@@ -229,7 +229,7 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 // through the one output tree (safepath.Dir), so nested names stay
 // inside -o and a symbolic link on the way is refused.
 func (x *extractor) walk(name string) error {
-	c, err := openContainer(name, container.Options{Files: x.opts, Cabinet: x.ctx.cabOpts, Password: x.password})
+	c, err := openContainer(name, container.Options{Files: x.opts, Cabinet: x.ctx.cabOpts, Password: x.password, Strict: x.strict})
 	if err != nil {
 		return err
 	}
