@@ -70,3 +70,15 @@ func init() {
 		},
 	})
 }
+
+// needJSON is one element of media --json: disk_id is 0 for what no Media
+// row names (uncompressed source files); files is file_count's first
+// name, kept for compatibility.
+type needJSON struct {
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	DiskID    int    `json:"disk_id"`
+	FileCount int    `json:"file_count"`
+	Files     int    `json:"files"`
+	Present   bool   `json:"present"`
+}

@@ -184,9 +184,11 @@ func buildPatchReport(pt *patch.Patch) (*patchReport, error) {
 	return r, nil
 }
 
-func nonNil(s []string) []string {
+// nonNil gives an empty list for nil, so that JSON shows [] rather than
+// null: a list field is always a list.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }
