@@ -145,13 +145,11 @@ func TestJSONShapes(t *testing.T) {
 	}
 	createCab(t, filepath.Join(dir, "c"), [][2]string{{"one.txt", "one"}, {"two.txt", "two"}})
 	cab := filepath.Join(dir, "c.cab")
-	old, delta := writeDelta(t, dir)
-	exe := filepath.Join(dir, "x.exe")
+	_, delta := writeDelta(t, dir)
 	if code, _, e := msikit(t, "extract", "-q", sp2, "--only", "CCMCertFix.exe", "-o", filepath.Join(dir, "x")); code != 0 {
 		t.Fatal(e)
 	}
-	exe = filepath.Join(dir, "x", "Logs", "KB977203", "CCMCertFix.exe")
-	_ = old
+	exe := filepath.Join(dir, "x", "Logs", "KB977203", "CCMCertFix.exe")
 
 	for _, in := range [][]string{{hello}, {sp2}, {mst}, {msp}, {hello, sp2, missing}} {
 		for _, c := range []string{"info", "tables", "files", "media", "streams"} {
