@@ -33,6 +33,9 @@ type Options struct {
 	// Cabinet are the options every cabinet is read with (a name
 	// encoding, say).
 	Cabinet []cab.Option
+	// Strict refuses a package's uncompressed source file whose size
+	// differs from its File table, as msi.ReadOptions.Strict does.
+	Strict bool
 }
 
 // Container is an open container: what it is and what it holds.

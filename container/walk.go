@@ -47,7 +47,9 @@ type Entry struct {
 
 // WalkFunc is called for each entry, a container before its members. r
 // reads the entry's bytes, during the call only; it is nil for the root
-// and for an entry whose Err says it cannot be read. Returning SkipDir
+// and for an entry whose Err says it cannot be read. For a container
+// entry (and any entry Walk had to hold whole) r is also an io.ReaderAt
+// and an io.Seeker over the Size bytes, to open it another way. Returning SkipDir
 // for a container keeps its members from being walked; returning any
 // other error stops the walk with that error.
 type WalkFunc func(e *Entry, r io.Reader) error

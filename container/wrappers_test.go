@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/msikit/msikit/internal/burn"
 	"github.com/msikit/msikit/internal/burn/bundle"
 	"github.com/msikit/msikit/internal/installshield"
 	"github.com/msikit/msikit/internal/zipcrypt"
@@ -231,4 +232,28 @@ func TestNotContainer(t *testing.T) {
 		assert.NoError(t, err)
 		assert.Equal(t, File, k, name)
 	}
+}
+
+// TestBurnV4: a WiX 4 bundle (its namespace, SHA-512 hashes) reads the
+// same way; a payload whose bytes do not match the manifest's hash is an
+// error naming it.
+func TestBurnV4(t *testing.T) {
+	spec := bundleSpec(t)
+	spec.Namespace = burn.NamespaceV4
+	built := makeBundle(t, spec)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "setup.exe", built.Bundle)
+	writeFile(t, dir, "extra.cab", built.Detached["extra.cab"])
+	tree := byPath(walkFile(t, path, nil, 0))
+	assert.Equal(t, "MZ tool", tree["setup.exe/redist/tool.zip/tool.exe"].Data)
+	assert.Equal(t, "from the detached container", tree["setup.exe/extra.txt"].Data)
+
+	// Another manifest over the same containers: the UX payload's hash
+	// no longer matches.
+	spec.Manifest = bytes.Replace(built.Manifest, []byte(`FileSize="15"`), []byte(`FileSize="16"`), 1)
+	bad := makeBundle(t, spec)
+	path = writeFile(t, t.TempDir(), "setup.exe", bad.Bundle)
+	n := byPath(walkFile(t, path, nil, 0))["setup.exe/ba.dll"]
+	require.Error(t, n.Err)
+	assert.Contains(t, n.Err.Error(), "ba.dll")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ func init() {
 						}
 						// Applying first and writing after: nothing is
 						// written unless the new file's CRC32 checks.
-						return writeOutputFile(ctx, *out, func(w io.Writer) error {
+						err = writeOutputFile(ctx, *out, func(w io.Writer) error {
 							if err := p.Apply(w, old); err != nil && !isOutputErr(err) {
 								return fmt.Errorf("%s: %s: %w", deltaName, oldName, err)
 							} else if err != nil {
@@ -81,6 +82,14 @@ func init() {
 							}
 							return nil
 						})
+						// The new file gets the header's time, as
+						// ApplyPatchToFile gives it.
+						if fi, serr := os.Stat(*out); err == nil && p.HasTime && *out != "-" && serr == nil && fi.Mode().IsRegular() {
+							if err := os.Chtimes(*out, p.Time, p.Time); err != nil {
+								return envError{err}
+							}
+						}
+						return err
 					}
 				},
 			},

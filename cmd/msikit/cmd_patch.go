@@ -228,7 +228,11 @@ func printPatchReport(w io.Writer, r *patchReport) error {
 	if len(r.Obsoletes) > 0 {
 		row("Obsoletes", "%s", strings.Join(r.Obsoletes, ", "))
 	}
-	row("Signed", "%v", r.Signed)
+	sig := "none"
+	if r.Signed {
+		sig = "present (not checked: msikit signature or info --check-signature checks it)"
+	}
+	row("Signature", "%s", sig)
 	row("Cabinets", "%s", strings.Join(r.Cabinets, ", "))
 	for _, m := range r.Metadata {
 		k := m.Property

@@ -29,6 +29,7 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 	out := fs.StringP("output", "o", "", "write the report to this file (default: standard output)")
 	allowExtra := fs.Bool("allow-extra", false, "list files that match no entry without failing")
 	utc := fs.Bool("utc", false, "read loose files' modification times as UTC rather than as local wall-clock time (how extractors write a cabinet's zoneless times)")
+	password := addPasswordFlag(fs)
 	strictDates := fs.Bool("strict-dates", false, "fail loose files' dates even when the folder's times are evidently those of an extraction that dropped them (msiextract)")
 	workers := fs.Int("workers", 0, "files and packages read at once (default: the number of CPUs)")
 	signatures := fs.Bool("signatures", true, "check the Authenticode signature of each package (the source, or the packages of a folder): a line per package; one that does not match its content fails")
@@ -68,7 +69,7 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 			}
 		}
 		o := verify.Options{Variant: *variant, Workers: *workers, AllowExtra: *allowExtra, StrictDates: *strictDates,
-			Signatures: *signatures && !*noSignatures}
+			Password: passwordSource(ctx, *password), Signatures: *signatures && !*noSignatures}
 		if o.Signatures {
 			if o.Trust, err = trustOptions(*rootFiles, false); err != nil {
 				return err

@@ -139,7 +139,7 @@ func TestVerifyCLIUsage(t *testing.T) {
 		{[]string{"verify", dir, "-m", "kb977203", "--variant", "SP3"}, 2, "msikit verify: no such variant: \"SP3\" in manifest KB977203 (it has SP1, SP2) (see 'msikit verify --help')\n"},
 		{[]string{"verify", dir, "-m", filepath.Join(dir, "none.yaml")}, 1, ""},
 		{[]string{"verify", filepath.Join(dir, "absent"), "-m", "kb977203"}, 1, ""},
-		{[]string{"verify", txt, "-m", "kb977203", "--variant", "SP1"}, 1, "msikit verify: not a package, cabinet or folder: " + txt + " is neither a Windows Installer package nor a cabinet\n"},
+		{[]string{"verify", txt, "-m", "kb977203", "--variant", "SP1"}, 1, "msikit verify: not a package, cabinet or folder: " + txt + " is neither a Windows Installer package, nor a cabinet, nor a download msikit opens\n"},
 		{[]string{"verify", dir, "-m", "kb977203"}, 1, ""},
 	} {
 		code, out, errOut := msikit(t, c.args...)

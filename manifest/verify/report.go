@@ -8,7 +8,9 @@ import (
 	"github.com/msikit/msikit/manifest"
 )
 
-// Source kinds, Report.Kind.
+// Source kinds, Report.Kind. A download given as the source (read with
+// package container) has its kind's name instead: zip, burn,
+// installshield or exe-cab.
 const (
 	KindPackage = "package"
 	KindCabinet = "cabinet"

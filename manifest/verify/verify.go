@@ -87,6 +87,10 @@ type Options struct {
 	// modification times are evidently those of an extraction that did
 	// not keep the cabinet's dates (see the package documentation).
 	StrictDates bool
+	// Password gives the password of an encrypted archive (a hotfix
+	// download) found as the source or in it, as container.Options has
+	// it.
+	Password func(archive string) ([]byte, error)
 	// Progress, if set, is called after each file or package read with
 	// the bytes read so far and in all (of the source's files, as stored).
 	// Calls do not overlap.

@@ -672,16 +672,20 @@ func (pt *Patch) ReadPatched(files []*File, o msi.ReadOptions, base BaseFunc, fn
 	return errs
 }
 
-// maxDelta bounds the delta bytes read into memory: PatchAPI's sizes are
-// 32-bit.
-const maxDelta = 1<<32 - 1
+// maxDelta bounds the delta bytes read into memory: far more than any
+// delta a patch carries (an LZX DELTA window is 32 MiB at most), far less
+// than a hostile cabinet member may claim.
+const maxDelta = 1 << 30
 
 // applyDelta reads a PA19 delta whole and applies it to the base file
 // base gives.
 func applyDelta(f *File, r io.Reader, base BaseFunc) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxDelta))
+	data, err := io.ReadAll(io.LimitReader(r, maxDelta+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(data) > maxDelta {
+		return nil, fmt.Errorf("%w: a delta of more than %d bytes", ErrDelta, maxDelta)
 	}
 	d, err := pa19.Parse(data)
 	if err != nil {
