@@ -62,6 +62,7 @@ var shapes = []shape{
 	{"transform-info", "msikit transform info --json", of[transformInfoJSON]},
 	{"signature", "msikit signature --json", of[[]signatureJSON]},
 	{"delta-info", "msikit delta info --json", of[deltaJSON]},
+	{"list", "msikit list --json", func(g *jsonschema.Generator) jsonschema.Schema { return severalInputs[[]jsonEntry](g, "entries") }},
 }
 
 func schemaDoc(s shape) []byte {
@@ -172,4 +173,5 @@ func TestJSONShapes(t *testing.T) {
 	checkShape(t, "transform-info", "transform", "info", "--json", mst)
 	checkShape(t, "signature", "signature", "--json", hello, exe)
 	checkShape(t, "delta-info", "delta", "info", "--json", delta)
+	checkShape(t, "list", "list", "--json", "-r", filepath.Join(root, "fixtures", "kb977203", "977203-SP2_ENU_i386_zip.exe"), sp2)
 }

@@ -6,6 +6,7 @@
 package jsonschema
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,12 +50,16 @@ func (g *Generator) Of(t reflect.Type) Schema {
 	if t == reflect.TypeFor[time.Time]() {
 		return Schema{"type": "string", "format": "date-time"}
 	}
+	if t.Kind() == reflect.Pointer {
+		return Schema{"anyOf": []any{g.Of(t.Elem()), Schema{"type": "null"}}}
+	}
 	if t.Implements(reflect.TypeFor[json.Marshaler]()) || reflect.PointerTo(t).Implements(reflect.TypeFor[json.Marshaler]()) {
 		return Schema{} // its own encoding: anything
 	}
+	if t.Implements(reflect.TypeFor[encoding.TextMarshaler]()) {
+		return Schema{"type": "string"}
+	}
 	switch t.Kind() {
-	case reflect.Pointer:
-		return Schema{"anyOf": []any{g.Of(t.Elem()), Schema{"type": "null"}}}
 	case reflect.Bool:
 		return Schema{"type": "boolean"}
 	case reflect.String:
