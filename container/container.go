@@ -145,6 +145,14 @@ func Open(r io.ReaderAt, size int64, name string, o *Options) (*Container, error
 	}
 	c := &Container{Name: name, Size: size, opts: oo}
 	kind, impl, err := open(r, size, c)
+	if errors.Is(err, ErrNotContainer) {
+		head := make([]byte, len(magicMZ))
+		if n, _ := r.ReadAt(head, 0); n == len(head) && string(head) == string(magicMZ) {
+			// Say what was looked for: an installer of another kind
+			// (NSIS, Inno Setup) is not silently taken for nothing.
+			err = fmt.Errorf("%w: a Windows executable carrying no Burn bundle, InstallShield overlay, ZIP archive or cabinet", err)
+		}
+	}
 	return c.init(kind, impl, err)
 }
 

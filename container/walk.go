@@ -112,7 +112,7 @@ func visitMember(c *Container, e *Entry, r io.Reader, maxDepth int, fn WalkFunc)
 	n, err := io.ReadFull(r, head)
 	head = head[:n]
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		e.Err = err
+		e.Err = fmt.Errorf("%s: %w", e.Path, err)
 		return skip(fn(e, nil))
 	}
 	r = io.MultiReader(bytes.NewReader(head), r)
@@ -121,7 +121,7 @@ func visitMember(c *Container, e *Entry, r io.Reader, maxDepth int, fn WalkFunc)
 	}
 	sp, err := newSpool(r)
 	if err != nil {
-		e.Err = err
+		e.Err = fmt.Errorf("%s: %w", e.Path, err)
 		return skip(fn(e, nil))
 	}
 	defer sp.close()

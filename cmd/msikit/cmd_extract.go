@@ -107,11 +107,12 @@ const maxNesting = 6
 // or anything with --recursive, goes through the container walker, which
 // tells each member's kind from its bytes and opens the containers among
 // them in turn. A file that is no container gets the package reader's
-// error, as it always did.
+// error, as it always did; a Windows executable carrying nothing msikit
+// reads (an NSIS or Inno Setup installer, say) is told so.
 func (x *extractor) run(name, outDir string) error {
 	x.outPath = outDir
 	defer x.closeRoot()
-	if kind := detectFile(name); kind == container.File || !x.recursive && (kind == container.MSI || kind == container.MSM) {
+	if kind, exe := detectFile(name); kind == container.File && !exe || !x.recursive && (kind == container.MSI || kind == container.MSM) {
 		return withPackage(x.ctx, name, func(p *msi.Package) error {
 			_, _, err := x.extract(p, x.rootDir)
 			return err
@@ -120,20 +121,23 @@ func (x *extractor) run(name, outDir string) error {
 	return x.walk(name)
 }
 
-// detectFile tells what the file at name holds; File when it cannot be
-// read (the reader that opens it then says why).
-func detectFile(name string) container.Kind {
+// detectFile tells what the file at name holds, and whether it is a
+// Windows executable; File when it cannot be read (the reader that opens
+// it then says why).
+func detectFile(name string) (kind container.Kind, exe bool) {
 	f, err := infile.Open(name)
 	if err != nil {
-		return container.File
+		return container.File, false
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return container.File
+		return container.File, false
 	}
-	kind, _ := container.Detect(f, st.Size())
-	return kind
+	head := make([]byte, 2)
+	f.ReadAt(head, 0)
+	kind, _ = container.Detect(f, st.Size())
+	return kind, string(head) == "MZ"
 }
 
 // rootDir opens the output directory when it is first needed (so that an
