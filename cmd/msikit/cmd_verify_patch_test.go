@@ -27,7 +27,7 @@ func TestVerifyPatch(t *testing.T) {
 	code, out, errOut := msikit(t, "verify", "--patch", msp, patched)
 	require.Equal(t, 0, code, out+errOut)
 	assert.Regexp(t, `(?m)^OK +guide\.txt at `+guide+`  `+guide+`$`, out)
-	assert.Contains(t, out, "OK: 1 entries: 1 OK, 0 failed, 0 missing")
+	assert.Contains(t, out, "OK: 1 entries: 1 OK, 0 failed, 0 missing\n")
 
 	code, out, _ = msikit(t, "verify", "--patch", msp, "--json", patched)
 	require.Equal(t, 0, code)

@@ -81,7 +81,12 @@ func writeTextReport(w *bufio.Writer, r *Report) {
 	if s.NotApplied > 0 {
 		notApplied = fmt.Sprintf(", %d not patched", s.NotApplied)
 	}
-	fmt.Fprintf(w, "%s: %d entries: %d OK, %d failed, %d missing%s; %s\n", verdict, s.Entries, s.OK, s.Failed, s.Missing, notApplied, extra)
+	if r.Kind == KindImage && s.Extra == 0 {
+		extra = "" // checked against a patch: only the files it changes are looked at
+	} else {
+		extra = "; " + extra
+	}
+	fmt.Fprintf(w, "%s: %d entries: %d OK, %d failed, %d missing%s%s\n", verdict, s.Entries, s.OK, s.Failed, s.Missing, notApplied, extra)
 }
 
 // oneLine keeps a hostile file name from breaking the one-line-per-entry
