@@ -155,7 +155,7 @@ func Verify(r io.ReaderAt, size int64, opts *Options) (*Result, error) {
 		return res, err
 	}
 	res.Signed = true
-	v := &verifier{file: f, now: opts.Now, roots: opts.Roots}
+	v := &verifier{file: f, now: opts.Now, roots: opts.Roots, system: !opts.NoSystemRoots && len(systemRoots()) == 0}
 	if v.now.IsZero() {
 		v.now = time.Now()
 	}
@@ -173,6 +173,27 @@ type verifier struct {
 	now     time.Time
 	roots   []*x509.Certificate
 	digests map[crypto.Hash][]byte // the file's, by algorithm: nested signatures often repeat one
+	// system: the system's roots are wanted but not readable as a bundle
+	// (Windows, macOS): a chain not found here is asked of crypto/x509.
+	system bool
+}
+
+// chain builds a chain here and, failing that, where the system keeps its
+// roots out of reach, with crypto/x509 (which refuses SHA-1 chains).
+func (v *verifier) chain(leaf *x509.Certificate, pool []*x509.Certificate, usage x509.ExtKeyUsage, at time.Time) chainResult {
+	r := buildChain(leaf, pool, v.roots, usage, at)
+	if r.trusted || !v.system {
+		return r
+	}
+	inter := x509.NewCertPool()
+	for _, c := range pool {
+		inter.AddCert(c)
+	}
+	chains, err := leaf.Verify(x509.VerifyOptions{Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{usage}})
+	if err != nil || len(chains) == 0 {
+		return r
+	}
+	return chainResult{chain: chains[0], trusted: true}
 }
 
 // check verifies one SignedData and, below depth maxNested, the
@@ -238,7 +259,7 @@ func (v *verifier) digest(h crypto.Hash) ([]byte, error) {
 func (v *verifier) trust(s *Signature) {
 	ts := s.Timestamp
 	if ts != nil && ts.Authority != nil {
-		r := buildChain(ts.Authority, append(ts.certs, s.Certificates...), v.roots, x509.ExtKeyUsageTimeStamping, ts.Time)
+		r := v.chain(ts.Authority, append(ts.certs, s.Certificates...), x509.ExtKeyUsageTimeStamping, ts.Time)
 		ts.Chain, ts.Trusted, ts.Reason = r.chain, r.trusted, r.reason
 	}
 	if s.Signer == nil {
@@ -249,7 +270,7 @@ func (v *verifier) trust(s *Signature) {
 	if ts != nil && ts.Valid && ts.Trusted {
 		at = ts.Time
 	}
-	r := buildChain(s.Signer, s.Certificates, v.roots, x509.ExtKeyUsageCodeSigning, at)
+	r := v.chain(s.Signer, s.Certificates, x509.ExtKeyUsageCodeSigning, at)
 	s.Chain, s.Trusted, s.Reason = r.chain, r.trusted, r.reason
 	if r.trusted && !at.Equal(v.now) && checkValidity(r.chain, v.now) != nil {
 		s.TrustedByTimestamp = true

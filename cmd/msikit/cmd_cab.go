@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
@@ -200,10 +201,15 @@ type jsonFolder struct {
 }
 
 type jsonFile struct {
-	Name        string `json:"name"`
-	Path        string `json:"path"`
-	Size        int64  `json:"size"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+	// Modified is the DOS date and time read as local time, as extractors
+	// apply it, in RFC 3339 with the local offset; DOSDate and DOSTime are
+	// the stored words, for values no calendar has (month 0).
 	Modified    string `json:"modified"`
+	DOSDate     uint16 `json:"dos_date"`
+	DOSTime     uint16 `json:"dos_time"`
 	Attributes  uint16 `json:"attributes"`
 	Folder      int    `json:"folder"`
 	Offset      int64  `json:"offset"`
@@ -245,7 +251,7 @@ func cabList(ctx *context, names []string, search, asJSON bool) error {
 			}
 			for _, f := range r.File {
 				jc.Files = append(jc.Files, jsonFile{
-					Name: f.Name, Path: f.Path(), Size: f.Size, Modified: dosStamp(f, "T"),
+					Name: f.Name, Path: f.Path(), Size: f.Size, Modified: f.Modified.Format(time.RFC3339), DOSDate: f.DOSDate, DOSTime: f.DOSTime,
 					Attributes: f.Attributes, Folder: f.Folder, Offset: f.Offset,
 					Compression: r.Folders[f.Folder].Compression.String(),
 				})
@@ -423,8 +429,8 @@ type jsonTest struct {
 	Name    string `json:"name"`
 	Size    int64  `json:"size"`
 	OK      bool   `json:"ok"`
-	MD5     string `json:"md5,omitempty"`
-	Error   string `json:"error,omitempty"`
+	MD5     string `json:"md5"`   // with --md5, of a file that decoded
+	Error   string `json:"error"` // why it failed, "" when ok
 }
 
 // cabTestAll tests each cabinet in turn; --json is one array of the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -47,11 +48,15 @@ func init() {
 					}
 				}
 				if *out == "-" {
-					if *recursive {
-						return usagef("-o - writes files' bytes to standard output: --recursive needs a directory")
-					}
 					return eachInput(ctx, args, false, true, "", func(ctx *context, name string) (any, error) {
-						return nil, extractToStdout(ctx, name, opts, *only, *strict, *quiet)
+						if kind, exe := detectFile(name); !*recursive && (kind == container.MSI || kind == container.MSM || kind == container.File && !exe) {
+							return nil, extractToStdout(ctx, name, opts, *only, *strict, *quiet)
+						}
+						// A download, or -r: the chosen files from
+						// wherever they are inside.
+						x := &extractor{ctx: ctx, opts: opts, only: *only, quiet: true, recursive: *recursive, strict: *strict,
+							password: passwordSource(ctx, *password), stdout: stdoutWriter(ctx)}
+						return nil, stdoutErr(x.walk(name))
 					})
 				}
 				// Several packages go to the same DIR, as msiextract puts them.
@@ -74,6 +79,7 @@ type extractor struct {
 	recursive bool
 	strict    bool // refuse source files whose size differs from the File table
 	password  func(archive string) ([]byte, error)
+	stdout    *bufio.Writer // -o -: the files' bytes go here, one after another
 	outPath   string
 	root      *safepath.Dir // the output tree, opened by rootDir
 }
@@ -107,11 +113,12 @@ const maxNesting = 6
 // or anything with --recursive, goes through the container walker, which
 // tells each member's kind from its bytes and opens the containers among
 // them in turn. A file that is no container gets the package reader's
-// error, as it always did.
+// error, as it always did; a Windows executable carrying nothing msikit
+// reads (an NSIS or Inno Setup installer, say) is told so.
 func (x *extractor) run(name, outDir string) error {
 	x.outPath = outDir
 	defer x.closeRoot()
-	if kind := detectFile(name); kind == container.File || !x.recursive && (kind == container.MSI || kind == container.MSM) {
+	if kind, exe := detectFile(name); kind == container.File && !exe || !x.recursive && (kind == container.MSI || kind == container.MSM) {
 		return withPackage(x.ctx, name, func(p *msi.Package) error {
 			_, _, err := x.extract(p, x.rootDir)
 			return err
@@ -120,20 +127,23 @@ func (x *extractor) run(name, outDir string) error {
 	return x.walk(name)
 }
 
-// detectFile tells what the file at name holds; File when it cannot be
-// read (the reader that opens it then says why).
-func detectFile(name string) container.Kind {
+// detectFile tells what the file at name holds, and whether it is a
+// Windows executable; File when it cannot be read (the reader that opens
+// it then says why).
+func detectFile(name string) (kind container.Kind, exe bool) {
 	f, err := infile.Open(name)
 	if err != nil {
-		return container.File
+		return container.File, false
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return container.File
+		return container.File, false
 	}
-	kind, _ := container.Detect(f, st.Size())
-	return kind
+	head := make([]byte, 2)
+	f.ReadAt(head, 0)
+	kind, _ = container.Detect(f, st.Size())
+	return kind, string(head) == "MZ"
 }
 
 // rootDir opens the output directory when it is first needed (so that an
@@ -229,7 +239,7 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 // through the one output tree (safepath.Dir), so nested names stay
 // inside -o and a symbolic link on the way is refused.
 func (x *extractor) walk(name string) error {
-	c, err := openContainer(name, container.Options{Files: x.opts, Cabinet: x.ctx.cabOpts, Password: x.password})
+	c, err := openContainer(name, container.Options{Files: x.opts, Cabinet: x.ctx.cabOpts, Password: x.password, Strict: x.strict})
 	if err != nil {
 		return err
 	}
@@ -265,6 +275,18 @@ func (x *extractor) walk(name string) error {
 		if !matchOnly(x.only, path.Base(e.Name), e.Name) {
 			return nil
 		}
+		if x.stdout != nil {
+			if _, err := io.Copy(x.stdout, r); err != nil {
+				var oe outputError
+				if errors.As(err, &oe) {
+					return err // standard output is gone: stop
+				}
+				failed = append(failed, fmt.Sprintf("%s: %s", e.Path, oneLine(err.Error())))
+			} else {
+				written++
+			}
+			return nil
+		}
 		dir, err := x.rootDir()
 		if err != nil {
 			return err
@@ -284,6 +306,11 @@ func (x *extractor) walk(name string) error {
 		return nil
 	})
 	bar.Done()
+	if x.stdout != nil {
+		if ferr := x.stdout.Flush(); err == nil {
+			err = ferr
+		}
+	}
 	if err != nil {
 		return err
 	}

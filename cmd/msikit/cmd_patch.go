@@ -41,7 +41,7 @@ type patchReport struct {
 	PatchCode      string               `json:"patch_code"`
 	Title          string               `json:"title"`
 	DisplayName    string               `json:"display_name"`
-	Classification string               `json:"classification,omitempty"`
+	Classification string               `json:"classification"`
 	Targets        []string             `json:"target_product_codes"`
 	Obsoletes      []string             `json:"obsoletes"`
 	Signed         bool                 `json:"signed"`
@@ -56,7 +56,7 @@ type patchReport struct {
 
 type patchSequenceJSON struct {
 	Family      string `json:"family"`
-	ProductCode string `json:"product_code,omitempty"`
+	ProductCode string `json:"product_code"`
 	Sequence    string `json:"sequence"`
 	Attributes  int    `json:"attributes"`
 	Supersedes  bool   `json:"supersedes_earlier"`
@@ -64,13 +64,13 @@ type patchSequenceJSON struct {
 
 type patchTransformJSON struct {
 	Name        string            `json:"name"`
-	PatchName   string            `json:"patch_name,omitempty"`
+	PatchName   string            `json:"patch_name"`
 	ProductCode string            `json:"product_code"`
 	Version     string            `json:"version"`
 	NewVersion  string            `json:"new_version"`
-	UpgradeCode string            `json:"upgrade_code,omitempty"`
-	Platform    string            `json:"platform,omitempty"`
-	Languages   []int             `json:"languages,omitempty"`
+	UpgradeCode string            `json:"upgrade_code"`
+	Platform    string            `json:"platform"`
+	Languages   []int             `json:"languages"`
 	Validation  []string          `json:"validation"`
 	CharCount   int32             `json:"char_count"`
 	Changes     []tableChangeJSON `json:"changes"`
@@ -79,30 +79,30 @@ type patchTransformJSON struct {
 
 type tableChangeJSON struct {
 	Table      string   `json:"table"`
-	Added      bool     `json:"added,omitempty"`
-	Dropped    bool     `json:"dropped,omitempty"`
-	NewColumns []string `json:"new_columns,omitempty"`
+	Added      bool     `json:"added"`
+	Dropped    bool     `json:"dropped"`
+	NewColumns []string `json:"new_columns"`
 	Inserted   int      `json:"inserted"`
 	Updated    int      `json:"updated"`
 	Deleted    int      `json:"deleted"`
-	Error      string   `json:"error,omitempty"`
+	Error      string   `json:"error"`
 }
 
 type patchFileJSON struct {
 	Transform string `json:"transform"`
 	Cabinet   string `json:"cabinet"`
 	Key       string `json:"key"`
-	Name      string `json:"name,omitempty"`
-	Path      string `json:"path,omitempty"`
+	Name      string `json:"name"`
+	Path      string `json:"path"`
 	Size      int64  `json:"size"`
 	Stored    int64  `json:"stored_size"`
-	Version   string `json:"version,omitempty"`
+	Version   string `json:"version"`
 	Named     bool   `json:"named"`
-	Delta     string `json:"delta,omitempty"`
-	Base      string `json:"base,omitempty"`
+	Delta     string `json:"delta"`
+	Base      string `json:"base"`
 	// DeltaBases are the base files a PA19 delta applies to.
-	DeltaBases  []deltaBaseJSON `json:"delta_bases,omitempty"`
-	BaseVersion string          `json:"base_version,omitempty"`
+	DeltaBases  []deltaBaseJSON `json:"delta_bases"`
+	BaseVersion string          `json:"base_version"`
 	deltaText   string
 }
 
@@ -114,7 +114,7 @@ type deltaBaseJSON struct {
 func changesJSON(cs []transform.TableChange) []tableChangeJSON {
 	out := []tableChangeJSON{}
 	for _, c := range cs {
-		j := tableChangeJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped, Inserted: len(c.Inserted), Updated: len(c.Updated), Deleted: len(c.Deleted)}
+		j := tableChangeJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped, NewColumns: []string{}, Inserted: len(c.Inserted), Updated: len(c.Updated), Deleted: len(c.Deleted)}
 		for _, col := range c.NewColumns {
 			j.NewColumns = append(j.NewColumns, col.Name)
 		}
@@ -127,7 +127,7 @@ func changesJSON(cs []transform.TableChange) []tableChangeJSON {
 }
 
 func patchFileToJSON(f *patch.File) patchFileJSON {
-	j := patchFileJSON{Transform: f.Transform, Cabinet: f.Cabinet, Key: f.Key, Name: f.LongName, Path: f.Path, Size: f.Size, Version: f.Version, Named: f.Named, Delta: f.DeltaFormat}
+	j := patchFileJSON{Transform: f.Transform, Cabinet: f.Cabinet, Key: f.Key, Name: f.LongName, Path: f.Path, Size: f.Size, Version: f.Version, Named: f.Named, Delta: f.DeltaFormat, DeltaBases: []deltaBaseJSON{}}
 	if f.Member != nil {
 		j.Stored = f.Member.Size
 		if !f.Named {
@@ -184,9 +184,11 @@ func buildPatchReport(pt *patch.Patch) (*patchReport, error) {
 	return r, nil
 }
 
-func nonNil(s []string) []string {
+// nonNil gives an empty list for nil, so that JSON shows [] rather than
+// null: a list field is always a list.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -49,9 +49,9 @@ func TestPatchInfoJSON(t *testing.T) {
 			file = c
 		}
 	}
-	assert.Equal(t, tableChangeJSON{Table: "File", Inserted: 1, Updated: 1}, file)
+	assert.Equal(t, tableChangeJSON{Table: "File", Inserted: 1, Updated: 1, NewColumns: []string{}}, file)
 	require.Len(t, r.Files, 4)
-	assert.Equal(t, patchFileJSON{Transform: "rtm.2", Cabinet: "gdr1.cab", Key: "F_Patch", Name: "patch.wxs", Path: "patch.wxs", Size: 1025, Stored: 1025, Named: true}, r.Files[2])
+	assert.Equal(t, patchFileJSON{Transform: "rtm.2", Cabinet: "gdr1.cab", Key: "F_Patch", Name: "patch.wxs", Path: "patch.wxs", Size: 1025, Stored: 1025, Named: true, DeltaBases: []deltaBaseJSON{}}, r.Files[2])
 	assert.True(t, r.Supersedes)
 
 	// The SQL Server patch: signed, a filler member no row names.

@@ -56,14 +56,17 @@ func TestOverwriteRule(t *testing.T) {
 		"export":        {hello, "--all", "-o", out("e")},
 	}
 	// The rest write nothing but standard output.
-	none := "cab list cab test completion diff files help info man manifest check manifest schema manifest show media patch check patch files patch info pe signature tables transform info version delta info"
+	none := map[string]bool{}
+	for _, c := range strings.Split("cab list,cab test,completion,diff,files,help,info,man,manifest check,manifest schema,manifest show,media,patch check,patch files,patch info,pe,signature,tables,transform info,version,delta info,list", ",") {
+		none[c] = true
+	}
 	for _, n := range commandTree() {
 		if n.kids != nil {
 			continue
 		}
 		_, isFile := files[n.path]
 		_, isDir := dirs[n.path]
-		if !isFile && !isDir && !strings.Contains(" "+none+" ", " "+n.path+" ") {
+		if !isFile && !isDir && !none[n.path] {
 			t.Errorf("%q is not classed: add it to the overwrite rule's test (and the README table)", n.path)
 		}
 	}

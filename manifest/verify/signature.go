@@ -2,6 +2,7 @@ package verify
 
 import (
 	"errors"
+	"io"
 
 	"github.com/msikit/msikit/authenticode"
 	"github.com/msikit/msikit/internal/infile"
@@ -34,8 +35,29 @@ func (s Signature) Fails() bool {
 
 // signature checks the package at path, named rel in the report.
 func (c *collector) signature(path, rel string) {
+	f, err := infile.Open(path)
+	if err != nil {
+		c.addSignature(rel, nil, err)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		c.addSignature(rel, nil, err)
+		return
+	}
+	c.signatureAt(f, st.Size(), rel)
+}
+
+// signatureAt checks a package read from r (size bytes): one inside a
+// download.
+func (c *collector) signatureAt(r io.ReaderAt, size int64, rel string) {
+	res, err := authenticode.Verify(r, size, c.opts.Trust)
+	c.addSignature(rel, res, err)
+}
+
+func (c *collector) addSignature(rel string, res *authenticode.Result, err error) {
 	s := Signature{Path: rel, Required: c.required}
-	res, err := verifySignature(path, c.opts.Trust)
 	switch {
 	case err != nil:
 		s.Signed, s.Err = errors.Is(err, authenticode.ErrMalformed), err.Error()
@@ -49,19 +71,6 @@ func (c *collector) signature(path, rel string) {
 	c.mu.Lock()
 	c.sigs = append(c.sigs, s)
 	c.mu.Unlock()
-}
-
-func verifySignature(path string, trust *authenticode.Options) (*authenticode.Result, error) {
-	f, err := infile.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return authenticode.Verify(f, st.Size(), trust)
 }
 
 // label is the signature's status word in the text report.

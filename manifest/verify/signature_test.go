@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"archive/zip"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -77,6 +78,26 @@ func TestSignatures(t *testing.T) {
 	assert.Contains(t, b.String(), `"signed": true,
           "matches": true,
           "trusted": false,`)
+
+	// The same package inside a ZIP download: checked through the walker.
+	zipped := filepath.Join(dir, "download.zip")
+	zf, err := os.Create(zipped)
+	require.NoError(t, err)
+	zw := zip.NewWriter(zf)
+	w, err := zw.Create(filepath.Base(signed))
+	require.NoError(t, err)
+	data, err := os.ReadFile(signed)
+	require.NoError(t, err)
+	_, err = w.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	require.NoError(t, zf.Close())
+	r, err = Verify(m, zipped, o)
+	require.NoError(t, err)
+	require.Len(t, r.Signatures, 1)
+	s = r.Signatures[0]
+	assert.True(t, s.Signed && s.Matches && !s.Fails(), "%+v", s)
+	assert.Equal(t, filepath.Base(signed), s.Path)
 
 	cert, err := x509.ParseCertificate(der)
 	require.NoError(t, err)

@@ -63,6 +63,9 @@ func (c *collector) wrapper(file, where string, progress bool) error {
 					err = c.pkg(p, rel(e.Path), 1, false)
 					p.Close()
 				}
+				if err == nil && c.opts.Signatures {
+					c.signatureAt(ra, e.Size, rel(e.Path))
+				}
 				return c.opened(e, rel(e.Path), err)
 			case KindCabinet:
 				rd, err := cab.NewReader(ra, e.Size)
