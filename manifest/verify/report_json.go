@@ -54,7 +54,7 @@ type (
 		Missing    int  `json:"missing"`
 		Extra      int  `json:"extra"`
 		ExtraFails bool `json:"extra_fails"`
-		NotApplied int  `json:"not_applied,omitempty"`
+		NotApplied int  `json:"not_applied"`
 	}
 	jsonResult struct {
 		Entry      manifest.Entry `json:"entry"` // as the manifest's JSON writes it
