@@ -120,7 +120,7 @@ func Patch(pt *patch.Patch, image string, o Options) (*Report, error) {
 	}
 	var total, done int64
 	for _, e := range exps {
-		total += e.size
+		total += max(e.size, 0)
 	}
 	var order []string
 	byKey := map[string][]*Result{}
@@ -131,7 +131,7 @@ func Patch(pt *patch.Patch, image string, o Options) (*Report, error) {
 		}
 		byKey[e.key] = append(byKey[e.key], &res)
 		if o.Progress != nil {
-			done += e.size
+			done += max(e.size, 0)
 			o.Progress(done, total)
 		}
 	}
