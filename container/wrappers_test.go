@@ -3,6 +3,7 @@ package container
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -256,4 +257,30 @@ func TestBurnV4(t *testing.T) {
 	n := byPath(walkFile(t, path, nil, 0))["setup.exe/ba.dll"]
 	require.Error(t, n.Err)
 	assert.Contains(t, n.Err.Error(), "ba.dll")
+}
+
+// TestNestingBomb: past the bound on containers opened in one walk, a
+// container is an entry with an error, not opened: breadth at every
+// level cannot multiply the work without end.
+func TestNestingBomb(t *testing.T) {
+	defer func(n int) { maxOpened = n }(maxOpened)
+	maxOpened = 3
+	inner := makeZip(t, nil, "", 0, zipEntry{name: "x.txt", data: []byte("x")})
+	var entries []zipEntry
+	for i := range 5 {
+		entries = append(entries, zipEntry{name: fmt.Sprintf("z%d.zip", i), data: inner})
+	}
+	path := writeFile(t, t.TempDir(), "bomb.zip", makeZip(t, nil, "", 0, entries...))
+	var opened, refused int
+	for _, n := range walkFile(t, path, nil, 0) {
+		switch {
+		case n.Kind == ZIP && n.Err == nil && n.Path != "bomb.zip":
+			opened++
+		case n.Err != nil:
+			refused++
+			assert.True(t, errors.Is(n.Err, ErrFormat), "%v", n.Err)
+		}
+	}
+	assert.Equal(t, 3, opened)
+	assert.Equal(t, 2, refused)
 }

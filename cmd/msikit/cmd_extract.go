@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -68,11 +69,15 @@ func init() {
 					}
 				}
 				if *out == "-" {
-					if *recursive {
-						return usagef("-o - writes files' bytes to standard output: --recursive needs a directory")
-					}
 					return eachInput(ctx, args, false, true, "", func(ctx *context, name string) (any, error) {
-						return nil, extractToStdout(ctx, name, opts, *only, *strict, *quiet)
+						if kind, exe := detectFile(name); !*recursive && (kind == container.MSI || kind == container.MSM || kind == container.File && !exe) {
+							return nil, extractToStdout(ctx, name, opts, *only, *strict, *quiet)
+						}
+						// A download, or -r: the chosen files from
+						// wherever they are inside.
+						x := &extractor{ctx: ctx, opts: opts, only: *only, quiet: true, recursive: *recursive, strict: *strict,
+							password: passwordSource(ctx, *password), stdout: stdoutWriter(ctx)}
+						return nil, stdoutErr(x.walk(name))
 					})
 				}
 				// Several packages go to the same DIR, as msiextract puts them.
@@ -95,6 +100,7 @@ type extractor struct {
 	recursive bool
 	strict    bool // refuse source files whose size differs from the File table
 	password  func(archive string) ([]byte, error)
+	stdout    *bufio.Writer // -o -: the files' bytes go here, one after another
 	outPath   string
 	root      *safepath.Dir // the output tree, opened by rootDir
 }
@@ -290,6 +296,18 @@ func (x *extractor) walk(name string) error {
 		if !matchOnly(x.only, path.Base(e.Name), e.Name) {
 			return nil
 		}
+		if x.stdout != nil {
+			if _, err := io.Copy(x.stdout, r); err != nil {
+				var oe outputError
+				if errors.As(err, &oe) {
+					return err // standard output is gone: stop
+				}
+				failed = append(failed, fmt.Sprintf("%s: %s", e.Path, oneLine(err.Error())))
+			} else {
+				written++
+			}
+			return nil
+		}
 		dir, err := x.rootDir()
 		if err != nil {
 			return err
@@ -309,6 +327,11 @@ func (x *extractor) walk(name string) error {
 		return nil
 	})
 	bar.Done()
+	if x.stdout != nil {
+		if ferr := x.stdout.Flush(); err == nil {
+			err = ferr
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -258,3 +258,22 @@ func TestExtractNestedNamesInside(t *testing.T) {
 		assert.False(t, strings.Contains(name, ".."), name)
 	}
 }
+
+// TestDownloadToStdout: -o - with -r gives the utility's bytes from the
+// download, nothing else on standard output.
+func TestDownloadToStdout(t *testing.T) {
+	want := t.TempDir()
+	code, _, errOut := msikit(t, "extract", "-q", "../../fixtures/kb977203/SCCM2007-SP2-KB977203-ENU.msi", "--only", "CCMCertFix.exe", "-o", want)
+	require.Equal(t, 0, code, errOut)
+	util, err := os.ReadFile(filepath.Join(want, "Logs", "KB977203", "CCMCertFix.exe"))
+	require.NoError(t, err)
+	code, out, errOut := msikit(t, "extract", "-r", replicaZip, "--password", replicaPassword, "--only", "CCMCertFix.exe", "-o", "-")
+	require.Equal(t, 0, code, errOut)
+	assert.True(t, out == string(util), "%d bytes, want %d", len(out), len(util))
+	// Without -r, the download's own member: the package.
+	pkg, err := os.ReadFile("../../fixtures/kb977203/SCCM2007-SP2-KB977203-ENU.msi")
+	require.NoError(t, err)
+	code, out, errOut = msikit(t, "extract", replicaZip, "--password", replicaPassword, "-o", "-")
+	require.Equal(t, 0, code, errOut)
+	assert.True(t, out == string(pkg), "%d bytes, want %d", len(out), len(pkg))
+}

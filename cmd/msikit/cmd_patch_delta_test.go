@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/msikit/msikit/internal/pa19test"
+	"github.com/msikit/msikit/internal/patchtest"
 	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/patch"
 	"github.com/msikit/msikit/msi/patch/pa19"
@@ -38,20 +38,7 @@ func deltaPatch(t *testing.T, work string) (v1, msp string) {
 	require.NoError(t, err)
 	defer b.Close()
 	delta := pa19test.Build(pa19test.Spec{Flags: pa19.OptionLZXA | pa19.OptionNoRebase, Time: 1264400820, New: []byte(guideV2), Olds: []pa19test.Old{{Data: []byte(guideV1)}}})
-	replaced := 0
-	for i, m := range b.Members {
-		r, err := m.Open()
-		require.NoError(t, err)
-		content, err := io.ReadAll(r)
-		r.Close()
-		require.NoError(t, err)
-		if string(content) == guideV2 {
-			b.Members[i].Size = int64(len(delta))
-			b.Members[i].Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(delta)), nil }
-			replaced++
-		}
-	}
-	require.Equal(t, 1, replaced)
+	patchtest.Delta(t, b, guideV2, delta)
 	msp = filepath.Join(work, "delta.msp")
 	var buf bytes.Buffer
 	require.NoError(t, b.Save(&buf))

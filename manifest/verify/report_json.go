@@ -54,6 +54,7 @@ type (
 		Missing    int  `json:"missing"`
 		Extra      int  `json:"extra"`
 		ExtraFails bool `json:"extra_fails"`
+		NotApplied int  `json:"not_applied"`
 	}
 	jsonResult struct {
 		Entry      manifest.Entry `json:"entry"` // as the manifest's JSON writes it
@@ -71,6 +72,7 @@ type (
 		Platform  string   `json:"platform"`
 		MD5       string   `json:"md5,omitempty"`
 		SHA256    string   `json:"sha256,omitempty"`
+		CRC32     string   `json:"crc32,omitempty"`
 		FileTable *jsonRow `json:"file_table,omitempty"`
 	}
 	jsonRow struct {
@@ -103,7 +105,7 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 		}
 		s := r.Summary()
 		src := jsonSource{Source: r.Source, Kind: r.Kind, Variant: r.Variant, Detected: r.Detected, OK: r.OK(),
-			Summary: jsonSummary{Entries: s.Entries, OK: s.OK, Failed: s.Failed, Missing: s.Missing, Extra: s.Extra, ExtraFails: !r.AllowExtra},
+			Summary: jsonSummary{Entries: s.Entries, OK: s.OK, Failed: s.Failed, Missing: s.Missing, Extra: s.Extra, ExtraFails: !r.AllowExtra, NotApplied: s.NotApplied},
 			Entries: []jsonResult{}, Extra: []jsonExtraFile{}, Notes: append([]string{}, r.Notes...)}
 		doc.OK = doc.OK && src.OK
 		for _, sc := range r.Scores {
@@ -133,7 +135,7 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 }
 
 func fileJSON(f *File) jsonFile {
-	j := jsonFile{Path: f.Path, Container: f.Container, Size: f.Size, Version: f.Version, Platform: f.Platform, MD5: f.MD5, SHA256: f.SHA256}
+	j := jsonFile{Path: f.Path, Container: f.Container, Size: f.Size, Version: f.Version, Platform: f.Platform, MD5: f.MD5, SHA256: f.SHA256, CRC32: f.CRC32}
 	if !f.Modified.IsZero() {
 		j.Modified = f.Modified.UTC().Format(time.RFC3339)
 	}

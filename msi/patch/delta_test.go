@@ -6,44 +6,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/msikit/msikit/internal/pa19test"
+	"github.com/msikit/msikit/internal/patchtest"
 	"github.com/msikit/msikit/msi"
-	"github.com/msikit/msikit/msi/build"
 	"github.com/msikit/msikit/msi/patch"
 	"github.com/msikit/msikit/msi/patch/pa19"
 )
 
 // buildGuide builds a one-file package whose file holds content.
 func buildGuide(t *testing.T, dir, content string) *msi.Package {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "guide.txt"), []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := build.Parse(strings.NewReader("product:\n  name: Demo\n  version: 1.0.0\n  manufacturer: msikit tests\n" +
-		"  upgrade_code: \"{0D5C6B83-4F69-4A5E-8C3B-2E8F40E2A6B2}\"\nfiles:\n  - {source: guide.txt, path: Demo/guide.txt, modified: 2010-01-25T06:27:00Z}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := build.Build(s, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "p.msi")
-	if err := build.Save(res, s, out); err != nil {
-		t.Fatal(err)
-	}
-	p, err := msi.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
+	return patchtest.Package(t, dir, map[string]string{"Demo/guide.txt": content})
 }
 
 // TestReadPatched: a patch whose changed file is a PA19 delta, built here;

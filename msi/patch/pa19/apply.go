@@ -42,6 +42,21 @@ func (p *Patch) Check(old []byte) (int, error) {
 	return -1, fmt.Errorf("%w: it is %d bytes with CRC32 %08x; the delta wants %s", ErrWrongOld, size, crc32.ChecksumIEEE(old), want)
 }
 
+// IsNew reports whether b is the file the delta makes: the header's new
+// size, and its CRC32 with the retained ranges as zeros (the same ranges
+// for every old file). It is how a patched file is checked after the
+// fact, when its base is gone; a header-only delta can check too.
+func (p *Patch) IsNew(b []byte) bool {
+	if int64(len(b)) != p.NewSize {
+		return false
+	}
+	var retain []Retained
+	if len(p.Olds) > 0 {
+		retain = p.Olds[0].Retain
+	}
+	return newCRC(b, retain) == p.NewCRC
+}
+
 // Expected describes the old files the delta applies to, for messages:
 // "1022 bytes with CRC32 ac44640f or 1024 bytes with CRC32 3c64b164".
 func (p *Patch) Expected() string {
