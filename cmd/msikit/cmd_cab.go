@@ -64,6 +64,7 @@ func init() {
 					enc := addEncodingFlag(fs)
 					overwrite := fs.Bool("overwrite", false, "replace existing files")
 					quiet := fs.BoolP("quiet", "q", false, "do not list the files extracted")
+					salvage := addSalvageFlag(fs)
 					return func(ctx *context, args []string) error {
 						if err := needArgs(args, 1, -1); err != nil {
 							return err
@@ -76,8 +77,9 @@ func init() {
 								return usagef("bad --only pattern %q: %v", g, err)
 							}
 						}
+						useSalvage(ctx, *salvage)
 						return eachInput(ctx, args, false, *quiet || *out == "-", "", func(ctx *context, name string) (any, error) {
-							o := extractOpts{dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet}
+							o := extractOpts{dir: *out, only: *only, search: *search || *salvage && isCompoundFile(name), overwrite: *overwrite, quiet: *quiet}
 							if *out == "-" {
 								return nil, cabExtractToStdout(ctx, name, o)
 							}

@@ -30,6 +30,7 @@ func init() {
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
 			enc := addEncodingFlag(fs)
 			password := addPasswordFlag(fs)
+			salvage := addSalvageFlag(fs)
 			strict := fs.Bool("strict", false, "refuse an uncompressed source file whose size differs from the File table (by default it is copied, as msiexec /a does, with a warning)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, -1); err != nil {
@@ -42,9 +43,29 @@ func init() {
 				if err := useEncoding(ctx, *enc); err != nil {
 					return err
 				}
+				useSalvage(ctx, *salvage)
 				for _, g := range *only {
 					if _, err := path.Match(strings.ToLower(g), ""); err != nil {
 						return usagef("bad --only pattern %q: %v", g, err)
+					}
+				}
+				if *salvage {
+					var rest []string
+					for _, name := range args {
+						if why := packageUnreadable(name); why != nil {
+							err := salvagePackage(ctx, name, why, extractOpts{dir: *out, only: *only, overwrite: *overwrite, quiet: *quiet})
+							if len(args) == 1 {
+								return err
+							}
+							if err != nil {
+								report(ctx, err)
+							}
+							continue
+						}
+						rest = append(rest, name)
+					}
+					if args = rest; len(args) == 0 {
+						return nil
 					}
 				}
 				if *out == "-" {

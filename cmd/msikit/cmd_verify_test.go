@@ -156,3 +156,16 @@ func TestVerifyCLIUsage(t *testing.T) {
 	assert.Contains(t, out, "--variant string")
 	assert.Contains(t, out, "--allow-extra")
 }
+
+// TestVerifyRecursiveExtraction: what extract -r leaves (NAME.extracted/
+// beside NAME) verifies against the manifest with no extra files: NAME is
+// read itself, its extraction is noted and skipped.
+func TestVerifyRecursiveExtraction(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x")
+	code, _, errOut := msikit(t, "extract", "-q", "-r", "../../fixtures/kb977203/SCCM2007-SP2-KB977203-ENU.msi", "-o", out)
+	require.Equal(t, 0, code, errOut)
+	code, report, errOut := msikit(t, "verify", out, "-m", "kb977203")
+	assert.Equal(t, 0, code, "%s%s", report, errOut)
+	assert.Contains(t, report, "0 extra files")
+	assert.Contains(t, report, "ccmsetup-sup.cab.extracted: skipped, the extraction of ccmsetup-sup.cab")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -167,6 +168,14 @@ func (c *collector) folder(root string) error {
 			return err
 		}
 		if d.IsDir() {
+			// NAME.extracted beside NAME is what msikit extract -r made of
+			// it: NAME itself is read, so its extraction is not extra.
+			if base, ok := strings.CutSuffix(d.Name(), ".extracted"); ok && p != root {
+				if fi, err := os.Stat(filepath.Join(filepath.Dir(p), base)); err == nil && fi.Mode().IsRegular() {
+					c.note("%s: skipped, the extraction of %s (msikit extract -r), which is read itself", relPath(root, p), base)
+					return filepath.SkipDir
+				}
+			}
 			return nil
 		}
 		rel := relPath(root, p)
