@@ -32,7 +32,7 @@ func openCAB(r io.ReaderAt, size int64) (*cabFile, error) {
 	hdr := make([]byte, 60)
 	n, _ := r.ReadAt(hdr, 0)
 	if n < 36 {
-		return nil, fmt.Errorf("%w: the cabinet header is cut short", ErrMalformed)
+		return nil, fmt.Errorf("%w: the cabinet header is cut short", ErrDamaged)
 	}
 	if le.Uint16(hdr[30:])&cabFlagReserve == 0 || n < 60 || le.Uint16(hdr[36:]) != cabSignedReserve {
 		return f, nil // no reserve, or one that is not a signature's

@@ -27,6 +27,9 @@ func TestCorpusDigests(t *testing.T) {
 		"lessmsi/SQL2008_AS.msp", "lessmsi/WPF2_32.msp",
 		"wix3/Hello_Reg_conditionalPass__hello_world.msi", "wix3/Hello_Reg_conditionalPass__hello_world2.msi",
 		"wix3/Hello_Reg_conditionalPass__hello_world3.msi",
+		"lessmsi/IviNetSharedComponents32_Fx20_1.3.0.msi", // SHA-256
+		"lessmsi/putty-0.68-installer.msi",                // a nested SHA-256 signature
+		"lessmsi/vcredist.msi",
 	} {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			path := testutil.Corpus(t, strings.Split(name, "/")...)
@@ -77,5 +80,39 @@ func TestMicrosoftSHA1Chain(t *testing.T) {
 	ts := s.Timestamp
 	if ts == nil || ts.Kind != "countersignature" || !ts.Valid || !ts.Trusted || !ts.Time.Equal(time.Date(2008, 6, 6, 20, 33, 7, 0, time.UTC)) {
 		t.Errorf("timestamp %+v", ts)
+	}
+}
+
+// TestCorpusUnsigned: files osslsigncode finds no signature in (the
+// InstallShield wrappers, unsigned packages and cabinets) are not signed
+// here either.
+func TestCorpusUnsigned(t *testing.T) {
+	tool := testutil.Tool(t, "osslsigncode")
+	for _, name := range []string{"clamav/clam_IScab_int.exe", "clamav/clam_ISmsi_int.exe", "clamav/clam.cab", "osslsigncode/unsigned.msi", "lessmsi/NUnit-2.5.2.9222.msi"} {
+		path := testutil.Corpus(t, strings.Split(name, "/")...)
+		if res := verifyFile(t, path, nil); res.Signed {
+			t.Errorf("%s: signed", name)
+		}
+		if out, err := testutil.Run(t, nil, tool, "verify", "-in", path); err == nil {
+			t.Errorf("%s: osslsigncode verifies it:\n%s", name, out)
+		}
+	}
+}
+
+// TestCorpusCountersignatures: the legacy timestamps of signed packages
+// verify, nested signatures' too (putty's SHA-256 one), including
+// Symantec's G4 signer, which signs the bare SHA-1 digest.
+func TestCorpusCountersignatures(t *testing.T) {
+	for _, name := range []string{"lessmsi/putty-0.68-installer.msi", "lessmsi/vcredist.msi", "lessmsi/WPF2_32.msp", "lessmsi/IviNetSharedComponents32_Fx20_1.3.0.msi"} {
+		path := testutil.Corpus(t, strings.Split(name, "/")...)
+		s := verifyFile(t, path, &Options{NoSystemRoots: true}).Signature
+		for _, sig := range append([]*Signature{s}, s.Nested...) {
+			if ts := sig.Timestamp; ts == nil || ts.Kind != "countersignature" || !ts.Valid || ts.Time.Year() < 2007 {
+				t.Errorf("%s: timestamp %+v", name, ts)
+			}
+		}
+		if name == "lessmsi/putty-0.68-installer.msi" && (len(s.Nested) != 1 || !s.Nested[0].DigestMatches || !s.Nested[0].SignerValid) {
+			t.Errorf("putty: nested %d", len(s.Nested))
+		}
 	}
 }

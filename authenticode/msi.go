@@ -36,7 +36,7 @@ type msiFile struct {
 func openMSI(r io.ReaderAt, size int64) (*msiFile, error) {
 	f, err := cfb.Open(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
 	m := &msiFile{f: f, children: map[uint32][]uint32{}, sig: cfb.NoEntry, ex: cfb.NoEntry}
 	seen := make([]bool, len(f.Dir))
@@ -135,7 +135,7 @@ func (m *msiFile) content(w io.Writer, s uint32) error {
 			continue
 		}
 		if err := m.f.ReadStream(w, i); err != nil {
-			return fmt.Errorf("%w: reading stream %q: %v", ErrMalformed, string(utf16.Decode(m.f.Dir[i].Name)), err)
+			return fmt.Errorf("%w: reading stream %q: %v", ErrDamaged, string(utf16.Decode(m.f.Dir[i].Name)), err)
 		}
 	}
 	w.Write(m.f.Dir[s].CLSID[:])

@@ -28,17 +28,17 @@ func openPE(r io.ReaderAt, size int64) (*peFile, error) {
 	le := binary.LittleEndian
 	var b [4]byte
 	if _, err := r.ReadAt(b[:], 0x3c); err != nil {
-		return nil, fmt.Errorf("%w: PE: no PE header offset", ErrMalformed)
+		return nil, fmt.Errorf("%w: PE: no PE header offset", ErrDamaged)
 	}
 	pe := int64(le.Uint32(b[:]))
 	hdr := make([]byte, 24+240)
 	if pe+24 > size {
-		return nil, fmt.Errorf("%w: PE: header offset %d is past the end of the file", ErrMalformed, pe)
+		return nil, fmt.Errorf("%w: PE: header offset %d is past the end of the file", ErrDamaged, pe)
 	}
 	n, _ := r.ReadAt(hdr, pe)
 	hdr = hdr[:n]
 	if n < 24+2 || string(hdr[:4]) != "PE\x00\x00" {
-		return nil, fmt.Errorf("%w: PE: no PE signature at %d", ErrMalformed, pe)
+		return nil, fmt.Errorf("%w: PE: no PE signature at %d", ErrDamaged, pe)
 	}
 	optSize := int64(le.Uint16(hdr[20:]))
 	opt := int64(24)
@@ -49,7 +49,7 @@ func openPE(r io.ReaderAt, size int64) (*peFile, error) {
 	case 0x20b:
 		count, dirs = opt+108, opt+112
 	default:
-		return nil, fmt.Errorf("%w: PE: unknown optional header magic %#x", ErrMalformed, le.Uint16(hdr[opt:]))
+		return nil, fmt.Errorf("%w: PE: unknown optional header magic %#x", ErrDamaged, le.Uint16(hdr[opt:]))
 	}
 	ent := dirs + 4*8
 	if ent+8 > opt+optSize || ent+8 > int64(len(hdr)) || le.Uint32(hdr[count:]) < 5 {

@@ -255,8 +255,11 @@ func findSigner(si *signerInfo, certs []*x509.Certificate) (*x509.Certificate, e
 // attribute against the content's digest, and its signature over the
 // authenticated attributes (or over the content when it has none). It
 // returns the signer's certificate and the decoded authenticated
-// attributes.
-func verifySigner(si *signerInfo, content []byte, certs []*x509.Certificate) (*x509.Certificate, map[string][][]byte, error) {
+// attributes. bare accepts an RSA signature of the bare digest, without
+// its DigestInfo, as some time-stamping authorities made them (Symantec's
+// "Time Stamping Services Signer - G4" countersignatures; Windows accepts
+// them).
+func verifySigner(si *signerInfo, content []byte, certs []*x509.Certificate, bare bool) (*x509.Certificate, map[string][][]byte, error) {
 	cert, err := findSigner(si, certs)
 	if err != nil {
 		return nil, nil, err
@@ -265,7 +268,7 @@ func verifySigner(si *signerInfo, content []byte, certs []*x509.Certificate) (*x
 	if err != nil {
 		return cert, nil, err
 	}
-	sum := digest(h, content)
+	contentSum := digest(h, content)
 	signed := content
 	var attrs map[string][][]byte
 	if len(si.AuthAttrs.FullBytes) > 0 {
@@ -280,7 +283,7 @@ func verifySigner(si *signerInfo, content []byte, certs []*x509.Certificate) (*x
 		if _, err := asn1.Unmarshal(md[0], &got); err != nil {
 			return cert, attrs, fmt.Errorf("%w: message digest attribute: %v", ErrMalformed, err)
 		}
-		if !bytes.Equal(got, sum) {
+		if !bytes.Equal(got, contentSum) {
 			return cert, attrs, errors.New("the signed attributes' message digest does not match the signed content")
 		}
 		// The signature covers the attributes encoded as a SET, not
@@ -290,8 +293,11 @@ func verifySigner(si *signerInfo, content []byte, certs []*x509.Certificate) (*x
 	if si.SignatureAlgorithm.Algorithm.Equal(oidRSAPSS) {
 		return cert, attrs, errors.New("RSASSA-PSS signatures are not supported")
 	}
-	if err := checkSignature(cert.PublicKey, h, digest(h, signed), si.Signature); err != nil {
-		return cert, attrs, fmt.Errorf("the signer's signature does not verify: %w", err)
+	sum := digest(h, signed)
+	if err := checkSignature(cert.PublicKey, h, sum, si.Signature); err != nil {
+		if k, ok := cert.PublicKey.(*rsa.PublicKey); !bare || !ok || rsa.VerifyPKCS1v15(k, 0, sum, si.Signature) != nil {
+			return cert, attrs, fmt.Errorf("the signer's signature does not verify: %w", err)
+		}
 	}
 	return cert, attrs, nil
 }

@@ -75,7 +75,7 @@ func rfc3161(token, sigValue []byte) *Timestamp {
 		ts.Err = fmt.Errorf("%w: TSTInfo time: %v", ErrMalformed, err)
 		return ts
 	}
-	ts.Authority, _, err = verifySigner(&p.signer, p.content, p.certs)
+	ts.Authority, _, err = verifySigner(&p.signer, p.content, p.certs, true)
 	if err != nil {
 		ts.Err = err
 		return ts
@@ -103,7 +103,7 @@ func counterSignature(der, sigValue []byte, certs []*x509.Certificate) *Timestam
 		ts.Err = fmt.Errorf("%w: countersignature: %v", ErrMalformed, err)
 		return ts
 	}
-	cert, attrs, err := verifySigner(&si, sigValue, certs)
+	cert, attrs, err := verifySigner(&si, sigValue, certs, true)
 	ts.Authority = cert
 	if st := attrs[oidSigningTime.String()]; len(st) == 1 {
 		if _, err := asn1.Unmarshal(st[0], &ts.Time); err != nil {

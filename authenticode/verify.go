@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 )
@@ -154,7 +155,7 @@ func Verify(r io.ReaderAt, size int64, opts *Options) (*Result, error) {
 		return res, err
 	}
 	res.Signed = true
-	v := &verifier{file: f, now: opts.Now, roots: opts.Roots}
+	v := &verifier{file: f, now: opts.Now, roots: opts.Roots, system: !opts.NoSystemRoots && len(systemRoots()) == 0}
 	if v.now.IsZero() {
 		v.now = time.Now()
 	}
@@ -172,6 +173,27 @@ type verifier struct {
 	now     time.Time
 	roots   []*x509.Certificate
 	digests map[crypto.Hash][]byte // the file's, by algorithm: nested signatures often repeat one
+	// system: the system's roots are wanted but not readable as a bundle
+	// (Windows, macOS): a chain not found here is asked of crypto/x509.
+	system bool
+}
+
+// chain builds a chain here and, failing that, where the system keeps its
+// roots out of reach, with crypto/x509 (which refuses SHA-1 chains).
+func (v *verifier) chain(leaf *x509.Certificate, pool []*x509.Certificate, usage x509.ExtKeyUsage, at time.Time) chainResult {
+	r := buildChain(leaf, pool, v.roots, usage, at)
+	if r.trusted || !v.system {
+		return r
+	}
+	inter := x509.NewCertPool()
+	for _, c := range pool {
+		inter.AddCert(c)
+	}
+	chains, err := leaf.Verify(x509.VerifyOptions{Intermediates: inter, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{usage}})
+	if err != nil || len(chains) == 0 {
+		return r
+	}
+	return chainResult{chain: chains[0], trusted: true}
 }
 
 // check verifies one SignedData and, below depth maxNested, the
@@ -194,7 +216,7 @@ func (v *verifier) check(der []byte, depth int) (*Signature, error) {
 	} else {
 		s.DigestMatches = bytes.Equal(s.Digest, s.SignedDigest)
 	}
-	s.Signer, _, s.SignerError = verifySigner(&p.signer, p.content, p.certs)
+	s.Signer, _, s.SignerError = verifySigner(&p.signer, p.content, p.certs, false)
 	s.SignerValid = s.SignerError == nil
 	unauth := map[string][][]byte{}
 	if len(p.signer.UnauthAttrs.FullBytes) > 0 {
@@ -237,7 +259,7 @@ func (v *verifier) digest(h crypto.Hash) ([]byte, error) {
 func (v *verifier) trust(s *Signature) {
 	ts := s.Timestamp
 	if ts != nil && ts.Authority != nil {
-		r := buildChain(ts.Authority, append(ts.certs, s.Certificates...), v.roots, x509.ExtKeyUsageTimeStamping, ts.Time)
+		r := v.chain(ts.Authority, append(ts.certs, s.Certificates...), x509.ExtKeyUsageTimeStamping, ts.Time)
 		ts.Chain, ts.Trusted, ts.Reason = r.chain, r.trusted, r.reason
 	}
 	if s.Signer == nil {
@@ -248,7 +270,7 @@ func (v *verifier) trust(s *Signature) {
 	if ts != nil && ts.Valid && ts.Trusted {
 		at = ts.Time
 	}
-	r := buildChain(s.Signer, s.Certificates, v.roots, x509.ExtKeyUsageCodeSigning, at)
+	r := v.chain(s.Signer, s.Certificates, x509.ExtKeyUsageCodeSigning, at)
 	s.Chain, s.Trusted, s.Reason = r.chain, r.trusted, r.reason
 	if r.trusted && !at.Equal(v.now) && checkValidity(r.chain, v.now) != nil {
 		s.TrustedByTimestamp = true
@@ -261,4 +283,38 @@ func (v *verifier) trust(s *Signature) {
 			s.Reason += "; the timestamp authority is not trusted: " + ts.Reason
 		}
 	}
+}
+
+// Summary says in one line what holds and what does not: the digest, the
+// signer's signature, the signer and trust, nested signatures.
+func (s *Signature) Summary() string {
+	var parts []string
+	if s.DigestMatches {
+		parts = append(parts, s.DigestAlgorithm.String()+" digest matches")
+	} else if s.DigestError != nil {
+		parts = append(parts, "digest MISMATCH ("+s.DigestError.Error()+")")
+	} else {
+		parts = append(parts, s.DigestAlgorithm.String()+" digest MISMATCH (changed after signing)")
+	}
+	if !s.SignerValid {
+		parts = append(parts, fmt.Sprintf("signature INVALID (%v)", s.SignerError))
+	}
+	who := "an unknown signer"
+	if s.Signer != nil {
+		who = fmt.Sprintf("%q", s.Signer.Subject.String())
+	}
+	switch {
+	case s.Trusted && s.TrustedByTimestamp:
+		parts = append(parts, "signed by "+who+", trusted at its timestamp ("+s.Timestamp.Time.UTC().Format(time.RFC3339)+")")
+	case s.Trusted:
+		parts = append(parts, "signed by "+who+", trusted")
+	default:
+		parts = append(parts, "signed by "+who+", NOT trusted: "+s.Reason)
+	}
+	for i, n := range s.Nested {
+		if !n.OK() {
+			parts = append(parts, fmt.Sprintf("nested signature %d: %s", i+1, n.Summary()))
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -235,3 +235,29 @@ func TestHostileSizes(t *testing.T) {
 		t.Errorf("PE: %v", err)
 	}
 }
+
+// TestMsiDigitalSignatureExMetadata changes only a storage's state bits
+// in a package signed with \x05MsiDigitalSignatureEx: the content digest
+// is unchanged, the metadata digest is not, and the signature fails, as
+// osslsigncode finds.
+func TestMsiDigitalSignatureExMetadata(t *testing.T) {
+	p, dir := currentPKI(t)
+	out := p.sign(t, testCompound(t, dir), filepath.Join(dir, "dse.msi"), "-h", "sha256", "-add-msi-dse")
+	data, err := os.ReadFile(out)
+	must(t, err)
+	name := []byte{'t', 0, 'r', 0, 'a', 0, 'n', 0, 's', 0, 'f', 0, 'o', 0, 'r', 0, 'm', 0, 0, 0}
+	at := bytes.Index(data, name)
+	if at < 0 || at%128 != 0 {
+		t.Fatalf("the storage's directory entry is not found (%d)", at)
+	}
+	data[at+96] ^= 0x10 // state bits
+	must(t, os.WriteFile(out, data, 0o644))
+	res := verifyFile(t, out, &Options{Roots: rootsIn(t, p.caPEM), NoSystemRoots: true})
+	s := res.Signature
+	if s.DigestMatches || s.DigestError == nil || !strings.Contains(s.DigestError.Error(), "MsiDigitalSignatureEx") {
+		t.Errorf("matches=%v, error %v", s.DigestMatches, s.DigestError)
+	}
+	if osslVerify(t, out, p.caPEM) {
+		t.Errorf("osslsigncode still verifies it")
+	}
+}

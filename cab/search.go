@@ -121,7 +121,7 @@ scan:
 			off := base + int64(i+j)
 			c, err := parseCabinet(r, off, size, o)
 			if err == nil {
-				err = plausible(c, size, ends)
+				err = plausible(c, size, ends, o.salvage)
 			} else if ends {
 				if t := cutHeader(r, off, size); t != nil {
 					// A real cabinet whose tables the end of the file
@@ -175,15 +175,18 @@ scan:
 // entries lie inside the cabinet, and the cabinet ends no more than 32
 // bytes after the end of the file, unless the file's end is its end (not
 // a compound file's) and the header is so clearly a cabinet writer's (see
-// genuineHeader) that running further means the file was cut short.
-func plausible(c *cabinet, size int64, ends bool) error {
+// genuineHeader) that running further means the file was cut short. In
+// salvage mode a compound file's end may cut a genuine cabinet too (a
+// package truncated by a failed download): its files wholly present are
+// read.
+func plausible(c *cabinet, size int64, ends, salvage bool) error {
 	h := &c.hdr
 	if c.coffFiles >= int64(h.Size) {
 		return fmt.Errorf("%w: file entries at %d lie beyond the cabinet's %d bytes", ErrFormat, c.coffFiles, h.Size)
 	}
 	if h.Offset+int64(h.Size) >= size+32 {
 		var b [headerSize]byte
-		if !ends || readFull(c.ra, b[:], h.Offset) != nil || !genuineHeader(b[:]) {
+		if !ends && !salvage || readFull(c.ra, b[:], h.Offset) != nil || !genuineHeader(b[:]) {
 			return fmt.Errorf("%w: the cabinet's %d bytes run past the end of the file", ErrFormat, h.Size)
 		}
 	}

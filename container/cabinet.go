@@ -75,9 +75,9 @@ func partOpener(dir fs.FS) cab.PartOpener {
 }
 
 // openExeCabinets opens the cabinets embedded in an executable. A
-// cabinet or Burn container cut short by the end of the file is kept as
-// an error for the members it would hold; when nothing at all can be
-// read, that is the error.
+// cabinet cut short by the end of the file is a member "(truncated)"
+// whose error says what is missing; when nothing at all can be read,
+// that is the error.
 func openExeCabinets(r io.ReaderAt, size int64, c *Container) (format, error) {
 	rs, err := cab.Search(r, size, c.opts.Cabinet...)
 	if len(rs) == 0 {
@@ -89,7 +89,6 @@ func openExeCabinets(r io.ReaderAt, size int64, c *Container) (format, error) {
 	f := &cabFormat{rs: rs}
 	if errors.Is(err, cab.ErrTruncated) {
 		f.cut = err
-		c.warn("%v", err)
 	}
 	return f.list(), nil
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// Cabinet are the options every cabinet is read with (a name
 	// encoding, say).
 	Cabinet []cab.Option
+	// Strict refuses a package's uncompressed source file whose size
+	// differs from its File table, as msi.ReadOptions.Strict does.
+	Strict bool
 }
 
 // Container is an open container: what it is and what it holds.
@@ -142,6 +145,14 @@ func Open(r io.ReaderAt, size int64, name string, o *Options) (*Container, error
 	}
 	c := &Container{Name: name, Size: size, opts: oo}
 	kind, impl, err := open(r, size, c)
+	if errors.Is(err, ErrNotContainer) {
+		head := make([]byte, len(magicMZ))
+		if n, _ := r.ReadAt(head, 0); n == len(head) && string(head) == string(magicMZ) {
+			// Say what was looked for: an installer of another kind
+			// (NSIS, Inno Setup) is not silently taken for nothing.
+			err = fmt.Errorf("%w: a Windows executable carrying no Burn bundle, InstallShield overlay, ZIP archive or cabinet", err)
+		}
+	}
 	return c.init(kind, impl, err)
 }
 

@@ -14,8 +14,9 @@ var (
 	// package opens: Detect calls it a File.
 	ErrNotContainer = errors.New("not a container msikit opens")
 	// ErrPassword reports an encrypted archive for which no password was
-	// given, or whose password does not open it.
-	ErrPassword = errors.New("wrong or missing password")
+	// given ("no password given"), or whose password does not open it
+	// ("wrong password").
+	ErrPassword = errors.New("password")
 	// ErrTruncated reports a container cut short: a cabinet running past
 	// the end of its file, a Burn container the bundle does not wholly
 	// hold. It is cab.ErrTruncated, so either test works.

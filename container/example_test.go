@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/msikit/msikit/container"
@@ -69,4 +71,29 @@ func ExampleContainer_Open() {
 	// Output:
 	// SCCM2007-SP2-KB977203-ENU.msi 212992
 	// msi 13 files
+}
+
+// Detect tells what a file is from its bytes, whatever its name says.
+func ExampleDetect() {
+	for _, name := range []string{
+		"../fixtures/kb977203/977203-SP2_ENU_i386_zip.exe",
+		"../fixtures/kb977203/SCCM2007-SP2-KB977203-ENU.msi",
+		"../fixtures/kb977203/README.md",
+	} {
+		f, err := os.Open(name)
+		if err != nil {
+			log.Fatal(err)
+		}
+		st, _ := f.Stat()
+		kind, err := container.Detect(f, st.Size())
+		f.Close()
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(filepath.Base(name), kind, kind.IsContainer())
+	}
+	// Output:
+	// 977203-SP2_ENU_i386_zip.exe zip true
+	// SCCM2007-SP2-KB977203-ENU.msi msi true
+	// README.md file false
 }

@@ -55,7 +55,7 @@ func (f *pkgFormat) each(fn func(*Member, io.Reader, error) error) error {
 		byFile[m.sys.(*msi.File)] = m
 	}
 	return deliverRead(byFile, func(deliver func(*msi.File, io.Reader) error) error {
-		_, err := f.p.ReadFiles(f.files, msi.ReadOptions{Workers: 1, CheckSize: true, CabinetOptions: f.c.opts.Cabinet},
+		_, err := f.p.ReadFiles(f.files, msi.ReadOptions{Workers: 1, CheckSize: true, Strict: f.c.opts.Strict, CabinetOptions: f.c.opts.Cabinet},
 			func(fc msi.FileContent) error {
 				byFile[fc.File].Modified = fc.Modified
 				return deliver(fc.File, fc.Reader)
@@ -78,7 +78,7 @@ func (f *pkgFormat) open(m *Member) (io.ReadCloser, error) {
 	mf := m.sys.(*msi.File)
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := f.p.ReadFiles([]*msi.File{mf}, msi.ReadOptions{CheckSize: true, CabinetOptions: f.c.opts.Cabinet},
+		_, err := f.p.ReadFiles([]*msi.File{mf}, msi.ReadOptions{CheckSize: true, Strict: f.c.opts.Strict, CabinetOptions: f.c.opts.Cabinet},
 			func(fc msi.FileContent) error {
 				_, err := io.Copy(pw, fc.Reader)
 				return err

@@ -13,6 +13,12 @@ import (
 // a file is 4 levels.
 const DefaultMaxDepth = 8
 
+// maxOpened bounds the containers one walk opens: depth alone does not
+// bound an archive of archives of archives, each holding many copies of
+// the next (a "zip bomb" by nesting). Past it, a container is reported
+// with an error, not opened.
+var maxOpened = 1 << 14
+
 // SkipDir, returned by a WalkFunc for a container entry, keeps Walk from
 // opening it. SkipAll stops the walk, which then returns nil.
 var (
@@ -47,7 +53,9 @@ type Entry struct {
 
 // WalkFunc is called for each entry, a container before its members. r
 // reads the entry's bytes, during the call only; it is nil for the root
-// and for an entry whose Err says it cannot be read. Returning SkipDir
+// and for an entry whose Err says it cannot be read. For a container
+// entry (and any entry Walk had to hold whole) r is also an io.ReaderAt
+// and an io.Seeker over the Size bytes, to open it another way. Returning SkipDir
 // for a container keeps its members from being walked; returning any
 // other error stops the walk with that error.
 type WalkFunc func(e *Entry, r io.Reader) error
@@ -71,7 +79,8 @@ func Walk(c *Container, maxDepth int, fn WalkFunc) error {
 	root := &Entry{Path: c.Name, Name: c.Name, Kind: c.Kind, Size: c.Size, Warnings: c.Warnings}
 	err := fn(root, nil)
 	if err == nil {
-		err = walk(c, root, maxDepth, fn)
+		w := &walker{maxDepth: maxDepth, fn: fn}
+		err = w.walk(c, root)
 	}
 	if err == SkipDir || err == SkipAll {
 		return nil
@@ -79,14 +88,22 @@ func Walk(c *Container, maxDepth int, fn WalkFunc) error {
 	return err
 }
 
-func walk(c *Container, parent *Entry, maxDepth int, fn WalkFunc) error {
+// walker is the state of one walk.
+type walker struct {
+	maxDepth int
+	fn       WalkFunc
+	opened   int // containers opened below the root
+}
+
+func (w *walker) walk(c *Container, parent *Entry) error {
+	fn := w.fn
 	visit := func(m *Member, r io.Reader, err error) error {
 		e := &Entry{Path: parent.Path + "/" + m.Name, Container: parent.Path, Name: m.Name, Kind: File,
 			Size: m.Size, Modified: m.Modified, Depth: parent.Depth + 1, Err: err}
 		if err != nil {
 			return skip(fn(e, nil))
 		}
-		return visitMember(c, e, r, maxDepth, fn)
+		return w.visitMember(c, e, r)
 	}
 	if err := c.impl.each(visit); err != nil {
 		return err
@@ -105,12 +122,13 @@ func walk(c *Container, parent *Entry, maxDepth int, fn WalkFunc) error {
 // whose first bytes may start a container (or whose size is not known
 // until it is read) is spooled; the others are handed to fn as they are
 // read.
-func visitMember(c *Container, e *Entry, r io.Reader, maxDepth int, fn WalkFunc) error {
+func (w *walker) visitMember(c *Container, e *Entry, r io.Reader) error {
+	fn := w.fn
 	head := make([]byte, headLen)
 	n, err := io.ReadFull(r, head)
 	head = head[:n]
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		e.Err = err
+		e.Err = fmt.Errorf("%s: %w", e.Path, err)
 		return skip(fn(e, nil))
 	}
 	r = io.MultiReader(bytes.NewReader(head), r)
@@ -119,7 +137,7 @@ func visitMember(c *Container, e *Entry, r io.Reader, maxDepth int, fn WalkFunc)
 	}
 	sp, err := newSpool(r)
 	if err != nil {
-		e.Err = err
+		e.Err = fmt.Errorf("%s: %w", e.Path, err)
 		return skip(fn(e, nil))
 	}
 	defer sp.close()
@@ -128,7 +146,10 @@ func visitMember(c *Container, e *Entry, r io.Reader, maxDepth int, fn WalkFunc)
 	e.Kind, err = detect(sp, sp.size, c.opts.Cabinet)
 	if err != nil {
 		err = fmt.Errorf("%s (%s): %w", e.Path, e.Kind, err)
-	} else if e.Kind.IsContainer() && e.Depth < maxDepth {
+	} else if e.Kind.IsContainer() && e.Depth < w.maxDepth && w.opened >= maxOpened {
+		err = fmt.Errorf("%s (%s): %w: not opened, %d containers already opened in this walk", e.Path, e.Kind, ErrFormat, maxOpened)
+	} else if e.Kind.IsContainer() && e.Depth < w.maxDepth {
+		w.opened++
 		o := c.opts
 		o.Dir = nil
 		if sub, err := fs.Sub(c, dirOf(e.Name)); err == nil {
@@ -145,7 +166,7 @@ func visitMember(c *Container, e *Entry, r io.Reader, maxDepth int, fn WalkFunc)
 	if err := fn(e, sp.reader()); err != nil || nested == nil {
 		return skip(err)
 	}
-	return walk(nested, e, maxDepth, fn)
+	return w.walk(nested, e)
 }
 
 // skip turns SkipDir into nil: for an entry that is not walked into

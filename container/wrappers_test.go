@@ -3,10 +3,12 @@ package container
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/msikit/msikit/internal/burn"
 	"github.com/msikit/msikit/internal/burn/bundle"
 	"github.com/msikit/msikit/internal/installshield"
 	"github.com/msikit/msikit/internal/zipcrypt"
@@ -231,4 +233,54 @@ func TestNotContainer(t *testing.T) {
 		assert.NoError(t, err)
 		assert.Equal(t, File, k, name)
 	}
+}
+
+// TestBurnV4: a WiX 4 bundle (its namespace, SHA-512 hashes) reads the
+// same way; a payload whose bytes do not match the manifest's hash is an
+// error naming it.
+func TestBurnV4(t *testing.T) {
+	spec := bundleSpec(t)
+	spec.Namespace = burn.NamespaceV4
+	built := makeBundle(t, spec)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "setup.exe", built.Bundle)
+	writeFile(t, dir, "extra.cab", built.Detached["extra.cab"])
+	tree := byPath(walkFile(t, path, nil, 0))
+	assert.Equal(t, "MZ tool", tree["setup.exe/redist/tool.zip/tool.exe"].Data)
+	assert.Equal(t, "from the detached container", tree["setup.exe/extra.txt"].Data)
+
+	// Another manifest over the same containers: the UX payload's hash
+	// no longer matches.
+	spec.Manifest = bytes.Replace(built.Manifest, []byte(`FileSize="15"`), []byte(`FileSize="16"`), 1)
+	bad := makeBundle(t, spec)
+	path = writeFile(t, t.TempDir(), "setup.exe", bad.Bundle)
+	n := byPath(walkFile(t, path, nil, 0))["setup.exe/ba.dll"]
+	require.Error(t, n.Err)
+	assert.Contains(t, n.Err.Error(), "ba.dll")
+}
+
+// TestNestingBomb: past the bound on containers opened in one walk, a
+// container is an entry with an error, not opened: breadth at every
+// level cannot multiply the work without end.
+func TestNestingBomb(t *testing.T) {
+	defer func(n int) { maxOpened = n }(maxOpened)
+	maxOpened = 3
+	inner := makeZip(t, nil, "", 0, zipEntry{name: "x.txt", data: []byte("x")})
+	var entries []zipEntry
+	for i := range 5 {
+		entries = append(entries, zipEntry{name: fmt.Sprintf("z%d.zip", i), data: inner})
+	}
+	path := writeFile(t, t.TempDir(), "bomb.zip", makeZip(t, nil, "", 0, entries...))
+	var opened, refused int
+	for _, n := range walkFile(t, path, nil, 0) {
+		switch {
+		case n.Kind == ZIP && n.Err == nil && n.Path != "bomb.zip":
+			opened++
+		case n.Err != nil:
+			refused++
+			assert.True(t, errors.Is(n.Err, ErrFormat), "%v", n.Err)
+		}
+	}
+	assert.Equal(t, 3, opened)
+	assert.Equal(t, 2, refused)
 }

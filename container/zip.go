@@ -59,7 +59,7 @@ func openZip(r io.ReaderAt, size int64, c *Container) (format, error) {
 		}
 	}
 	if len(f.password) == 0 {
-		return nil, fmt.Errorf("%w: its entries are encrypted and no password was given", ErrPassword)
+		return nil, fmt.Errorf("no %w given: its entries are encrypted", ErrPassword)
 	}
 	if err := checkPassword(probe, f.password); err != nil {
 		return nil, err
@@ -80,7 +80,7 @@ func checkPassword(zf *zip.File, password []byte) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, zipcrypt.ErrPassword), errors.Is(err, zipcrypt.ErrChecksum):
-		return fmt.Errorf("%w: the password given does not decrypt %s", ErrPassword, zf.Name)
+		return fmt.Errorf("wrong %w: it does not decrypt %s", ErrPassword, zf.Name)
 	case errors.Is(err, zipcrypt.ErrUnsupported):
 		return fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}

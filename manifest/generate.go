@@ -122,7 +122,11 @@ func describeFile(p, rel string, o GenerateOptions) (Entry, error) {
 func peFacts(r io.ReaderAt, size int64) (version, platform string) {
 	f, err := pever.NewFile(r, size)
 	if err != nil {
-		if errors.Is(err, pever.ErrFormat) {
+		// Not an image at all: n/a for both. A file that starts as one
+		// ("MZ") but cannot be read gets no claim: verify cannot read it
+		// either, and "n/a" would fail there.
+		var head [2]byte
+		if errors.Is(err, pever.ErrFormat) && (size < 2 || readAt(r, head[:]) != nil || string(head[:]) != "MZ") {
 			return NA, NA
 		}
 		return "", ""
@@ -138,6 +142,11 @@ func peFacts(r io.ReaderAt, size int64) (version, platform string) {
 		version = NA
 	}
 	return version, platform
+}
+
+func readAt(r io.ReaderAt, b []byte) error {
+	_, err := r.ReadAt(b, 0)
+	return err
 }
 
 // Describe returns the entry a file's bytes, read from r, give: its

@@ -18,7 +18,11 @@ type Manifest struct {
 	Name        string // short name, e.g. "KB977203"
 	Description string
 	Source      string // where the list comes from, e.g. the article's address
-	Variants    []Variant
+	// Signed requires every package (MSI, MSP) verified against the
+	// manifest to carry an Authenticode signature that matches its
+	// content (msikit verify's signature check).
+	Signed   bool
+	Variants []Variant
 }
 
 // Variant is one named file list of a manifest, e.g. "SP1".

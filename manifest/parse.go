@@ -26,7 +26,7 @@ const MaxInputSize = 16 << 20
 // yaml.v3's KnownFields would make it, but reported for every key of the
 // input at once and with its line and column.
 var (
-	manifestKeys     = []string{"name", "description", "source", "variants"}
+	manifestKeys     = []string{"name", "description", "source", "signed", "variants"}
 	variantKeys      = []string{"description", "entries"}
 	listVariantKeys  = []string{"name", "description", "entries"}
 	entryKeys        = []string{"name", "path", "version", "size", "date", "time", "timestamp", "platform", "sha256", "md5"}
@@ -253,6 +253,12 @@ func (p *parser) manifest(n *yaml.Node) *Manifest {
 			m.Description, _ = p.str(v, "description", false)
 		case "source":
 			m.Source, _ = p.str(v, "source", false)
+		case "signed":
+			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
+				p.at(v, ErrInvalid, "signed must be true or false, not %s", kindName(v))
+			} else {
+				m.Signed = v.Value == "true"
+			}
 		case "variants":
 			m.Variants = p.variants(v)
 		}

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func TestParseErrors(t *testing.T) {
 		want     string // whole error text
 	}{
 		{"unknown top key", "name: x\nvariant: {}\n", ErrUnknownKey,
-			"1:1: invalid manifest: manifest has no \"variants\"\n2:1: unknown key: \"variant\" in manifest (known keys: name, description, source, variants)"},
+			"1:1: invalid manifest: manifest has no \"variants\"\n2:1: unknown key: \"variant\" in manifest (known keys: name, description, source, signed, variants)"},
 		{"unknown entry key", head + "      - name: a\n        size: 1\n        verison: 1.2.3.4\n", ErrUnknownKey,
 			"7:9: unknown key: \"verison\" in entry (known keys: name, path, version, size, date, time, timestamp, platform, sha256, md5)"},
 		{"unknown variant key", head + "      - {name: a, size: 1}\n    notes: hi\n", ErrUnknownKey,
@@ -181,5 +182,32 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := m.Variant("SP9"); !errors.Is(err, ErrNoVariant) || err.Error() != `no such variant: "SP9" in manifest small (it has RTM)` {
 		t.Fatalf("Variant(SP9): %v", err)
+	}
+}
+
+// TestParseSigned: signed: true requires signed packages; it survives
+// Write and JSON, and only a boolean is taken.
+func TestParseSigned(t *testing.T) {
+	const doc = "name: S\nsigned: true\nvariants:\n  A:\n    entries:\n      - name: a.txt\n        size: 1\n"
+	m, err := Parse(strings.NewReader(doc))
+	if err != nil || !m.Signed {
+		t.Fatalf("signed %v, %v", m != nil && m.Signed, err)
+	}
+	var b strings.Builder
+	if err := Write(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\nsigned: true\n") {
+		t.Errorf("written:\n%s", b.String())
+	}
+	if again, err := Parse(strings.NewReader(b.String())); err != nil || !again.Signed {
+		t.Errorf("read back: %v", err)
+	}
+	j, err := json.Marshal(m)
+	if err != nil || !strings.Contains(string(j), `"signed":true`) {
+		t.Errorf("JSON %s, %v", j, err)
+	}
+	if _, err := Parse(strings.NewReader(strings.Replace(doc, "true", `"yes"`, 1))); err == nil || !strings.Contains(err.Error(), "signed must be true or false") {
+		t.Errorf("a string: %v", err)
 	}
 }

@@ -24,6 +24,9 @@ func Write(w io.Writer, m *Manifest) error {
 	addStr(root, "name", m.Name)
 	addStr(root, "description", m.Description)
 	addStr(root, "source", m.Source)
+	if m.Signed {
+		root.Content = append(root.Content, scalar("signed", "!!str"), scalar("true", "!!bool"))
+	}
 	vars := mapNode()
 	for _, v := range m.Variants {
 		vn := mapNode()
@@ -115,6 +118,7 @@ type (
 		Name        string        `json:"name"`
 		Description string        `json:"description,omitempty"`
 		Source      string        `json:"source,omitempty"`
+		Signed      bool          `json:"signed,omitempty"`
 		Variants    []jsonVariant `json:"variants"`
 	}
 	jsonVariant struct {
@@ -149,7 +153,7 @@ func (e Entry) MarshalJSON() ([]byte, error) { return json.Marshal(e.toJSON()) }
 // MarshalJSON writes the manifest with the keys of the YAML format,
 // variants as a list; Parse reads the result back.
 func (m Manifest) MarshalJSON() ([]byte, error) {
-	out := jsonManifest{Name: m.Name, Description: m.Description, Source: m.Source, Variants: []jsonVariant{}}
+	out := jsonManifest{Name: m.Name, Description: m.Description, Source: m.Source, Signed: m.Signed, Variants: []jsonVariant{}}
 	for _, v := range m.Variants {
 		jv := jsonVariant{Name: v.Name, Description: v.Description, Entries: []jsonEntry{}}
 		for i := range v.Entries {

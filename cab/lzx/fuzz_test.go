@@ -70,6 +70,20 @@ func fuzzRun(d *lzx.Decoder, blocks []fuzzBlock) ([]byte, error) {
 	return out, nil
 }
 
+// checkFuzzRun decodes blocks: an error must wrap ErrCorrupt, and
+// decoding is a function of the input: the same again after Reset.
+func checkFuzzRun(t *testing.T, d *lzx.Decoder, blocks []fuzzBlock) {
+	out, err := fuzzRun(d, blocks)
+	if err != nil && !errors.Is(err, lzx.ErrCorrupt) {
+		t.Fatalf("error not wrapping ErrCorrupt: %v", err)
+	}
+	d.Reset()
+	out2, err2 := fuzzRun(d, blocks)
+	if (err == nil) != (err2 == nil) || !bytes.Equal(out, out2) {
+		t.Fatalf("second run differs: %v / %v", err, err2)
+	}
+}
+
 func FuzzDecompress(f *testing.F) {
 	toks, _ := literals(40)
 	f.Add(joinFuzz(15, encodeStream(1, 15, false, 0, []blockSpec{{typ: 1, toks: toks}}), 40))
@@ -89,15 +103,30 @@ func FuzzDecompress(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := fuzzRun(d, blocks)
-		if err != nil && !errors.Is(err, lzx.ErrCorrupt) {
-			t.Fatalf("error not wrapping ErrCorrupt: %v", err)
+		checkFuzzRun(t, d, blocks)
+	})
+}
+
+// FuzzDeltaDecompress is FuzzDecompress for LZX DELTA: a reference of
+// refSize bytes, byte 0 of data picking a window of 2^17 to 2^19 bytes.
+func FuzzDeltaDecompress(f *testing.F) {
+	enc := newTestEncoder(1, 17)
+	enc.delta = true
+	toks := []tok{{lit: 1}, {length: 300, off: 50}, {length: 600, off: 1}, {length: 40, off: 1000}}
+	// joinFuzz(15, …) writes byte 0 as 0: the 2^17 window here.
+	f.Add(uint16(100), joinFuzz(15, encode(enc, true, 5000, []blockSpec{{typ: 2, toks: toks}}), 941))
+	f.Add(uint16(0), []byte{1, 4, 0, 0x85, 0x80, 0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, refSize uint16, data []byte) {
+		wb := 17
+		if len(data) > 0 {
+			wb += int(data[0]) % 3
 		}
-		// Decoding is a function of the input: the same again after Reset.
-		d.Reset()
-		out2, err2 := fuzzRun(d, blocks)
-		if (err == nil) != (err2 == nil) || !bytes.Equal(out, out2) {
-			t.Fatalf("second run differs: %v / %v", err, err2)
+		_, blocks := splitFuzz(data)
+		ref := bytes.Repeat([]byte{0xE8, 1, 2, 3}, int(refSize%4096))
+		d, err := lzx.NewDeltaDecoder(wb, ref)
+		if err != nil {
+			t.Fatal(err)
 		}
+		checkFuzzRun(t, d, blocks)
 	})
 }

@@ -116,8 +116,8 @@ func TestCabExtractDuplicates(t *testing.T) {
 	os.WriteFile(cabPath, duplicatesCab(t, false), 0o644)
 	out := t.TempDir()
 	os.WriteFile(filepath.Join(out, "dup.txt"), []byte("mine\n"), 0o644)
-	if _, _, code := runCLI("cab", "extract", "-q", "-o", out, cabPath); code != 1 {
-		t.Errorf("exit %d, want 1 for a file that exists", code)
+	if _, _, code := runCLI("cab", "extract", "-q", "-o", out, cabPath); code != 2 {
+		t.Errorf("exit %d, want 2 for a file that exists", code)
 	}
 	if got, _ := os.ReadFile(filepath.Join(out, "dup.txt")); string(got) != "mine\n" {
 		t.Errorf("dup.txt = %q, want it kept", got)

@@ -55,6 +55,42 @@ type envError struct{ err error }
 func (e envError) Error() string { return e.err.Error() }
 func (e envError) Unwrap() error { return e.err }
 
+// existsError is the error of a file that an extraction would write
+// where one already is. The rule (README, "Exit codes and overwriting"):
+// a file named on the command line (-o FILE) is replaced, whole; a file
+// whose name comes from the input (extracting into -o DIR) is kept
+// unless --overwrite. Such a file is in the way in the environment, the
+// input is fine: exit 2.
+func existsError(rel string) error {
+	return envError{fmt.Errorf("%s exists (use --overwrite to replace it)", rel)}
+}
+
+// exitCodeOf is the exit code report gives err, without printing it.
+func exitCodeOf(err error) int {
+	var ue usageError
+	var ee envError
+	var ex exitCodeError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ex):
+		return ex.code
+	case errors.As(err, &ue), errors.As(err, &ee):
+		return exitUsage
+	}
+	return exitBad
+}
+
+// worstCode is the highest exit code of errs: what a command that went
+// on past several failures ends with.
+func worstCode(errs []error) int {
+	code := exitOK
+	for _, e := range errs {
+		code = max(code, exitCodeOf(e))
+	}
+	return code
+}
+
 var commands []*command
 
 func register(c *command) { commands = append(commands, c) }

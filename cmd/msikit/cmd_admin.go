@@ -75,7 +75,7 @@ func makeAdminImage(ctx *context, pkg, out string, short, overwrite, quiet, stri
 		})
 		dst := dir.Join(name)
 		if errors.Is(err, safepath.ErrExist) {
-			return fmt.Errorf("%s exists (use --overwrite to replace it)", dst)
+			return existsError(dst)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", dst, err)

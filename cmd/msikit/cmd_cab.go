@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
@@ -57,12 +58,13 @@ func init() {
 					"Modification times come from the cabinet. Existing files are kept unless --overwrite.\n" +
 					searchCutNote,
 				setup: func(fs *pflag.FlagSet) func(*context, []string) error {
-					out := fs.StringP("output", "o", ".", "output directory")
+					out := fs.StringP("output", "o", ".", "output directory; - writes the files' bytes to standard output (cabextract -p)")
 					only := fs.StringArray("only", nil, "extract only files whose path or base name matches this glob (repeatable)")
 					search := fs.Bool("search", false, "find cabinets embedded anywhere in the file (self-extracting EXEs)")
 					enc := addEncodingFlag(fs)
 					overwrite := fs.Bool("overwrite", false, "replace existing files")
 					quiet := fs.BoolP("quiet", "q", false, "do not list the files extracted")
+					salvage := addSalvageFlag(fs)
 					return func(ctx *context, args []string) error {
 						if err := needArgs(args, 1, -1); err != nil {
 							return err
@@ -75,13 +77,16 @@ func init() {
 								return usagef("bad --only pattern %q: %v", g, err)
 							}
 						}
-						return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
+						useSalvage(ctx, *salvage)
+						return eachInput(ctx, args, false, *quiet || *out == "-", "", func(ctx *context, name string) (any, error) {
+							o := extractOpts{dir: *out, only: *only, search: *search || *salvage && isCompoundFile(name), overwrite: *overwrite, quiet: *quiet}
+							if *out == "-" {
+								return nil, cabExtractToStdout(ctx, name, o)
+							}
 							if err := checkInputs(name); err != nil { // before DIR is made
 								return nil, err
 							}
-							return nil, cabExtract(ctx, name, extractOpts{
-								dir: *out, only: *only, search: *search, overwrite: *overwrite, quiet: *quiet,
-							})
+							return nil, cabExtract(ctx, name, o)
 						})
 					}
 				},
@@ -198,10 +203,15 @@ type jsonFolder struct {
 }
 
 type jsonFile struct {
-	Name        string `json:"name"`
-	Path        string `json:"path"`
-	Size        int64  `json:"size"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+	// Modified is the DOS date and time read as local time, as extractors
+	// apply it, in RFC 3339 with the local offset; DOSDate and DOSTime are
+	// the stored words, for values no calendar has (month 0).
 	Modified    string `json:"modified"`
+	DOSDate     uint16 `json:"dos_date"`
+	DOSTime     uint16 `json:"dos_time"`
 	Attributes  uint16 `json:"attributes"`
 	Folder      int    `json:"folder"`
 	Offset      int64  `json:"offset"`
@@ -243,7 +253,7 @@ func cabList(ctx *context, names []string, search, asJSON bool) error {
 			}
 			for _, f := range r.File {
 				jc.Files = append(jc.Files, jsonFile{
-					Name: f.Name, Path: f.Path(), Size: f.Size, Modified: dosStamp(f, "T"),
+					Name: f.Name, Path: f.Path(), Size: f.Size, Modified: f.Modified.Format(time.RFC3339), DOSDate: f.DOSDate, DOSTime: f.DOSTime,
 					Attributes: f.Attributes, Folder: f.Folder, Offset: f.Offset,
 					Compression: r.Folders[f.Folder].Compression.String(),
 				})
@@ -382,7 +392,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 				paths = append(paths, rel)
 			}
 			if errors.Is(err, safepath.ErrExist) {
-				return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+				return existsError(rel)
 			}
 			return err
 		})
@@ -398,11 +408,13 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		return paths, nil
 	}
 	var n int
+	code := exitBad
 	for _, err := range errs {
 		var fails cab.Errors[*cab.FileError]
 		errors.As(err, &fails)
 		for _, fe := range fails {
 			n++
+			code = max(code, exitCodeOf(fe))
 			fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, name, oneLine(fe.Error()))
 		}
 	}
@@ -411,7 +423,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		msg = cut.Error() + "; " + msg
 	}
 	msg = name + ": " + msg
-	return paths, exitCodeError{code: exitBad, msg: msg}
+	return paths, exitCodeError{code: code, msg: msg}
 }
 
 type jsonTest struct {
@@ -419,8 +431,8 @@ type jsonTest struct {
 	Name    string `json:"name"`
 	Size    int64  `json:"size"`
 	OK      bool   `json:"ok"`
-	MD5     string `json:"md5,omitempty"`
-	Error   string `json:"error,omitempty"`
+	MD5     string `json:"md5"`   // with --md5, of a file that decoded
+	Error   string `json:"error"` // why it failed, "" when ok
 }
 
 // cabTestAll tests each cabinet in turn; --json is one array of the

@@ -33,7 +33,7 @@ func cabCreateCommand() *command {
 			"--folder-size starts a new folder once one holds N uncompressed bytes (smaller folders make\n" +
 			"reading one file cheaper, at some cost in compression). Sizes take a K, M or G suffix (KiB...).\n" +
 			"--level 4 is about 2.5 times faster than the default 6 for about 5% more output.\n\n" +
-			"--json prints {parts: [{name, size}], files, bytes}.",
+			"--json prints {parts: [{name, size}], file_count, files (the same), bytes}.",
 		setup: func(fl *pflag.FlagSet) func(*context, []string) error {
 			out := fl.StringP("output", "o", "", "the cabinet to write (required)")
 			comp := fl.String("compression", "mszip", "none or mszip")
@@ -326,8 +326,11 @@ func addFile(w *cab.Writer, in input, bar *progress.Bar) (int64, error) {
 
 type jsonCreated struct {
 	Parts []jsonPart `json:"parts"`
-	Files int        `json:"files"`
-	Bytes int64      `json:"bytes"`
+	// FileCount counts the files stored; Files is its first name, kept
+	// for compatibility. Bytes is their size, uncompressed.
+	FileCount int   `json:"file_count"`
+	Files     int   `json:"files"`
+	Bytes     int64 `json:"bytes"`
 }
 
 type jsonPart struct {
@@ -336,7 +339,7 @@ type jsonPart struct {
 }
 
 func reportCreate(ctx *context, o createOpts, parts []*partOutput, nfiles int, total int64) error {
-	rep := jsonCreated{Parts: []jsonPart{}, Files: nfiles, Bytes: total}
+	rep := jsonCreated{Parts: []jsonPart{}, FileCount: nfiles, Files: nfiles, Bytes: total}
 	for _, p := range parts {
 		rep.Parts = append(rep.Parts, jsonPart{Name: p.Name(), Size: p.size})
 	}

@@ -84,7 +84,7 @@ func TestCabCreate(t *testing.T) {
 			var names []string
 			for _, f := range list[0].Files {
 				names = append(names, f.Name)
-				if f.Modified != "2023-03-04T05:06:08" {
+				if _, err := time.Parse(time.RFC3339, f.Modified); err != nil || !strings.HasPrefix(f.Modified, "2023-03-04T05:06:08") {
 					t.Errorf("%s: modified %s", f.Name, f.Modified)
 				}
 			}

@@ -38,6 +38,7 @@ func init() {
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
 			all := fs.Bool("all", false, "export every table as DIR/TABLE.idt, binary cells as files in DIR/TABLE/")
 			out := fs.StringP("output", "o", "", "output directory (with --all)")
+			overwrite := fs.Bool("overwrite", false, "with --all, replace files that already exist (from an earlier export)")
 			return func(ctx *context, args []string) error {
 				if *all {
 					if err := needArgs(args, 1, 1); err != nil {
@@ -46,7 +47,7 @@ func init() {
 					if *out == "" {
 						return usagef("--all needs -o DIR")
 					}
-					return withPackage(ctx, args[0], func(p *msi.Package) error { return exportAll(ctx, p, *out) })
+					return withPackage(ctx, args[0], func(p *msi.Package) error { return exportAll(ctx, p, *out, *overwrite) })
 				}
 				if err := needArgs(args, 2, 2); err != nil {
 					return err
@@ -131,18 +132,38 @@ var pseudoTables = []string{msi.SummaryInformationTable, msi.ForceCodepageTable}
 
 type tableJSON struct {
 	Name    string       `json:"name"`
-	Columns []columnJSON `json:"columns,omitempty"`
-	Rows    int          `json:"rows"`
-	// Change, for a transform, says what it does to the table; Rows then
-	// counts the rows it inserts, updates or deletes.
-	Change string `json:"change,omitempty"`
+	Columns []columnJSON `json:"columns"`
+	// RowCount counts the rows; Rows is its first name, kept for
+	// compatibility. For a transform they count the rows it inserts,
+	// updates or deletes, and Change says what it does to the table.
+	RowCount int    `json:"row_count"`
+	Rows     int    `json:"rows"`
+	Change   string `json:"change"`
+	// Pseudo marks _SummaryInformation and _ForceCodepage, which the text
+	// lists first, as msiinfo does: not tables, but exportable as .idt.
+	Pseudo bool `json:"pseudo"`
 }
 
 type columnJSON struct {
 	Name     string `json:"name"`
 	Type     string `json:"type"`
-	Key      bool   `json:"key,omitempty"`
-	Nullable bool   `json:"nullable,omitempty"`
+	Key      bool   `json:"key"`
+	Nullable bool   `json:"nullable"`
+}
+
+// pseudoTablesJSON are the pseudo-tables as tables --json lists them:
+// their rows are those of their .idt export.
+func pseudoTablesJSON(p *msi.Package) []tableJSON {
+	var out []tableJSON
+	for _, n := range pseudoTables {
+		var b strings.Builder
+		rows := 0
+		if p.WriteIDT(&b, n) == nil {
+			rows = max(strings.Count(b.String(), "\n")-3, 0) // the three header lines
+		}
+		out = append(out, tableJSON{Name: n, Columns: []columnJSON{}, RowCount: rows, Rows: rows, Pseudo: true})
+	}
+	return out
 }
 
 // listTables prints the tables, or with asJSON returns them.
@@ -161,13 +182,13 @@ func listTables(ctx *context, p *msi.Package, asJSON bool) (any, error) {
 		}
 		return nil, w.Flush()
 	}
-	out := []tableJSON{}
+	out := pseudoTablesJSON(p)
 	for _, n := range names {
 		t, err := p.Table(n)
 		if err != nil {
 			return nil, err
 		}
-		tj := tableJSON{Name: n, Rows: len(t.Rows), Columns: []columnJSON{}}
+		tj := tableJSON{Name: n, RowCount: len(t.Rows), Rows: len(t.Rows), Columns: []columnJSON{}}
 		for _, c := range t.Columns {
 			tj.Columns = append(tj.Columns, columnJSON{Name: c.Name, Type: c.Type.IDT(), Key: c.Type.Key(), Nullable: c.Type.Nullable()})
 		}
@@ -212,9 +233,9 @@ func listTransformTables(ctx *context, p *msi.Package, asJSON bool) (any, error)
 		return nil, err
 	}
 	if asJSON {
-		out := []tableJSON{}
+		out := pseudoTablesJSON(p)
 		for _, c := range changes {
-			tj := tableJSON{Name: c.Table, Rows: c.Rows(), Change: changeHeadline(c), Columns: []columnJSON{}}
+			tj := tableJSON{Name: c.Table, RowCount: c.Rows(), Rows: c.Rows(), Change: changeHeadline(c), Columns: []columnJSON{}}
 			for _, col := range c.Columns {
 				tj.Columns = append(tj.Columns, columnJSON{Name: col.Name, Type: col.Type.IDT(), Key: col.Type.Key(), Nullable: col.Type.Nullable()})
 			}
@@ -235,8 +256,9 @@ func listTransformTables(ctx *context, p *msi.Package, asJSON bool) (any, error)
 // exportAll writes every table as DIR/TABLE.idt and each binary cell's
 // stream as DIR/TABLE/KEY.ibd, the layout msidb -e uses, through the one
 // safe writer: a symbolic link in DIR (a table's directory, say) is
-// refused, never followed. Files from an earlier export are replaced.
-func exportAll(ctx *context, p *msi.Package, dir string) error {
+// refused, never followed. Files from an earlier export are kept (exit 2)
+// unless overwrite, the rule of every extraction into a directory.
+func exportAll(ctx *context, p *msi.Package, dir string, overwrite bool) error {
 	if p.Kind() == msi.KindTransform {
 		return fmt.Errorf("%s: a transform holds changes, not tables to export: `msikit tables` and `msikit export %s TABLE` say what it does to each table, `msikit transform apply` makes the changed database", p.Name(), p.Name())
 	}
@@ -251,13 +273,16 @@ func exportAll(ctx *context, p *msi.Package, dir string) error {
 	}
 	write := func(rel string, fn func(io.Writer) error) error {
 		var ferr error
-		_, err := out.WriteFunc(rel, safepath.WriteOptions{Overwrite: true}, func(w io.Writer) error {
+		_, err := out.WriteFunc(rel, safepath.WriteOptions{Overwrite: overwrite}, func(w io.Writer) error {
 			bw := bufio.NewWriterSize(w, 64<<10)
 			if ferr = fn(bw); ferr != nil {
 				return ferr
 			}
 			return bw.Flush()
 		})
+		if errors.Is(err, safepath.ErrExist) {
+			return existsError(out.Join(rel))
+		}
 		if err != nil && ferr == nil {
 			return envError{fmt.Errorf("%s: %w", dir, err)}
 		}
@@ -332,7 +357,7 @@ type streamJSON struct {
 	Storage string `json:"storage"`
 	Path    string `json:"path"`
 	Size    int64  `json:"size"`
-	Dir     bool   `json:"storage_entry,omitempty"`
+	Dir     bool   `json:"storage_entry"`
 }
 
 // listStreams prints the streams, or with asJSON returns them.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ func init() {
 						}
 						// Applying first and writing after: nothing is
 						// written unless the new file's CRC32 checks.
-						return writeOutputFile(ctx, *out, func(w io.Writer) error {
+						err = writeOutputFile(ctx, *out, func(w io.Writer) error {
 							if err := p.Apply(w, old); err != nil && !isOutputErr(err) {
 								return fmt.Errorf("%s: %s: %w", deltaName, oldName, err)
 							} else if err != nil {
@@ -81,6 +82,14 @@ func init() {
 							}
 							return nil
 						})
+						// The new file gets the header's time, as
+						// ApplyPatchToFile gives it.
+						if fi, serr := os.Stat(*out); err == nil && p.HasTime && *out != "-" && serr == nil && fi.Mode().IsRegular() {
+							if err := os.Chtimes(*out, p.Time, p.Time); err != nil {
+								return envError{err}
+							}
+						}
+						return err
 					}
 				},
 			},
@@ -119,18 +128,10 @@ func readOld(name string, p *pa19.Patch) ([]byte, error) {
 			fits = fits || o.Size == fi.Size()
 		}
 		if !fits {
-			return nil, fmt.Errorf("%s: %w: it is %d bytes; the delta wants %s", name, pa19.ErrWrongOld, fi.Size(), wantedOlds(p))
+			return nil, fmt.Errorf("%s: %w: it is %d bytes; the delta wants %s", name, pa19.ErrWrongOld, fi.Size(), p.Expected())
 		}
 	}
 	return readWhole(name, maxDeltaInput)
-}
-
-func wantedOlds(p *pa19.Patch) string {
-	var s []string
-	for _, o := range p.Olds {
-		s = append(s, fmt.Sprintf("%d bytes with CRC32 %08x", o.Size, o.CRC))
-	}
-	return strings.Join(s, " or ")
 }
 
 // readWhole reads a file ("-": standard input, a FIFO that is written to)

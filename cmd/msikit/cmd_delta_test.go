@@ -55,6 +55,9 @@ func TestDeltaCommands(t *testing.T) {
 	got, err := os.ReadFile(newFile)
 	require.NoError(t, err)
 	assert.Equal(t, "new bytes", string(got))
+	fi, err := os.Stat(newFile)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1538467918), fi.ModTime().Unix(), "the header's time")
 
 	code, out, _ = msikit(t, "delta", "apply", old, delta, "-o", "-")
 	assert.Equal(t, 0, code)

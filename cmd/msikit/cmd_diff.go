@@ -47,14 +47,14 @@ type diffJSON struct {
 
 type tableDiffJSON struct {
 	Table      string          `json:"table"`
-	Added      bool            `json:"added,omitempty"`
-	Dropped    bool            `json:"dropped,omitempty"`
-	Columns    []columnJSON    `json:"columns,omitempty"`
-	NewColumns []string        `json:"new_columns,omitempty"`
+	Added      bool            `json:"added"`
+	Dropped    bool            `json:"dropped"`
+	Columns    []columnJSON    `json:"columns"`
+	NewColumns []string        `json:"new_columns"`
 	Inserted   []rowInsertJSON `json:"inserted"`
 	Updated    []rowUpdateJSON `json:"updated"`
 	Deleted    []rowDeleteJSON `json:"deleted"`
-	Error      string          `json:"error,omitempty"`
+	Error      string          `json:"error"`
 }
 
 type rowInsertJSON struct {
@@ -68,7 +68,7 @@ type rowUpdateJSON struct {
 }
 
 type cellJSON struct {
-	Old *string `json:"old,omitempty"`
+	Old *string `json:"old"`
 	New *string `json:"new"`
 }
 
@@ -78,8 +78,8 @@ type rowDeleteJSON struct {
 
 type streamDiffJSON struct {
 	Name    string `json:"name"`
-	Added   bool   `json:"added,omitempty"`
-	Removed bool   `json:"removed,omitempty"`
+	Added   bool   `json:"added"`
+	Removed bool   `json:"removed"`
 	OldSize int64  `json:"old_size"`
 	NewSize int64  `json:"new_size"`
 }
@@ -102,7 +102,7 @@ func cellText(v msi.Value) *string {
 func tablesJSON(cs []transform.TableChange) []tableDiffJSON {
 	out := []tableDiffJSON{}
 	for _, c := range cs {
-		j := tableDiffJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped,
+		j := tableDiffJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped, Columns: []columnJSON{}, NewColumns: []string{},
 			Inserted: []rowInsertJSON{}, Updated: []rowUpdateJSON{}, Deleted: []rowDeleteJSON{}}
 		if c.Added {
 			for _, col := range c.Columns {

@@ -1,34 +1,36 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path"
 	"strings"
 	"sync"
 
-	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/container"
+	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
-	"github.com/msikit/msikit/msi/patch"
 	"github.com/spf13/pflag"
 )
 
 func init() {
 	register(&command{
-		name: "extract", usage: "PKG... [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--encoding NAME]",
-		summary: "Extract a package's files, laid out as msiexec /a lays them out (the source tree under TARGETDIR) unless asked otherwise.",
+		name: "extract", usage: "FILE... [-o DIR] [--layout admin|install|target|flat] [--only PATTERN]... [--recursive] [--password PW] [--encoding NAME]",
+		summary: "Extract a package's files, laid out as msiexec /a lays them out (the source tree under TARGETDIR) unless asked otherwise; or what a download (ZIP, Burn bundle, InstallShield setup.exe, cabinet) holds.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
-			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout")
+			out := fs.StringP("output", "o", ".", "output directory: the root (SourceDir) of the layout; - writes the files' bytes to standard output")
 			lo := addLayoutFlags(fs)
 			only := fs.StringArray("only", nil, "extract only files whose name or path matches this glob, case-insensitively (repeatable)")
-			recursive := fs.BoolP("recursive", "r", false, "also extract packages and cabinets found inside (MSI, MSP, CAB, EXE with an embedded cabinet) into NAME.extracted/ beside them")
+			recursive := fs.BoolP("recursive", "r", false, "also open what is inside, told by content (MSI, MSM, MSP, cabinets, ZIP, Burn bundles, InstallShield launchers, EXEs with cabinets), down to the file: the files of NAME go to NAME.extracted/ beside it")
 			overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 			quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
 			enc := addEncodingFlag(fs)
+			password := addPasswordFlag(fs)
+			salvage := addSalvageFlag(fs)
 			strict := fs.Bool("strict", false, "refuse an uncompressed source file whose size differs from the File table (by default it is copied, as msiexec /a does, with a warning)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, -1); err != nil {
@@ -41,14 +43,47 @@ func init() {
 				if err := useEncoding(ctx, *enc); err != nil {
 					return err
 				}
+				useSalvage(ctx, *salvage)
 				for _, g := range *only {
 					if _, err := path.Match(strings.ToLower(g), ""); err != nil {
 						return usagef("bad --only pattern %q: %v", g, err)
 					}
 				}
+				if *salvage {
+					var rest []string
+					for _, name := range args {
+						if why := packageUnreadable(name); why != nil {
+							err := salvagePackage(ctx, name, why, extractOpts{dir: *out, only: *only, overwrite: *overwrite, quiet: *quiet})
+							if len(args) == 1 {
+								return err
+							}
+							if err != nil {
+								report(ctx, err)
+							}
+							continue
+						}
+						rest = append(rest, name)
+					}
+					if args = rest; len(args) == 0 {
+						return nil
+					}
+				}
+				if *out == "-" {
+					return eachInput(ctx, args, false, true, "", func(ctx *context, name string) (any, error) {
+						if kind, exe := detectFile(name); !*recursive && (kind == container.MSI || kind == container.MSM || kind == container.File && !exe) {
+							return nil, extractToStdout(ctx, name, opts, *only, *strict, *quiet)
+						}
+						// A download, or -r: the chosen files from
+						// wherever they are inside.
+						x := &extractor{ctx: ctx, opts: opts, only: *only, quiet: true, recursive: *recursive, strict: *strict,
+							password: passwordSource(ctx, *password), stdout: stdoutWriter(ctx)}
+						return nil, stdoutErr(x.walk(name))
+					})
+				}
 				// Several packages go to the same DIR, as msiextract puts them.
 				return eachInput(ctx, args, false, *quiet, "", func(ctx *context, name string) (any, error) {
-					x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive, strict: *strict}
+					x := &extractor{ctx: ctx, opts: opts, only: *only, overwrite: *overwrite, quiet: *quiet, recursive: *recursive, strict: *strict,
+						password: passwordSource(ctx, *password)}
 					return nil, x.run(name, *out)
 				})
 			}
@@ -64,7 +99,8 @@ type extractor struct {
 	quiet     bool
 	recursive bool
 	strict    bool // refuse source files whose size differs from the File table
-	inner     bool // inside another package: matching no file is no error
+	password  func(archive string) ([]byte, error)
+	stdout    *bufio.Writer // -o -: the files' bytes go here, one after another
 	outPath   string
 	root      *safepath.Dir // the output tree, opened by rootDir
 }
@@ -88,16 +124,47 @@ func matchOnly(globs []string, name, p string) bool {
 	return false
 }
 
-// maxNesting bounds --recursive: packages inside packages inside ...
-const maxNesting = 4
+// maxNesting bounds --recursive: a download holding a bundle holding a
+// package holding a cabinet holding a file is 4 levels.
+const maxNesting = 6
 
-func (x *extractor) run(pkg, outDir string) error {
+// run extracts one input. A package is read by its own fast path
+// (cabinet folders decoded in parallel, the layout options, --strict); a
+// wrapper (ZIP, Burn bundle, InstallShield launcher, cabinets, a patch),
+// or anything with --recursive, goes through the container walker, which
+// tells each member's kind from its bytes and opens the containers among
+// them in turn. A file that is no container gets the package reader's
+// error, as it always did; a Windows executable carrying nothing msikit
+// reads (an NSIS or Inno Setup installer, say) is told so.
+func (x *extractor) run(name, outDir string) error {
 	x.outPath = outDir
 	defer x.closeRoot()
-	return withPackage(x.ctx, pkg, func(p *msi.Package) error {
-		_, _, err := x.extract(p, x.rootDir)
-		return err
-	})
+	if kind, exe := detectFile(name); kind == container.File && !exe || !x.recursive && (kind == container.MSI || kind == container.MSM) {
+		return withPackage(x.ctx, name, func(p *msi.Package) error {
+			_, _, err := x.extract(p, x.rootDir)
+			return err
+		})
+	}
+	return x.walk(name)
+}
+
+// detectFile tells what the file at name holds, and whether it is a
+// Windows executable; File when it cannot be read (the reader that opens
+// it then says why).
+func detectFile(name string) (kind container.Kind, exe bool) {
+	f, err := infile.Open(name)
+	if err != nil {
+		return container.File, false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return container.File, false
+	}
+	head := make([]byte, 2)
+	f.ReadAt(head, 0)
+	kind, _ = container.Detect(f, st.Size())
+	return kind, string(head) == "MZ"
 }
 
 // rootDir opens the output directory when it is first needed (so that an
@@ -132,15 +199,12 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 	var sel []*msi.File
 	var total int64
 	for _, f := range files {
-		if matchOnly(x.only, f.LongName, f.Path) || x.recursive && len(x.only) > 0 && isContainerName(f.LongName) {
+		if matchOnly(x.only, f.LongName, f.Path) {
 			sel = append(sel, f)
 			total += f.Size
 		}
 	}
 	if len(x.only) > 0 && len(sel) == 0 {
-		if x.inner {
-			return nil, nil, nil
-		}
 		return nil, nil, fmt.Errorf("%s: no file matches %s", p.Name(), strings.Join(x.only, ", "))
 	}
 	dir, err := open()
@@ -162,7 +226,7 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 		mu.Lock()
 		defer mu.Unlock()
 		if errors.Is(err, safepath.ErrExist) {
-			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+			return existsError(rel)
 		}
 		if err == nil {
 			written = append(written, rel)
@@ -170,14 +234,6 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 		return err
 	})
 	bar.Done()
-	var nested []error
-	if x.recursive {
-		for _, rel := range written {
-			if e := x.nested(dir, rel, 1); e != nil {
-				nested = append(nested, e)
-			}
-		}
-	}
 	var errs []error
 	var failed msi.FileErrors
 	if errors.As(err, &failed) {
@@ -187,126 +243,125 @@ func (x *extractor) extract(p *msi.Package, open func() (*safepath.Dir, error)) 
 	} else if err != nil {
 		errs = append(errs, err)
 	}
-	errs = append(errs, nested...)
 	if len(errs) == 0 {
 		return dir, written, nil
 	}
 	for _, e := range errs {
 		fmt.Fprintf(x.ctx.stderr, "%s: %s: %s\n", x.ctx.path, p.Name(), oneLine(e.Error()))
 	}
-	return dir, written, exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", p.Name(), len(errs), len(sel))}
+	return dir, written, exitCodeError{code: worstCode(errs), msg: fmt.Sprintf("%s: %d of %d files not extracted", p.Name(), len(errs), len(sel))}
 }
 
-// nested extracts a package or cabinet found among the extracted files,
-// rel in dir, into REL.extracted/ beside it, and so on down to
-// maxNesting levels. The nested output is a Sub of dir: the same tree,
-// held to the same rules, so a symbolic link planted at REL.extracted (or
-// anywhere below) is refused, never followed.
-func (x *extractor) nested(dir *safepath.Dir, rel string, depth int) error {
-	if depth > maxNesting {
-		return nil
+// walk extracts a container's members through the walker: a member
+// selected by --only (all without it) is written to its path in the
+// container, the members of a nested container (with --recursive) under
+// NAME.extracted/ beside where NAME is written, whether or not NAME
+// itself is selected: --only applies at every level. Every path goes
+// through the one output tree (safepath.Dir), so nested names stay
+// inside -o and a symbolic link on the way is refused.
+func (x *extractor) walk(name string) error {
+	c, err := openContainer(name, container.Options{Files: x.opts, Cabinet: x.ctx.cabOpts, Password: x.password, Strict: x.strict})
+	if err != nil {
+		return err
 	}
-	file := dir.Join(rel)
-	kind := sniff(file)
-	if kind == "" {
-		return nil
+	defer c.Close()
+	depth := 1
+	if x.recursive {
+		depth = maxNesting
 	}
-	outRel := rel + ".extracted"
-	if !x.quiet {
-		fmt.Fprintf(x.ctx.stdout, "%s: %s inside, extracting to %s\n", path.Base(rel), kind, dir.Join(outRel))
-	}
-	only := x.only
-	if len(only) > 0 {
-		only = append(append([]string(nil), only...), containerGlobs...)
-	}
-	var out *safepath.Dir
-	var written []string
-	var err error
-	switch kind {
-	case "package":
-		sub := *x
-		sub.inner = true
-		sub.recursive = false // what it holds is opened here, a level down
-		sub.opts = msi.FileOptions{}
-		var buf bytes.Buffer
-		ctx := *x.ctx
-		ctx.stderr = &buf
-		sub.ctx = &ctx
-		err = withPackage(sub.ctx, file, func(p *msi.Package) error {
-			var err error
-			out, written, err = sub.extract(p, func() (*safepath.Dir, error) { return dir.Sub(outRel) })
-			return err
-		})
-		if err != nil {
-			err = fmt.Errorf("%v %s", err, strings.TrimSpace(buf.String()))
+	bar := newBar(x.ctx, "extracting "+c.Name, 0, 0, x.quiet)
+	outDir := map[string]string{c.Name: ""} // a container's Path to where its members go
+	var failed []string
+	written := 0
+	err = container.Walk(c, depth, func(e *container.Entry, r io.Reader) error {
+		for _, w := range e.Warnings {
+			bar.Warnf("%s: warning: %s: %s\n", x.ctx.path, e.Path, w)
 		}
-	case "patch":
-		err = patchFiles(x.ctx, file, "", func(pt *patch.Patch, files []*patch.File) error {
-			var err error
-			out, written, err = extractPatchFiles(x.ctx, pt, files, func() (*safepath.Dir, error) { return dir.Sub(outRel) }, nil, x.overwrite, x.quiet, false)
-			if ex, ok := err.(exitCodeError); ok {
-				return fmt.Errorf("%s", ex.msg)
+		if e.Depth == 0 {
+			return nil
+		}
+		rel := path.Join(outDir[e.Container], e.Name)
+		if e.Kind.IsContainer() && e.Err == nil {
+			outDir[e.Path] = rel + ".extracted"
+			if x.recursive && e.Depth == depth {
+				bar.Warnf("%s: warning: %s: a %s more than %d levels down, not opened\n", x.ctx.path, e.Path, e.Kind, depth)
 			}
+		}
+		if e.Err != nil {
+			failed = append(failed, oneLine(e.Err.Error()))
+			if r == nil || !matchOnly(x.only, path.Base(e.Name), e.Name) {
+				return nil
+			}
+		}
+		if !matchOnly(x.only, path.Base(e.Name), e.Name) {
+			return nil
+		}
+		if x.stdout != nil {
+			if _, err := io.Copy(x.stdout, r); err != nil {
+				var oe outputError
+				if errors.As(err, &oe) {
+					return err // standard output is gone: stop
+				}
+				failed = append(failed, fmt.Sprintf("%s: %s", e.Path, oneLine(err.Error())))
+			} else {
+				written++
+			}
+			return nil
+		}
+		dir, err := x.rootDir()
+		if err != nil {
 			return err
-		})
-	case "cabinet", "embedded cabinet":
-		if out, err = dir.Sub(outRel); err == nil {
-			written, err = cabExtractTo(x.ctx, file, out, extractOpts{only: only, allowNone: true, search: kind == "embedded cabinet", overwrite: x.overwrite, quiet: x.quiet})
+		}
+		got, n, err := dir.WriteFile(rel, r, safepath.WriteOptions{ModTime: e.Modified, Overwrite: x.overwrite})
+		bar.Add(n)
+		bar.FileDone()
+		switch {
+		case errors.Is(err, safepath.ErrExist):
+			failed = append(failed, fmt.Sprintf("%s exists (use --overwrite to replace it)", got))
+		case err != nil:
+			failed = append(failed, fmt.Sprintf("%s: %s", e.Path, oneLine(err.Error())))
+		default:
+			written++
+			bar.Printf("  extracting %s\n", got)
+		}
+		return nil
+	})
+	bar.Done()
+	if x.stdout != nil {
+		if ferr := x.stdout.Flush(); err == nil {
+			err = ferr
 		}
 	}
-	var errs []error
 	if err != nil {
-		errs = append(errs, fmt.Errorf("%s: %v", path.Base(rel), err))
+		return err
 	}
-	for _, r := range written {
-		if err := x.nested(out, r, depth+1); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// containerGlobs name the files --recursive opens even when --only
-// selects others: what they hold may match.
-var containerGlobs = []string{"*.msi", "*.msm", "*.msp", "*.cab", "*.exe"}
-
-func isContainerName(name string) bool { return matchOnly(containerGlobs, name, name) }
-
-// sniff tells what a file holds from its first bytes: a package (compound
-// file), a cabinet, or a Windows executable that may carry one.
-func sniff(file string) string {
-	f, err := os.Open(file)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	head := make([]byte, 8)
-	if _, err := io.ReadFull(f, head); err != nil {
-		return ""
+	for _, f := range failed {
+		fmt.Fprintf(x.ctx.stderr, "%s: %s\n", x.ctx.path, f)
 	}
 	switch {
-	case bytes.Equal(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
-		if p, err := msi.Open(file); err == nil {
-			defer p.Close()
-			if p.Kind() == msi.KindDatabase && p.HasTable("File") {
-				return "package"
-			}
-			if p.Kind() == msi.KindPatch {
-				return "patch"
-			}
-		}
-	case string(head[:4]) == "MSCF":
-		return "cabinet"
-	case string(head[:2]) == "MZ":
-		rs, cl, err := cab.SearchFile(file)
-		if cl != nil {
-			cl.Close()
-		}
-		// A truncated wrapper is still opened: extracting it says what is
-		// missing rather than skipping it.
-		if len(rs) > 0 || errors.Is(err, cab.ErrTruncated) {
-			return "embedded cabinet"
-		}
+	case len(failed) > 0:
+		return exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d files not extracted, %d extracted", c.Name, len(failed), written)}
+	case len(x.only) > 0 && written == 0:
+		return fmt.Errorf("%s: no file matches %s", c.Name, strings.Join(x.only, ", "))
 	}
-	return ""
+	return nil
+}
+
+// openContainer opens an input with the walker, its errors told as the
+// CLI tells them: a wrong or missing password is one line naming the
+// archive, exit 1.
+func openContainer(name string, o container.Options) (*container.Container, error) {
+	c, err := container.OpenFile(name, &o)
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return nil, fmt.Errorf("%s: %v", name, pe.Err)
+	case errors.Is(err, container.ErrPassword):
+		msg := oneLine(err.Error())
+		if strings.Contains(msg, "no password given") {
+			msg += passwordHint
+		}
+		return nil, exitCodeError{code: exitBad, msg: msg}
+	}
+	return c, err
 }

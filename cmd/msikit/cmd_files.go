@@ -73,17 +73,17 @@ type fileJSON struct {
 	Name       string `json:"name"`
 	ShortName  string `json:"short_name"`
 	Size       int64  `json:"size"`
-	Version    string `json:"version,omitempty"`
-	Language   string `json:"language,omitempty"`
+	Version    string `json:"version"`
+	Language   string `json:"language"`
 	Attributes int    `json:"attributes"`
 	Component  string `json:"component"`
 	Directory  string `json:"directory"`
 	Sequence   int    `json:"sequence"`
 	Compressed bool   `json:"compressed"`
-	DiskID     int    `json:"disk_id,omitempty"`
-	Cabinet    string `json:"cabinet,omitempty"`
-	SourcePath string `json:"source_path,omitempty"` // uncompressed files: where they are read from, beside the package
-	MD5        string `json:"msi_file_hash,omitempty"`
+	DiskID     int    `json:"disk_id"`
+	Cabinet    string `json:"cabinet"`
+	SourcePath string `json:"source_path"` // uncompressed files: where they are read from, beside the package
+	MD5        string `json:"msi_file_hash"`
 }
 
 func filesJSON(files []*msi.File) []fileJSON {

@@ -62,21 +62,27 @@ func init() {
 // infoReport is the shape of `msikit info --json`. Fields are stable;
 // new ones may be added.
 type infoReport struct {
-	File      string       `json:"file"`
-	Size      int64        `json:"size"`
-	Kind      string       `json:"kind"` // database, patch, transform, unknown
-	CLSID     string       `json:"clsid"`
-	Codepage  int          `json:"codepage"` // of the database's strings
-	Summary   *summaryJSON `json:"summary,omitempty"`
-	Tables    int          `json:"tables"`
-	Streams   int          `json:"streams"`
-	Storages  []string     `json:"storages"`
-	Files     int          `json:"files"`
-	Media     []mediaJSON  `json:"media"`
-	Signature bool         `json:"signed"` // a \x05DigitalSignature stream is present
+	File     string       `json:"file"`
+	Size     int64        `json:"size"`
+	Kind     string       `json:"kind"` // database, patch, transform, unknown
+	CLSID    string       `json:"clsid"`
+	Codepage int          `json:"codepage"` // of the database's strings
+	Summary  *summaryJSON `json:"summary"`  // null when the package has none
+	// Counts are NOUN_count, lists NOUNs. tables, streams and files are
+	// the counts' first names, kept for compatibility.
+	TableCount   int         `json:"table_count"`
+	StreamCount  int         `json:"stream_count"`
+	StorageCount int         `json:"storage_count"`
+	FileCount    int         `json:"file_count"`
+	Tables       int         `json:"tables"`
+	Streams      int         `json:"streams"`
+	Storages     []string    `json:"storages"`
+	Files        int         `json:"files"`
+	Media        []mediaJSON `json:"media"`
+	Signature    bool        `json:"signed"` // a \x05DigitalSignature stream is present
 	// Check is the signature's verification (msikit signature's object),
 	// with --check-signature.
-	Check *signatureJSON `json:"signature,omitempty"`
+	Check *signatureJSON `json:"signature"`
 }
 
 type summaryJSON struct {
@@ -87,25 +93,25 @@ type summaryJSON struct {
 	Keywords       string     `json:"keywords"`
 	Comments       string     `json:"comments"`
 	Template       string     `json:"template"`
-	Platforms      []string   `json:"platforms,omitempty"`
-	Languages      []int      `json:"languages,omitempty"`
+	Platforms      []string   `json:"platforms"`
+	Languages      []int      `json:"languages"`
 	LastSavedBy    string     `json:"last_saved_by"`
 	RevisionNumber string     `json:"revision_number"`
-	LastPrinted    *time.Time `json:"last_printed,omitempty"`
-	Created        *time.Time `json:"created,omitempty"`
-	LastSaved      *time.Time `json:"last_saved,omitempty"`
+	LastPrinted    *time.Time `json:"last_printed"`
+	Created        *time.Time `json:"created"`
+	LastSaved      *time.Time `json:"last_saved"`
 	PageCount      int32      `json:"page_count"`
 	WordCount      int32      `json:"word_count"`
-	WordCountFlags *wordJSON  `json:"word_count_flags,omitempty"`
+	WordCountFlags *wordJSON  `json:"word_count_flags"`
 	CharCount      int32      `json:"char_count"`
 	AppName        string     `json:"creating_application"`
 	Security       int32      `json:"security"`
 	// patches
-	PatchCode          string   `json:"patch_code,omitempty"`
-	TargetProductCodes []string `json:"target_product_codes,omitempty"`
-	Transforms         []string `json:"transforms,omitempty"`
+	PatchCode          string   `json:"patch_code"`
+	TargetProductCodes []string `json:"target_product_codes"`
+	Transforms         []string `json:"transforms"`
 	// transforms
-	ValidationFlags []string `json:"validation_flags,omitempty"`
+	ValidationFlags []string `json:"validation_flags"`
 }
 
 type wordJSON struct {
@@ -118,12 +124,12 @@ type wordJSON struct {
 type mediaJSON struct {
 	DiskID       int32  `json:"disk_id"`
 	LastSequence int32  `json:"last_sequence"`
-	Cabinet      string `json:"cabinet,omitempty"`
+	Cabinet      string `json:"cabinet"`
 	Embedded     bool   `json:"embedded"`
-	Present      *bool  `json:"present,omitempty"`      // embedded cabinets only: whether the stream exists
-	MergeModule  bool   `json:"merge_module,omitempty"` // a merge module's MergeModule.CABinet, which holds every file
-	VolumeLabel  string `json:"volume_label,omitempty"`
-	DiskPrompt   string `json:"disk_prompt,omitempty"`
+	Present      *bool  `json:"present"`      // embedded cabinets only: whether the stream exists (null for others)
+	MergeModule  bool   `json:"merge_module"` // a merge module's MergeModule.CABinet, which holds every file
+	VolumeLabel  string `json:"volume_label"`
+	DiskPrompt   string `json:"disk_prompt"`
 }
 
 func buildInfo(p *msi.Package) (*infoReport, error) {
@@ -144,6 +150,7 @@ func buildInfo(p *msi.Package) (*infoReport, error) {
 	}
 	rep.Tables = len(tables)
 	rep.Streams = len(p.Streams())
+	rep.TableCount, rep.StreamCount = rep.Tables, rep.Streams
 	for _, s := range p.Storages() {
 		rep.Storages = append(rep.Storages, s.Name)
 	}
@@ -155,6 +162,7 @@ func buildInfo(p *msi.Package) (*infoReport, error) {
 		}
 		rep.Files = len(t.Rows)
 	}
+	rep.FileCount, rep.StorageCount = rep.Files, len(rep.Storages)
 	media, err := msi.MediaList(p)
 	if err != nil {
 		return nil, err
@@ -197,6 +205,8 @@ func summaryOf(kind msi.Kind, s *msi.SummaryInfo) *summaryJSON {
 		f := s.WordCountFlags()
 		j.WordCountFlags = &wordJSON{f.ShortNames, f.Compressed, f.AdminImage, f.ElevatedPrivilegesNotRequired}
 	}
+	j.Platforms, j.Languages = nonNil(j.Platforms), nonNil(j.Languages)
+	j.TargetProductCodes, j.Transforms, j.ValidationFlags = nonNil(j.TargetProductCodes), nonNil(j.Transforms), nonNil(j.ValidationFlags)
 	return j
 }
 

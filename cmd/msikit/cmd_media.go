@@ -31,16 +31,9 @@ func init() {
 							}
 						}
 						if *asJSON {
-							type needJSON struct {
-								Kind    string `json:"kind"`
-								Name    string `json:"name"`
-								DiskID  int    `json:"disk_id,omitempty"`
-								Files   int    `json:"files"`
-								Present bool   `json:"present"`
-							}
 							out := []needJSON{}
 							for _, n := range needs {
-								out = append(out, needJSON{n.Kind, n.Name, n.DiskID, n.Files, n.Present})
+								out = append(out, needJSON{n.Kind, n.Name, n.DiskID, n.Files, n.Files, n.Present})
 							}
 							v = out
 						} else {
@@ -69,4 +62,16 @@ func init() {
 			}
 		},
 	})
+}
+
+// needJSON is one element of media --json: disk_id is 0 for what no Media
+// row names (uncompressed source files); files is file_count's first
+// name, kept for compatibility.
+type needJSON struct {
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	DiskID    int    `json:"disk_id"`
+	FileCount int    `json:"file_count"`
+	Files     int    `json:"files"`
+	Present   bool   `json:"present"`
 }

@@ -19,8 +19,8 @@ func init() {
 		name: "patch", summary: "Patches (.msp): describe, list and extract their files, check whether they apply.",
 		children: []*command{
 			{name: "info", usage: "MSP [--json]", summary: "Describe a patch: code, targets, transforms and their validation, what each changes, metadata, sequencing, cabinets.", setup: setupPatchInfo},
-			{name: "files", usage: "MSP [--target MSI] [--json]", summary: "List the files a patch carries under their real names (with --target, at their place in the target's administrative layout).", setup: setupPatchFiles},
-			{name: "extract", usage: "MSP [-o DIR] [--target MSI] [--only GLOB]...", summary: "Extract the files a patch carries under their real names; binary deltas are reported, never written.", setup: setupPatchExtract},
+			{name: "files", usage: "MSP [--target BASE] [--json]", summary: "List the files a patch carries under their real names, whole or binary delta (and against which base); with --target, at their place in the target's administrative layout.", setup: setupPatchFiles},
+			{name: "extract", usage: "MSP [-o DIR] [--target BASE] [--only GLOB]...", summary: "Extract the files a patch carries under their real names; with --target BASE (a package, an administrative image or a folder of installed files), binary deltas are applied to the files they patch, else reported, never written.", setup: setupPatchExtract},
 			{name: "create", usage: "OLD.msi NEW.msi -o PATCH.msp", summary: "Make the patch that updates OLD to NEW: a transform pair, a cabinet of the changed files, the patch tables and summary.", setup: setupPatchCreate},
 			{name: "check", usage: "MSP MSI [--json]", summary: "Say whether a patch applies to a package and, if not, why; exit 0 if it applies, 1 if not.", setup: setupPatchCheck},
 		},
@@ -41,7 +41,7 @@ type patchReport struct {
 	PatchCode      string               `json:"patch_code"`
 	Title          string               `json:"title"`
 	DisplayName    string               `json:"display_name"`
-	Classification string               `json:"classification,omitempty"`
+	Classification string               `json:"classification"`
 	Targets        []string             `json:"target_product_codes"`
 	Obsoletes      []string             `json:"obsoletes"`
 	Signed         bool                 `json:"signed"`
@@ -56,7 +56,7 @@ type patchReport struct {
 
 type patchSequenceJSON struct {
 	Family      string `json:"family"`
-	ProductCode string `json:"product_code,omitempty"`
+	ProductCode string `json:"product_code"`
 	Sequence    string `json:"sequence"`
 	Attributes  int    `json:"attributes"`
 	Supersedes  bool   `json:"supersedes_earlier"`
@@ -64,13 +64,13 @@ type patchSequenceJSON struct {
 
 type patchTransformJSON struct {
 	Name        string            `json:"name"`
-	PatchName   string            `json:"patch_name,omitempty"`
+	PatchName   string            `json:"patch_name"`
 	ProductCode string            `json:"product_code"`
 	Version     string            `json:"version"`
 	NewVersion  string            `json:"new_version"`
-	UpgradeCode string            `json:"upgrade_code,omitempty"`
-	Platform    string            `json:"platform,omitempty"`
-	Languages   []int             `json:"languages,omitempty"`
+	UpgradeCode string            `json:"upgrade_code"`
+	Platform    string            `json:"platform"`
+	Languages   []int             `json:"languages"`
 	Validation  []string          `json:"validation"`
 	CharCount   int32             `json:"char_count"`
 	Changes     []tableChangeJSON `json:"changes"`
@@ -79,33 +79,42 @@ type patchTransformJSON struct {
 
 type tableChangeJSON struct {
 	Table      string   `json:"table"`
-	Added      bool     `json:"added,omitempty"`
-	Dropped    bool     `json:"dropped,omitempty"`
-	NewColumns []string `json:"new_columns,omitempty"`
+	Added      bool     `json:"added"`
+	Dropped    bool     `json:"dropped"`
+	NewColumns []string `json:"new_columns"`
 	Inserted   int      `json:"inserted"`
 	Updated    int      `json:"updated"`
 	Deleted    int      `json:"deleted"`
-	Error      string   `json:"error,omitempty"`
+	Error      string   `json:"error"`
 }
 
 type patchFileJSON struct {
 	Transform string `json:"transform"`
 	Cabinet   string `json:"cabinet"`
 	Key       string `json:"key"`
-	Name      string `json:"name,omitempty"`
-	Path      string `json:"path,omitempty"`
+	Name      string `json:"name"`
+	Path      string `json:"path"`
 	Size      int64  `json:"size"`
 	Stored    int64  `json:"stored_size"`
-	Version   string `json:"version,omitempty"`
+	Version   string `json:"version"`
 	Named     bool   `json:"named"`
-	Delta     string `json:"delta,omitempty"`
-	Base      string `json:"base,omitempty"`
+	Delta     string `json:"delta"`
+	Base      string `json:"base"`
+	// DeltaBases are the base files a PA19 delta applies to.
+	DeltaBases  []deltaBaseJSON `json:"delta_bases"`
+	BaseVersion string          `json:"base_version"`
+	deltaText   string
+}
+
+type deltaBaseJSON struct {
+	Size int64  `json:"size"`
+	CRC  string `json:"crc32"`
 }
 
 func changesJSON(cs []transform.TableChange) []tableChangeJSON {
 	out := []tableChangeJSON{}
 	for _, c := range cs {
-		j := tableChangeJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped, Inserted: len(c.Inserted), Updated: len(c.Updated), Deleted: len(c.Deleted)}
+		j := tableChangeJSON{Table: c.Table, Added: c.Added, Dropped: c.Dropped, NewColumns: []string{}, Inserted: len(c.Inserted), Updated: len(c.Updated), Deleted: len(c.Deleted)}
 		for _, col := range c.NewColumns {
 			j.NewColumns = append(j.NewColumns, col.Name)
 		}
@@ -118,7 +127,7 @@ func changesJSON(cs []transform.TableChange) []tableChangeJSON {
 }
 
 func patchFileToJSON(f *patch.File) patchFileJSON {
-	j := patchFileJSON{Transform: f.Transform, Cabinet: f.Cabinet, Key: f.Key, Name: f.LongName, Path: f.Path, Size: f.Size, Version: f.Version, Named: f.Named, Delta: f.DeltaFormat}
+	j := patchFileJSON{Transform: f.Transform, Cabinet: f.Cabinet, Key: f.Key, Name: f.LongName, Path: f.Path, Size: f.Size, Version: f.Version, Named: f.Named, Delta: f.DeltaFormat, DeltaBases: []deltaBaseJSON{}}
 	if f.Member != nil {
 		j.Stored = f.Member.Size
 		if !f.Named {
@@ -127,6 +136,15 @@ func patchFileToJSON(f *patch.File) patchFileJSON {
 	}
 	if f.Base != nil {
 		j.Base = f.Base.Path
+		if f.Delta {
+			j.BaseVersion = f.Base.Version
+		}
+	}
+	if h := f.DeltaHeader; h != nil {
+		for _, o := range h.Olds {
+			j.DeltaBases = append(j.DeltaBases, deltaBaseJSON{o.Size, fmt.Sprintf("%08x", o.CRC)})
+		}
+		j.deltaText = deltaBases(f)
 	}
 	return j
 }
@@ -166,9 +184,11 @@ func buildPatchReport(pt *patch.Patch) (*patchReport, error) {
 	return r, nil
 }
 
-func nonNil(s []string) []string {
+// nonNil gives an empty list for nil, so that JSON shows [] rather than
+// null: a list field is always a list.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }
@@ -208,7 +228,11 @@ func printPatchReport(w io.Writer, r *patchReport) error {
 	if len(r.Obsoletes) > 0 {
 		row("Obsoletes", "%s", strings.Join(r.Obsoletes, ", "))
 	}
-	row("Signed", "%v", r.Signed)
+	sig := "none"
+	if r.Signed {
+		sig = "present (not checked: msikit signature or info --check-signature checks it)"
+	}
+	row("Signature", "%s", sig)
 	row("Cabinets", "%s", strings.Join(r.Cabinets, ", "))
 	for _, m := range r.Metadata {
 		k := m.Property
@@ -272,6 +296,12 @@ func printPatchFiles(w io.Writer, files []patchFileJSON) {
 			if f.Base != "" {
 				kind += " of " + f.Base
 			}
+			if f.BaseVersion != "" {
+				kind += " " + f.BaseVersion
+			}
+			if f.deltaText != "" {
+				kind += " (" + f.deltaText + ")"
+			}
 		case !f.Named:
 			kind = "unnamed"
 		}
@@ -286,40 +316,54 @@ func printPatchFiles(w io.Writer, files []patchFileJSON) {
 
 // patchFiles opens the patch and, with a target, the target, and lists
 // the patch's files.
-func patchFiles(ctx *context, mspPath, target string, fn func(pt *patch.Patch, files []*patch.File) error) error {
+//
+// target (--target) is a package, an administrative image or a folder of
+// installed files (see resolvePatchTarget); base, given to fn, reads the
+// base files of deltas from it (nil without a target). targeted tells fn
+// that the files have their place in a package's layout.
+func patchFiles(ctx *context, mspPath, target string, fn func(pt *patch.Patch, files []*patch.File, base patch.BaseFunc, targeted bool) error) error {
 	pt, err := openPatch(ctx, mspPath)
 	if err != nil {
 		return err
 	}
 	defer pt.Close()
+	t, err := resolvePatchTarget(target)
+	if err != nil {
+		return err
+	}
 	o := patch.FileOptions{Layout: msi.LayoutAdmin}
-	if target != "" {
-		tp, err := msi.Open(target)
+	var base patch.BaseFunc
+	switch {
+	case t.pkgPath != "":
+		tp, err := msi.Open(t.pkgPath)
 		if err != nil {
 			var pe *os.PathError
 			if errors.As(err, &pe) {
-				return fmt.Errorf("%s: %v", target, pe.Err)
+				return fmt.Errorf("%s: %v", t.pkgPath, pe.Err)
 			}
 			return err
 		}
 		defer tp.Close()
 		o.Target = tp
+		base = packageBases(tp)
+	case t.dir != "":
+		base = folderBases(t.dir)
 	}
 	files, err := pt.Files(o)
 	if err != nil {
 		return err
 	}
-	return fn(pt, files)
+	return fn(pt, files, base, o.Target != nil)
 }
 
 func setupPatchFiles(fs *pflag.FlagSet) func(*context, []string) error {
-	target := fs.String("target", "", "the package the patch applies to: files get their place in its administrative layout")
+	target := fs.String("target", "", "what the patch applies to: a package (.msi), an administrative image or a folder of installed files; files get their place in the package's administrative layout")
 	asJSON := fs.Bool("json", false, "print the list as JSON")
 	return func(ctx *context, args []string) error {
 		if err := needArgs(args, 1, 1); err != nil {
 			return err
 		}
-		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File) error {
+		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File, _ patch.BaseFunc, _ bool) error {
 			out := []patchFileJSON{}
 			for _, f := range files {
 				out = append(out, patchFileToJSON(f))

@@ -12,8 +12,9 @@ import (
 
 // applyAdminPatches applies patches to an administrative image: the
 // transforms to its database db, the files they carry over the image in
-// dir. A patch that does not apply, or a file that is a binary delta,
-// fails the command, as the image would not be what msiexec makes.
+// dir, binary deltas applied to the image's files. A patch that does not
+// apply, or a delta that cannot be, fails the command, as the image would
+// not be what msiexec makes.
 func applyAdminPatches(ctx *context, db *msi.Database, dir *safepath.Dir, paths []string, o msi.FileOptions, quiet bool) error {
 	if len(paths) == 0 {
 		return nil
@@ -36,7 +37,9 @@ func applyAdminPatches(ctx *context, db *msi.Database, dir *safepath.Dir, paths 
 		if !quiet {
 			fmt.Fprintf(ctx.stdout, "  patching with %s (%s): transforms %s\n", pt.Package().Name(), pt.Code, strings.Join(res.Transforms, ", "))
 		}
-		err := pt.ReadFiles(res.Files, msi.ReadOptions{CheckSize: true}, func(f *patch.File, r io.Reader) error {
+		// A delta's base is the image's file as it is now: the package's,
+		// or an earlier patch's.
+		err := pt.ReadPatched(res.Files, msi.ReadOptions{CheckSize: true}, imageBases(dir.Path()), func(f *patch.File, r io.Reader) error {
 			rel, _, err := dir.WriteFile(f.Path, r, safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: true})
 			if err == nil && !quiet {
 				fmt.Fprintf(ctx.stdout, "  patching %s\n", rel)

@@ -15,7 +15,7 @@ import (
 
 func setupPatchExtract(fs *pflag.FlagSet) func(*context, []string) error {
 	out := fs.StringP("output", "o", ".", "output directory")
-	target := fs.String("target", "", "the package the patch applies to: files go to their place in its administrative layout")
+	target := fs.String("target", "", "what the patch applies to: a package (.msi), an administrative image or a folder of installed files; files go to their place in the package's administrative layout, and binary deltas are applied to the files they patch")
 	only := fs.StringArray("only", nil, "extract only files whose name or path matches this glob, case-insensitively (repeatable)")
 	overwrite := fs.Bool("overwrite", false, "replace files that already exist")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing but errors")
@@ -41,8 +41,8 @@ func setupPatchExtract(fs *pflag.FlagSet) func(*context, []string) error {
 			}
 			return root, nil
 		}
-		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File) error {
-			_, _, err := extractPatchFiles(ctx, pt, files, open, *only, *overwrite, *quiet, *target != "")
+		return patchFiles(ctx, args[0], *target, func(pt *patch.Patch, files []*patch.File, base patch.BaseFunc, targeted bool) error {
+			_, _, err := extractPatchFiles(ctx, pt, files, open, *only, *overwrite, *quiet, targeted, base)
 			return err
 		})
 	}
@@ -65,7 +65,10 @@ func patchFilePath(f *patch.File, targeted bool) string {
 // extractPatchFiles writes a patch's files into the directory open gives
 // (opened only if a file is selected) and returns it with the paths
 // written in it.
-func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, open func() (*safepath.Dir, error), only []string, overwrite, quiet, targeted bool) (*safepath.Dir, []string, error) {
+//
+// Deltas are applied to their base files with base (see patchFiles); without
+// it they are reported, never written.
+func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, open func() (*safepath.Dir, error), only []string, overwrite, quiet, targeted bool, base patch.BaseFunc) (*safepath.Dir, []string, error) {
 	var sel []*patch.File
 	for _, f := range files {
 		if (targeted && !f.Named) || !matchOnly(only, f.Name(), patchFilePath(f, targeted)) {
@@ -81,10 +84,10 @@ func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, open 
 		return nil, nil, err
 	}
 	var written []string
-	err = pt.ReadFiles(sel, msi.ReadOptions{CheckSize: true}, func(f *patch.File, r io.Reader) error {
+	err = pt.ReadPatched(sel, msi.ReadOptions{CheckSize: true}, base, func(f *patch.File, r io.Reader) error {
 		rel, _, err := dir.WriteFile(patchFilePath(f, targeted), r, safepath.WriteOptions{ModTime: f.Member.Modified, Overwrite: overwrite})
 		if errors.Is(err, safepath.ErrExist) {
-			return fmt.Errorf("%s exists (use --overwrite to replace it)", rel)
+			return existsError(rel)
 		}
 		if err == nil {
 			written = append(written, rel)
@@ -101,8 +104,10 @@ func extractPatchFiles(ctx *context, pt *patch.Patch, files []*patch.File, open 
 	if len(errs) == 0 {
 		return dir, written, nil
 	}
+	code := exitBad
 	for _, e := range errs {
+		code = max(code, exitCodeOf(e))
 		fmt.Fprintf(ctx.stderr, "%s: %s: %s\n", ctx.path, pt.Package().Name(), oneLine(e.Error()))
 	}
-	return dir, written, exitCodeError{code: exitBad, msg: fmt.Sprintf("%s: %d of %d files not extracted", pt.Package().Name(), len(errs), len(sel))}
+	return dir, written, exitCodeError{code: code, msg: fmt.Sprintf("%s: %d of %d files not extracted", pt.Package().Name(), len(errs), len(sel))}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -47,15 +49,15 @@ func TestPatchInfoJSON(t *testing.T) {
 			file = c
 		}
 	}
-	assert.Equal(t, tableChangeJSON{Table: "File", Inserted: 1, Updated: 1}, file)
+	assert.Equal(t, tableChangeJSON{Table: "File", Inserted: 1, Updated: 1, NewColumns: []string{}}, file)
 	require.Len(t, r.Files, 4)
-	assert.Equal(t, patchFileJSON{Transform: "rtm.2", Cabinet: "gdr1.cab", Key: "F_Patch", Name: "patch.wxs", Path: "patch.wxs", Size: 1025, Stored: 1025, Named: true}, r.Files[2])
+	assert.Equal(t, patchFileJSON{Transform: "rtm.2", Cabinet: "gdr1.cab", Key: "F_Patch", Name: "patch.wxs", Path: "patch.wxs", Size: 1025, Stored: 1025, Named: true, DeltaBases: []deltaBaseJSON{}}, r.Files[2])
 	assert.True(t, r.Supersedes)
 
 	// The SQL Server patch: signed, a filler member no row names.
 	code, out, errOut = msikit(t, "patch", "info", testutil.Corpus(t, "lessmsi", "SQL2008_AS.msp"))
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "Signed:      true")
+	assert.Contains(t, out, "Signature:   present (not checked: msikit signature or info --check-signature checks it)")
 	assert.Contains(t, out, "validation: MSITRANSFORM_VALIDATE_UPGRADECODE|")
 	assert.Contains(t, out, "RemoveFile: 0 inserted, 0 updated, 8 deleted")
 	assert.Regexp(t, `Target01ToUpgrade01\s+PCW_CAB_Family01\s+filler\s+6\s+unnamed`, out)
@@ -129,18 +131,29 @@ func TestAdminPatch(t *testing.T) {
 	assert.True(t, strings.Contains(errOut, "patch does not apply"), errOut)
 }
 
-// extract --recursive opens a patch found among extracted files.
+// extract --recursive opens a patch found inside what it extracts (here
+// a ZIP holding it), and extract opens a patch given as the input.
 func TestRecursivePatch(t *testing.T) {
 	src, err := os.ReadFile(testutil.Corpus(t, "wix3", "GDR1__gdr1.msp"))
 	require.NoError(t, err)
-	dir := t.TempDir()
-	msp := filepath.Join(dir, "gdr1.msp")
-	require.NoError(t, os.WriteFile(msp, src, 0o644))
-	ctx := &context{stdout: io.Discard, stderr: io.Discard, path: "msikit extract"}
-	x := &extractor{ctx: ctx, quiet: true, recursive: true, outPath: dir}
-	root, err := x.rootDir()
+	work := t.TempDir()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("gdr1.msp")
 	require.NoError(t, err)
-	defer root.Close()
-	require.NoError(t, x.nested(root, "gdr1.msp", 1))
+	w.Write(src)
+	require.NoError(t, zw.Close())
+	zipPath := filepath.Join(work, "hotfix.zip")
+	require.NoError(t, os.WriteFile(zipPath, buf.Bytes(), 0o644))
+	dir := t.TempDir()
+	code, _, errOut := msikit(t, "extract", "-q", "-r", zipPath, "-o", dir)
+	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, "0d85dd364dc05f3366d7fd25fd0c0ae8", md5File(t, filepath.Join(dir, "gdr1.msp.extracted", "rtm.2", "F_Source")))
+
+	msp := filepath.Join(work, "gdr1.msp")
+	require.NoError(t, os.WriteFile(msp, src, 0o644))
+	dir = t.TempDir()
+	code, _, errOut = msikit(t, "extract", "-q", msp, "-o", dir)
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "0d85dd364dc05f3366d7fd25fd0c0ae8", md5File(t, filepath.Join(dir, "rtm.2", "F_Source")))
 }

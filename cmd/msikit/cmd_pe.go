@@ -1,8 +1,11 @@
 package main
 
 import (
+	"strings"
+
 	"errors"
 	"fmt"
+	"github.com/msikit/msikit/manifest"
 	"text/tabwriter"
 
 	"github.com/msikit/msikit/internal/pever"
@@ -13,30 +16,22 @@ func init() {
 	register(&command{
 		name: "pe", usage: "FILE...", summary: "Show the platform (machine type) and file version of Windows executables and DLLs, from their bytes.",
 		setup: func(fs *pflag.FlagSet) func(*context, []string) error {
-			asJSON := fs.Bool("json", false, "print a JSON array of {file, platform, machine, pe32plus, dll, file_version, product_version, size}")
+			asJSON := fs.Bool("json", false, "print a JSON array of {file, platform, machine, pe32plus, dll, file_version, product_version, size}, or {file, error} for a file that could not be read; platform is spelled as manifests spell it (x86, x64, ia64, arm, arm64)")
 			return func(ctx *context, args []string) error {
 				if err := needArgs(args, 1, -1); err != nil {
 					return err
 				}
-				type peJSON struct {
-					File           string `json:"file"`
-					Platform       string `json:"platform"`
-					Machine        string `json:"machine"`
-					PE32Plus       bool   `json:"pe32plus"`
-					DLL            bool   `json:"dll"`
-					FileVersion    string `json:"file_version,omitempty"`
-					ProductVersion string `json:"product_version,omitempty"`
-					Size           int64  `json:"size"`
-				}
 				var out []peJSON
+				var all []any
 				var failed []error
 				for _, name := range args {
 					f, err := pever.Open(name)
 					if err != nil {
 						failed = append(failed, err)
+						all = append(all, jsonFailed{File: name, Error: oneLine(err.Error())})
 						continue
 					}
-					j := peJSON{File: name, Platform: f.Machine.Platform(), Machine: fmt.Sprintf("%#x", uint16(f.Machine)), PE32Plus: f.PE32Plus, DLL: f.IsDLL(), Size: f.Size}
+					j := peJSON{File: name, Platform: platformName(f.Machine.Platform()), Machine: fmt.Sprintf("%#x", uint16(f.Machine)), PE32Plus: f.PE32Plus, DLL: f.IsDLL(), Size: f.Size}
 					if vi, err := f.VersionInfo(); err == nil && vi.Fixed != nil {
 						j.FileVersion = vi.Fixed.FileVersion.String()
 						j.ProductVersion = vi.Fixed.ProductVersion.String()
@@ -45,12 +40,10 @@ func init() {
 					}
 					f.Close()
 					out = append(out, j)
+					all = append(all, j)
 				}
 				if *asJSON {
-					if out == nil {
-						out = []peJSON{}
-					}
-					if err := writeJSON(ctx.stdout, out); err != nil {
+					if err := writeJSON(ctx.stdout, nonNil(all)); err != nil {
 						return err
 					}
 				} else if len(out) > 0 {
@@ -75,4 +68,25 @@ func init() {
 			}
 		},
 	})
+}
+
+// peJSON is one element of pe --json.
+type peJSON struct {
+	File           string `json:"file"`
+	Platform       string `json:"platform"`
+	Machine        string `json:"machine"`
+	PE32Plus       bool   `json:"pe32plus"`
+	DLL            bool   `json:"dll"`
+	FileVersion    string `json:"file_version"` // "" without a version resource
+	ProductVersion string `json:"product_version"`
+	Size           int64  `json:"size"`
+}
+
+// platformName spells a machine's platform as manifests do (ia64, not
+// IA-64), so that pe's output compares with them.
+func platformName(p string) string {
+	if m, err := manifest.ParsePlatform(p); err == nil {
+		return m
+	}
+	return strings.ToLower(p)
 }

@@ -25,7 +25,7 @@ func TestPE(t *testing.T) {
 	var got []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	require.Len(t, got, 1)
-	assert.Equal(t, "IA-64", got[0]["platform"])
+	assert.Equal(t, "ia64", got[0]["platform"], "spelled as manifests spell it")
 	assert.Equal(t, "0x200", got[0]["machine"])
 	assert.Equal(t, "4.0.6487.2111", got[0]["file_version"])
 	assert.Equal(t, true, got[0]["dll"])
@@ -33,6 +33,6 @@ func TestPE(t *testing.T) {
 
 	code, out, errOut := msikit(t, "pe", dll, txt)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "IA-64     0x200    4.0.6487.2111  649576")
+	assert.Contains(t, out, "ia64      0x200    4.0.6487.2111  649576")
 	assert.Contains(t, errOut, "readme.txt")
 }

@@ -95,10 +95,10 @@ func trustOptions(rootFiles []string, noSystem bool) (*authenticode.Options, err
 // signatureJSON is one file's entry in `msikit signature --json`.
 type signatureJSON struct {
 	File   string `json:"file"`
-	Format string `json:"format,omitempty"`
+	Format string `json:"format"`
 	Signed bool   `json:"signed"`
 	OK     bool   `json:"ok"` // signed, matching, verified and trusted, nested signatures included
-	Error  string `json:"error,omitempty"`
+	Error  string `json:"error"`
 	*sigJSON
 }
 
@@ -106,18 +106,18 @@ type signatureJSON struct {
 type sigJSON struct {
 	DigestAlgorithm    string         `json:"digest_algorithm"`
 	DigestSigned       string         `json:"digest_signed"`
-	DigestComputed     string         `json:"digest_computed,omitempty"`
+	DigestComputed     string         `json:"digest_computed"`
 	DigestMatches      bool           `json:"digest_matches"`
-	DigestError        string         `json:"digest_error,omitempty"`
+	DigestError        string         `json:"digest_error"`
 	SignatureValid     bool           `json:"signature_valid"`
-	SignatureError     string         `json:"signature_error,omitempty"`
-	Signer             *certJSON      `json:"signer,omitempty"`
+	SignatureError     string         `json:"signature_error"`
+	Signer             *certJSON      `json:"signer"`
 	Chain              []string       `json:"chain"`
 	Trusted            bool           `json:"trusted"`
-	Reason             string         `json:"reason,omitempty"`
-	TrustedByTimestamp bool           `json:"trusted_by_timestamp,omitempty"`
-	Timestamp          *timestampJSON `json:"timestamp,omitempty"`
-	Nested             []*sigJSON     `json:"nested,omitempty"`
+	Reason             string         `json:"reason"`
+	TrustedByTimestamp bool           `json:"trusted_by_timestamp"`
+	Timestamp          *timestampJSON `json:"timestamp"`
+	Nested             []*sigJSON     `json:"nested"`
 }
 
 type certJSON struct {
@@ -130,13 +130,13 @@ type certJSON struct {
 
 type timestampJSON struct {
 	Kind      string   `json:"kind"`
-	Time      string   `json:"time,omitempty"`
-	Authority string   `json:"authority,omitempty"`
+	Time      string   `json:"time"`
+	Authority string   `json:"authority"`
 	Valid     bool     `json:"valid"`
-	Error     string   `json:"error,omitempty"`
+	Error     string   `json:"error"`
 	Chain     []string `json:"chain"`
 	Trusted   bool     `json:"trusted"`
-	Reason    string   `json:"reason,omitempty"`
+	Reason    string   `json:"reason"`
 }
 
 // checkSignature verifies one file. A file that cannot be read is an

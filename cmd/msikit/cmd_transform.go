@@ -259,7 +259,7 @@ func transformCreate(ctx *context, oldPath, newPath, out string, opts transform.
 // transformInfoJSON is the shape of `msikit transform info --json`.
 type transformInfoJSON struct {
 	File          string          `json:"file"`
-	Storage       string          `json:"storage,omitempty"`
+	Storage       string          `json:"storage"`
 	Summary       *xfSummaryJSON  `json:"summary"`
 	Validation    []string        `json:"validation"`
 	IgnoredErrors []string        `json:"ignored_errors"`

@@ -28,10 +28,11 @@ func TestVerifyCLIReplica(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Empty(t, errOut)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.Len(t, lines, 15, out)
+	require.Len(t, lines, 16, out)
 	assert.Equal(t, "KB977203 SP2: "+sp2+" (package; variant detected: SP1: 0 exact, 0 same build; SP2: 8 exact, 0 same build)", lines[0])
 	assert.Equal(t, "OK       Ccmgencert.dll (ia64)            bin/ia64/ccmgencert.dll", lines[11])
-	assert.Equal(t, "OK: 13 entries: 13 OK, 0 failed, 0 missing; 0 extra files", lines[14])
+	assert.Equal(t, "UNSIGNED "+sp2+": not signed", lines[14])
+	assert.Equal(t, "OK: 13 entries: 13 OK, 0 failed, 0 missing; 0 extra files", lines[15])
 
 	code, out, errOut = msikit(t, "verify", sp2, "--manifest", "kb977203", "--variant", "SP1")
 	assert.Equal(t, 1, code)
@@ -138,7 +139,7 @@ func TestVerifyCLIUsage(t *testing.T) {
 		{[]string{"verify", dir, "-m", "kb977203", "--variant", "SP3"}, 2, "msikit verify: no such variant: \"SP3\" in manifest KB977203 (it has SP1, SP2) (see 'msikit verify --help')\n"},
 		{[]string{"verify", dir, "-m", filepath.Join(dir, "none.yaml")}, 1, ""},
 		{[]string{"verify", filepath.Join(dir, "absent"), "-m", "kb977203"}, 1, ""},
-		{[]string{"verify", txt, "-m", "kb977203", "--variant", "SP1"}, 1, "msikit verify: not a package, cabinet or folder: " + txt + " is neither a Windows Installer package nor a cabinet\n"},
+		{[]string{"verify", txt, "-m", "kb977203", "--variant", "SP1"}, 1, "msikit verify: not a package, cabinet or folder: " + txt + " is neither a Windows Installer package, nor a cabinet, nor a download msikit opens\n"},
 		{[]string{"verify", dir, "-m", "kb977203"}, 1, ""},
 	} {
 		code, out, errOut := msikit(t, c.args...)
@@ -154,4 +155,17 @@ func TestVerifyCLIUsage(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "--variant string")
 	assert.Contains(t, out, "--allow-extra")
+}
+
+// TestVerifyRecursiveExtraction: what extract -r leaves (NAME.extracted/
+// beside NAME) verifies against the manifest with no extra files: NAME is
+// read itself, its extraction is noted and skipped.
+func TestVerifyRecursiveExtraction(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x")
+	code, _, errOut := msikit(t, "extract", "-q", "-r", "../../fixtures/kb977203/SCCM2007-SP2-KB977203-ENU.msi", "-o", out)
+	require.Equal(t, 0, code, errOut)
+	code, report, errOut := msikit(t, "verify", out, "-m", "kb977203")
+	assert.Equal(t, 0, code, "%s%s", report, errOut)
+	assert.Contains(t, report, "0 extra files")
+	assert.Contains(t, report, "ccmsetup-sup.cab.extracted: skipped, the extraction of ccmsetup-sup.cab")
 }

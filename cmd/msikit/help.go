@@ -92,7 +92,7 @@ func helpWidth(w io.Writer) int {
 
 const rootSummary = "msikit reads, extracts, verifies and builds Windows Installer packages (MSI, MSM, MSP, MST) and cabinets, without Windows."
 
-const exitCodesHelp = "Exit codes: 0 success; 1 bad input (a file missing, unreadable, not a regular file or damaged) or failed verification; 2 usage error (unknown command or flag, wrong arguments) or an environment that stops the command (an output directory that cannot be written)."
+const exitCodesHelp = "Exit codes: 0 success; 1 bad input (a file missing, unreadable, not a regular file or damaged) or failed verification; 2 usage error (unknown command or flag, wrong arguments) or an environment that stops the command (an output directory that cannot be written, a file an extraction would replace without --overwrite). A file named by -o FILE is replaced."
 
 func printGroupHelp(w io.Writer, c *command, path string, width int) {
 	root := c.name == "msikit"

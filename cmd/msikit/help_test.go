@@ -152,7 +152,7 @@ func TestCompletionBash(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "msikit.bash")
 	require.NoError(t, os.WriteFile(f, []byte(script), 0o644))
 	cases := map[string]string{
-		"msikit ":                          "admin build cab completion delta diff export extract files help info man manifest media patch pe signature streams tables transform verify version",
+		"msikit ":                          "admin build cab completion delta diff export extract files help info list man manifest media patch pe signature streams tables transform verify version",
 		"msikit ca":                        "cab",
 		"msikit cab l":                     "list",
 		"msikit cab list --":               "--search --encoding --json --help",
@@ -238,7 +238,7 @@ _t msikit extract -o ''
 	out, err := exec.Command(zsh, "-f", "-c", harness).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Equal(t, strings.Join([]string{
-		"admin build cab completion delta diff export extract files help info man manifest media patch pe signature streams tables transform verify version",
+		"admin build cab completion delta diff export extract files help info list man manifest media patch pe signature streams tables transform verify version",
 		"create extract list test",
 		"admin install target flat",
 		"--search --encoding --json -h --help",

@@ -218,6 +218,7 @@ func TestExitCodesEveryCommand(t *testing.T) {
 		"files":              {[][]string{{missing}}, [][]string{{}}, none},
 		"help":               {none, [][]string{{"frobnicate"}, {"info", "more"}}, none},
 		"info":               {[][]string{{missing}}, [][]string{{}}, none},
+		"list":               {[][]string{{missing}}, [][]string{{}}, none},
 		"man":                {none, [][]string{{"extra"}}, none},
 		"manifest check":     {[][]string{{missing}}, [][]string{{}}, none},
 		"manifest generate":  {[][]string{{missing}}, [][]string{{}}, none},

@@ -68,6 +68,7 @@ func TestFIFOInputEveryCommand(t *testing.T) {
 		{[]string{"files", fifo}, random},
 		{[]string{"media", fifo}, random},
 		{[]string{"extract", fifo, "-o", out("x")}, random},
+		{[]string{"list", fifo}, random},
 		{[]string{"admin", fifo, "-o", out("a")}, random},
 		{[]string{"admin", hello, "-o", out("a2"), "--patch", fifo}, random},
 		{[]string{"build", fifo, "-o", out("b.msi")}, fifo + " is not a regular file (a FIFO): give a file, or '-' to read standard input"},

@@ -53,8 +53,9 @@ func TestTransformReadAsTransform(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	var tables []tableJSON
 	require.NoError(t, json.Unmarshal([]byte(out), &tables))
-	require.Len(t, tables, 1)
-	assert.Equal(t, tableJSON{Name: "MsiFileHash", Change: "dropped"}, tables[0])
+	require.Len(t, tables, 3, "the two pseudo-tables the text shows, then the one table")
+	assert.True(t, tables[0].Pseudo && tables[1].Pseudo && !tables[2].Pseudo)
+	assert.Equal(t, tableJSON{Name: "MsiFileHash", Change: "dropped", Columns: []columnJSON{}}, tables[2])
 
 	code, out, errOut = msikit(t, "info", mst)
 	require.Equal(t, 0, code, errOut)

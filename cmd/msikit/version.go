@@ -40,10 +40,10 @@ func init() {
 // versionInfo is what a binary knows of where it came from.
 type versionInfo struct {
 	Version  string `json:"version"` // v1.2.3, a pseudo-version, or (devel)
-	Module   string `json:"module,omitempty"`
-	Revision string `json:"revision,omitempty"` // the VCS commit, in a checkout
-	Time     string `json:"time,omitempty"`     // the commit's time, RFC 3339
-	Modified bool   `json:"modified"`           // the checkout had uncommitted changes
+	Module   string `json:"module"`
+	Revision string `json:"revision"` // the VCS commit, in a checkout
+	Time     string `json:"time"`     // the commit's time, RFC 3339
+	Modified bool   `json:"modified"` // the checkout had uncommitted changes
 	Go       string `json:"go"`
 	Platform string `json:"platform"`
 }

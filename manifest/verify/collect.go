@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/container"
 	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/manifest"
 	"github.com/msikit/msikit/msi"
@@ -29,6 +31,8 @@ type collector struct {
 	files       []*File
 	notes       []string
 	unopened    []error // packages and cabinets of a folder that could not be read
+	sigs        []Signature
+	required    bool // the manifest's signed: true
 	done, total int64
 }
 
@@ -65,53 +69,89 @@ func (c *collector) sorted() {
 		return a.Path < b.Path
 	})
 	sort.Strings(c.notes)
+	sort.Slice(c.sigs, func(i, j int) bool { return c.sigs[i].Path < c.sigs[j].Path })
 }
 
-// Signatures that tell a package (a compound file) and a cabinet.
-var (
-	cfbMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-	cabMagic = []byte("MSCF\x00\x00\x00\x00")
-)
-
-// sniff says whether the file at path looks like a package or a cabinet.
-func sniff(path string) (string, error) {
+// kindOf tells what the file at path holds, by content (package
+// container's Detect): the one detection msikit has.
+func kindOf(path string) (container.Kind, error) {
 	f, err := infile.Open(path)
 	if err != nil {
-		return "", err
+		return container.File, err
 	}
 	defer f.Close()
-	var b [8]byte
-	if _, err := io.ReadFull(f, b[:]); err != nil {
-		return "", nil
+	st, err := f.Stat()
+	if err != nil {
+		return container.File, err
 	}
-	switch string(b[:]) {
-	case string(cfbMagic):
-		return KindPackage, nil
-	case string(cabMagic):
-		return KindCabinet, nil
+	k, derr := container.Detect(f, st.Size())
+	if derr != nil && k == container.File {
+		// A compound file that does not open: the package reader says
+		// why.
+		k = container.MSI
 	}
-	return "", nil
+	return k, nil
 }
 
-// single collects the files of a package or cabinet given as the source.
+// sourceKind is the Report.Kind of a source of this kind.
+func sourceKind(k container.Kind) string {
+	switch k {
+	case container.MSI, container.MSM, container.MSP, container.MST:
+		return KindPackage
+	case container.Cabinet:
+		return KindCabinet
+	}
+	return k.String()
+}
+
+// single collects the files of a package, cabinet or download (ZIP, Burn
+// bundle, InstallShield launcher, executable with cabinets) given as the
+// source.
 func (c *collector) single(path string, size int64) (string, error) {
-	kind, err := sniff(path)
+	kind, err := kindOf(path)
 	if err != nil {
 		return "", err
 	}
-	switch kind {
-	case KindPackage:
-		err = c.pkg(path, "", c.opts.Workers, true)
-	case KindCabinet:
-		err = c.cabinet(path, "", c.opts.Workers, true)
-	default:
-		return "", fmt.Errorf("%w: %s is neither a Windows Installer package nor a cabinet", ErrSource, path)
+	if kind == container.File {
+		return "", fmt.Errorf("%w: %s is neither a Windows Installer package, nor a cabinet, nor a download msikit opens", ErrSource, path)
 	}
-	if err != nil {
-		return "", newSourceError(path, kind, err)
+	if err := c.open(path, "", kind, c.opts.Workers, true); err != nil {
+		return "", newSourceError(path, sourceKind(kind), err)
 	}
 	c.sorted()
-	return kind, nil
+	return sourceKind(kind), nil
+}
+
+// open collects the files of the container of the given kind at path;
+// where is its path relative to the source folder.
+func (c *collector) open(path, where string, kind container.Kind, workers int, progress bool) error {
+	switch sourceKind(kind) {
+	case KindPackage:
+		p, err := msi.Open(path)
+		if err != nil {
+			return err
+		}
+		defer p.Close()
+		if err := c.pkg(p, where, workers, progress); err != nil {
+			return err
+		}
+		if c.opts.Signatures {
+			rel := where
+			if rel == "" {
+				rel = path
+			}
+			c.signature(path, rel)
+		}
+		return nil
+	case KindCabinet:
+		rc, err := cab.Open(path)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		return c.cabinet(&rc.Reader, where, workers, progress)
+	}
+	return c.wrapper(path, where, progress)
 }
 
 type item struct {
@@ -128,6 +168,14 @@ func (c *collector) folder(root string) error {
 			return err
 		}
 		if d.IsDir() {
+			// NAME.extracted beside NAME is what msikit extract -r made of
+			// it: NAME itself is read, so its extraction is not extra.
+			if base, ok := strings.CutSuffix(d.Name(), ".extracted"); ok && p != root {
+				if fi, err := os.Stat(filepath.Join(filepath.Dir(p), base)); err == nil && fi.Mode().IsRegular() {
+					c.note("%s: skipped, the extraction of %s (msikit extract -r), which is read itself", relPath(root, p), base)
+					return filepath.SkipDir
+				}
+			}
 			return nil
 		}
 		rel := relPath(root, p)
@@ -183,23 +231,18 @@ func (c *collector) folder(root string) error {
 // (including a container that cannot be opened) observed as it is.
 func (c *collector) item(it item) error {
 	if !c.names[strings.ToLower(filepath.Base(it.path))] {
-		kind, err := sniff(it.path)
+		kind, err := kindOf(it.path)
 		if err != nil {
 			return err
 		}
-		switch kind {
-		case KindPackage:
-			err = c.pkg(it.path, it.rel, 1, false)
-		case KindCabinet:
-			err = c.cabinet(it.path, it.rel, 1, false)
-		}
-		if kind != "" {
+		if kind != container.File {
+			err = c.open(it.path, it.rel, kind, 1, false)
 			if err == nil {
 				return nil
 			}
-			c.note("%s: not opened as a %s (%v): checked as a file", it.rel, kind, err)
+			c.note("%s: not opened as a %s (%v): checked as a file", it.rel, sourceKind(kind), err)
 			c.mu.Lock()
-			c.unopened = append(c.unopened, newSourceError(it.rel, kind, err))
+			c.unopened = append(c.unopened, newSourceError(it.rel, sourceKind(kind), err))
 			c.mu.Unlock()
 		}
 	}
@@ -238,12 +281,7 @@ func wallUTC(t time.Time) time.Time {
 // pkg collects the files of a package (or, for a patch, of its cabinets),
 // decoding them in memory. progress says whether each file counts towards
 // Options.Progress (for a package that is the source itself).
-func (c *collector) pkg(path, container string, workers int, progress bool) error {
-	p, err := msi.Open(path)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
+func (c *collector) pkg(p *msi.Package, container string, workers int, progress bool) error {
 	switch p.Kind() {
 	case msi.KindPatch:
 		return c.patch(p, container, progress)
@@ -270,7 +308,7 @@ func (c *collector) pkg(path, container string, workers int, progress bool) erro
 		total += mf.Size
 	}
 	if len(list) == 0 {
-		c.note("%s: the package has no files", nameOr(container, path))
+		c.note("%s: the package has no files", nameOr(container, p.Name()))
 	}
 	if progress {
 		c.mu.Lock()
@@ -408,12 +446,7 @@ func (c *collector) patch(p *msi.Package, container string, progress bool) error
 }
 
 // cabinet collects the members of a cabinet.
-func (c *collector) cabinet(path, container string, workers int, progress bool) error {
-	rc, err := cab.Open(path)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
+func (c *collector) cabinet(rc *cab.Reader, container string, workers int, progress bool) error {
 	byMember := make(map[*cab.File]*File, len(rc.File))
 	files := make([]*File, len(rc.File))
 	var total int64

@@ -60,6 +60,14 @@
 // extra, and extra files fail verification unless Options.AllowExtra is
 // set (they are still listed).
 //
+// # Patches
+//
+// Patch checks an administrative image against a patch rather than a
+// manifest: each file the patch carries must be what the patch makes of
+// it (its File row, MsiFileHash, the bytes in its cabinet, a PA19 delta's
+// new size and CRC32), and one still as it was before the patch is
+// StatusNotApplied. Its Report has the same shape, KindImage.
+//
 // # Reports
 //
 // Verify returns a Report per source; WriteText, WriteJSON and WriteJUnit

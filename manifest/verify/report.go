@@ -8,7 +8,9 @@ import (
 	"github.com/msikit/msikit/manifest"
 )
 
-// Source kinds, Report.Kind.
+// Source kinds, Report.Kind. A download given as the source (read with
+// package container) has its kind's name instead: zip, burn,
+// installshield or exe-cab.
 const (
 	KindPackage = "package"
 	KindCabinet = "cabinet"
@@ -23,6 +25,9 @@ const (
 	StatusOK      Status = "ok"
 	StatusFail    Status = "fail"    // matched to a file that differs
 	StatusMissing Status = "missing" // no file of the entry's name
+	// StatusNotApplied is for an image checked against a patch (Patch):
+	// the file is still the one the patch changes.
+	StatusNotApplied Status = "not-applied"
 )
 
 // Fields a Mismatch is about. Each names one claim: of the manifest's
@@ -43,6 +48,8 @@ const (
 	FieldHash      = "hash"       // the MsiFileHash row against the bytes' MD5
 	FieldChecksum  = "checksum"   // the PE optional header checksum against the bytes
 	FieldRead      = "read"       // the bytes could not be read (damaged cabinet, say)
+	FieldBase      = "base"       // (Patch) the file is still the one the patch changes
+	FieldCRC32     = "crc32"      // (Patch) a PA19 delta's new file CRC32 against the bytes
 )
 
 // Mismatch is one claim that does not hold.
@@ -86,6 +93,9 @@ type File struct {
 	// MD5 and SHA256 are lowercase hex digests (SHA256 only when the
 	// manifest has any).
 	MD5, SHA256 string
+	// CRC32 is the lowercase hex CRC32, read only where a binary delta's
+	// header is compared with the file (Patch).
+	CRC32 string
 	// Row is the File table row of a file in a package.
 	Row *Row
 	// Problems are the mismatches the file has whatever the entry: its
@@ -145,11 +155,15 @@ type Report struct {
 	// Notes are things that were not verified and why (a package inside
 	// a folder that could not be opened, say); they do not fail.
 	Notes []string
+	// Signatures are the packages' signature checks (Options.Signatures),
+	// in path order; one that Fails fails the report.
+	Signatures []Signature
 }
 
 // Summary counts a report's results.
 type Summary struct {
 	Entries, OK, Failed, Missing, Extra int
+	NotApplied                          int // (Patch) files still the ones the patch changes
 }
 
 // Summary counts the report's results.
@@ -163,6 +177,8 @@ func (r *Report) Summary() Summary {
 			s.Failed++
 		case StatusMissing:
 			s.Missing++
+		case StatusNotApplied:
+			s.NotApplied++
 		}
 	}
 	return s
@@ -171,6 +187,11 @@ func (r *Report) Summary() Summary {
 // OK reports whether the source is exactly what the variant lists.
 func (r *Report) OK() bool {
 	s := r.Summary()
+	for _, sig := range r.Signatures {
+		if sig.Fails() {
+			return false
+		}
+	}
 	return s.OK == s.Entries && (s.Extra == 0 || r.AllowExtra)
 }
 

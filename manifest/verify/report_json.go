@@ -28,6 +28,19 @@ type (
 		Entries  []jsonResult    `json:"entries"`
 		Extra    []jsonExtraFile `json:"extra"`
 		Notes    []string        `json:"notes"`
+		// Signatures is there when they were checked (verify --signatures).
+		Signatures []jsonSignature `json:"signatures,omitempty"`
+	}
+	jsonSignature struct {
+		Path     string `json:"path"`
+		Signed   bool   `json:"signed"`
+		Matches  bool   `json:"matches"`
+		Trusted  bool   `json:"trusted"`
+		OK       bool   `json:"ok"`
+		Required bool   `json:"required"`
+		Fails    bool   `json:"fails"`
+		Detail   string `json:"detail,omitempty"`
+		Error    string `json:"error,omitempty"`
 	}
 	jsonScore struct {
 		Variant string `json:"variant"`
@@ -41,6 +54,7 @@ type (
 		Missing    int  `json:"missing"`
 		Extra      int  `json:"extra"`
 		ExtraFails bool `json:"extra_fails"`
+		NotApplied int  `json:"not_applied"`
 	}
 	jsonResult struct {
 		Entry      manifest.Entry `json:"entry"` // as the manifest's JSON writes it
@@ -58,6 +72,7 @@ type (
 		Platform  string   `json:"platform"`
 		MD5       string   `json:"md5,omitempty"`
 		SHA256    string   `json:"sha256,omitempty"`
+		CRC32     string   `json:"crc32,omitempty"`
 		FileTable *jsonRow `json:"file_table,omitempty"`
 	}
 	jsonRow struct {
@@ -90,7 +105,7 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 		}
 		s := r.Summary()
 		src := jsonSource{Source: r.Source, Kind: r.Kind, Variant: r.Variant, Detected: r.Detected, OK: r.OK(),
-			Summary: jsonSummary{Entries: s.Entries, OK: s.OK, Failed: s.Failed, Missing: s.Missing, Extra: s.Extra, ExtraFails: !r.AllowExtra},
+			Summary: jsonSummary{Entries: s.Entries, OK: s.OK, Failed: s.Failed, Missing: s.Missing, Extra: s.Extra, ExtraFails: !r.AllowExtra, NotApplied: s.NotApplied},
 			Entries: []jsonResult{}, Extra: []jsonExtraFile{}, Notes: append([]string{}, r.Notes...)}
 		doc.OK = doc.OK && src.OK
 		for _, sc := range r.Scores {
@@ -107,6 +122,10 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 		for _, f := range r.Extra {
 			src.Extra = append(src.Extra, jsonExtraFile{File: fileJSON(f), Mismatches: mismatchesJSON(r.ExtraMismatches(f))})
 		}
+		for _, sig := range r.Signatures {
+			src.Signatures = append(src.Signatures, jsonSignature{Path: sig.Path, Signed: sig.Signed, Matches: sig.Matches, Trusted: sig.Trusted,
+				OK: sig.OK, Required: sig.Required, Fails: sig.Fails(), Detail: sig.Detail, Error: sig.Err})
+		}
 		doc.Sources = append(doc.Sources, src)
 	}
 	enc := json.NewEncoder(w)
@@ -116,7 +135,7 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 }
 
 func fileJSON(f *File) jsonFile {
-	j := jsonFile{Path: f.Path, Container: f.Container, Size: f.Size, Version: f.Version, Platform: f.Platform, MD5: f.MD5, SHA256: f.SHA256}
+	j := jsonFile{Path: f.Path, Container: f.Container, Size: f.Size, Version: f.Version, Platform: f.Platform, MD5: f.MD5, SHA256: f.SHA256, CRC32: f.CRC32}
 	if !f.Modified.IsZero() {
 		j.Modified = f.Modified.UTC().Format(time.RFC3339)
 	}

@@ -93,6 +93,21 @@ func WriteJUnit(w io.Writer, reports []*Report) error {
 			x.Tests = len(x.Cases)
 			doc.Suites = append(doc.Suites, x)
 		}
+		if len(r.Signatures) > 0 {
+			// A suite of its own, as the extra files: the variant's has
+			// one testcase per entry.
+			x := junitSuite{Name: r.Title() + ": signatures", Properties: props}
+			for _, sig := range r.Signatures {
+				c := junitCase{Name: sig.Path, Classname: class + ".signature", SystemOut: sig.text()}
+				if sig.Fails() {
+					c.Failure = &junitFailure{Message: sig.Path + ": " + sig.text(), Type: "signature", Text: sig.text() + "\n"}
+					x.Failures++
+				}
+				x.Cases = append(x.Cases, c)
+			}
+			x.Tests = len(x.Cases)
+			doc.Suites = append(doc.Suites, x)
+		}
 	}
 	for _, s := range doc.Suites {
 		doc.Tests += s.Tests

@@ -46,6 +46,12 @@ func writeTextReport(w *bufio.Writer, r *Report) {
 			fmt.Fprintf(w, "%-8s %-*s  %s\n", "OK", width, name, oneLine(res.File.Where()))
 		case StatusFail:
 			fmt.Fprintf(w, "%-8s %-*s  %s: %s\n", "FAIL", width, name, oneLine(res.File.Where()), oneLine(joinMessages(res.Mismatches)))
+		case StatusNotApplied:
+			where := name
+			if res.File != nil {
+				where = name + "  " + oneLine(res.File.Where())
+			}
+			fmt.Fprintf(w, "%-8s %s: %s\n", "OLD", where, oneLine(joinMessages(res.Mismatches)))
 		default:
 			fmt.Fprintf(w, "%-8s %s: %s\n", "MISSING", name, oneLine(joinMessages(res.Mismatches)))
 		}
@@ -55,6 +61,9 @@ func writeTextReport(w *bufio.Writer, r *Report) {
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "%-8s %s\n", "NOTE", oneLine(n))
+	}
+	for _, sig := range r.Signatures {
+		fmt.Fprintf(w, "%-8s %s: %s\n", sig.label(), oneLine(sig.Path), oneLine(sig.text()))
 	}
 	s := r.Summary()
 	verdict := "OK"
@@ -68,7 +77,16 @@ func writeTextReport(w *bufio.Writer, r *Report) {
 	if r.AllowExtra && s.Extra > 0 {
 		extra += " (allowed)"
 	}
-	fmt.Fprintf(w, "%s: %d entries: %d OK, %d failed, %d missing; %s\n", verdict, s.Entries, s.OK, s.Failed, s.Missing, extra)
+	notApplied := ""
+	if s.NotApplied > 0 {
+		notApplied = fmt.Sprintf(", %d not patched", s.NotApplied)
+	}
+	if r.Kind == KindImage && s.Extra == 0 {
+		extra = "" // checked against a patch: only the files it changes are looked at
+	} else {
+		extra = "; " + extra
+	}
+	fmt.Fprintf(w, "%s: %d entries: %d OK, %d failed, %d missing%s%s\n", verdict, s.Entries, s.OK, s.Failed, s.Missing, notApplied, extra)
 }
 
 // oneLine keeps a hostile file name from breaking the one-line-per-entry

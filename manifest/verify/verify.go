@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msikit/msikit/authenticode"
 	"github.com/msikit/msikit/cab"
 	"github.com/msikit/msikit/internal/infile"
 	"github.com/msikit/msikit/manifest"
@@ -86,10 +87,19 @@ type Options struct {
 	// modification times are evidently those of an extraction that did
 	// not keep the cabinet's dates (see the package documentation).
 	StrictDates bool
+	// Password gives the password of an encrypted archive (a hotfix
+	// download) found as the source or in it, as container.Options has
+	// it.
+	Password func(archive string) ([]byte, error)
 	// Progress, if set, is called after each file or package read with
 	// the bytes read so far and in all (of the source's files, as stored).
 	// Calls do not overlap.
 	Progress func(done, total int64)
+	// Signatures checks the Authenticode signature of each package (the
+	// source, or each package of a folder) into Report.Signatures; Trust
+	// says which roots to trust (nil: the system's).
+	Signatures bool
+	Trust      *authenticode.Options
 }
 
 // Verify checks the package, cabinet or folder at path against m. The
@@ -119,7 +129,7 @@ func Verify(m *manifest.Manifest, path string, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{opts: o, names: entryNames(m), sha: wantsSHA256(m, fixed)}
+	c := &collector{opts: o, names: entryNames(m), sha: wantsSHA256(m, fixed), required: m.Signed}
 	r := &Report{Manifest: m.Name, Source: path}
 	if st.IsDir() {
 		r.Kind = KindFolder
@@ -130,7 +140,7 @@ func Verify(m *manifest.Manifest, path string, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Notes = c.notes
+	r.Notes, r.Signatures = c.notes, c.sigs
 	v := fixed
 	if v == nil {
 		facts := make([]manifest.Fact, 0, len(c.files))

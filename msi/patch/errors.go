@@ -19,7 +19,8 @@ var (
 	// ErrNotApplicable means the patch does not apply to the target given.
 	ErrNotApplicable = errors.New("patch does not apply")
 	// ErrDelta means a file's bytes are a binary delta against the
-	// installed file, which this package does not decode.
+	// installed file: ReadFiles never delivers them as the file's, and
+	// ReadPatched applies only PA19 ones.
 	ErrDelta = errors.New("binary delta, not the file's bytes")
 )
 

@@ -14,6 +14,7 @@ import (
 	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/internal/deliver"
 	"github.com/msikit/msikit/msi/internal/names"
+	"github.com/msikit/msikit/msi/patch/pa19"
 	"github.com/msikit/msikit/msi/transform"
 )
 
@@ -50,6 +51,10 @@ type File struct {
 	// file): DeltaFormat says which, and the bytes are not the file's.
 	Delta       bool
 	DeltaFormat string
+	// DeltaHeader is a PA19 delta's header: the base files it applies to
+	// (their sizes and CRC32s) and the new file. Nil for other files, and
+	// for a delta whose header cannot be read.
+	DeltaHeader *pa19.Patch
 	// Base is, with a target, the target's file the patch replaces or
 	// the delta applies to (nil for a file the patch adds).
 	Base *msi.File
@@ -364,7 +369,7 @@ func (pt *Patch) pairFiles(t *Pair, pr *pairRows) ([]*File, error) {
 		}
 		for _, cf := range members {
 			delta := c.deltas[cf]
-			f := &File{Transform: t.Name, Key: cf.Name, Cabinet: stream, Member: cf, DeltaFormat: delta, Delta: delta != ""}
+			f := &File{Transform: t.Name, Key: cf.Name, Cabinet: stream, Member: cf, DeltaFormat: delta, Delta: delta != "", DeltaHeader: c.headers[cf]}
 			if fr, ok := pr.files[cf.Name]; ok && pr.cabinetOf(fr) == m {
 				f.Named = true
 				f.LongName, f.ShortName = "", ""
@@ -415,9 +420,14 @@ const maxPatchCabinetMembers = 65535
 // ReadFiles: its reader (nil for a header-only cabinet, which has no
 // members) and the binary deltas among its members, once scanned.
 type cabinet struct {
-	rc     *cab.ReadCloser
-	deltas map[*cab.File]string
+	rc      *cab.ReadCloser
+	deltas  map[*cab.File]string
+	headers map[*cab.File]*pa19.Patch // of the PA19 deltas whose header reads
 }
+
+// maxDeltaHead is how much of a PA19 delta is read for its header: enough
+// for hundreds of ranges.
+const maxDeltaHead = 1 << 20
 
 // cabinet opens the cabinet stream the first time it is asked for.
 func (pt *Patch) cabinet(stream string) (*cabinet, error) {
@@ -478,6 +488,7 @@ func (pt *Patch) members(stream string) (*cabinet, error) {
 		return c, nil
 	}
 	deltas := map[*cab.File]string{}
+	headers := map[*cab.File]*pa19.Patch{}
 	jobs := make([]deliver.Job[*cab.File], len(c.rc.File))
 	for i, cf := range c.rc.File {
 		jobs[i] = deliver.Job[*cab.File]{Item: cf, Member: cf}
@@ -486,7 +497,13 @@ func (pt *Patch) members(stream string) (*cabinet, error) {
 		var sig [4]byte
 		if n, _ := io.ReadFull(content, sig[:]); n == 4 {
 			switch s := string(sig[:]); s {
-			case DeltaPA19, DeltaPA30:
+			case DeltaPA19:
+				deltas[cf] = s
+				rest, _ := io.ReadAll(io.LimitReader(content, maxDeltaHead))
+				if h, err := pa19.ParseHeader(append(sig[:], rest...)); err == nil {
+					headers[cf] = h
+				}
+			case DeltaPA30:
 				deltas[cf] = s
 			}
 		}
@@ -499,7 +516,7 @@ func (pt *Patch) members(stream string) (*cabinet, error) {
 		}
 		return nil, pkgError(pt.pkg, "cabinet "+quoteName(stream), errors.Join(errs...))
 	}
-	c.deltas = deltas
+	c.deltas, c.headers = deltas, headers
 	return c, nil
 }
 
@@ -530,15 +547,33 @@ func mediaFor(media []*msi.Media, seq int) *msi.Media {
 // ReadFiles delivers the bytes of patch files (from Files) to fn, cabinet
 // by cabinet, each folder decoded once; fn may be called concurrently
 // when o.Workers > 1. A delta is never delivered as if whole: it fails
-// with ErrDelta. With o.CheckSize, a file whose bytes are not its size
-// (the File row's, or the member's for a member no row names) fails with
-// msi.ErrSize. The cabinets are those Files read, unless o.CabinetOptions
-// is set: they are then opened again with those options and the members
-// found by name and place. o.Strict does not apply.
+// with ErrDelta (ReadPatched applies them). With o.CheckSize, a file whose
+// bytes are not its size (the File row's, or the member's for a member no
+// row names) fails with msi.ErrSize. The cabinets are those Files read,
+// unless o.CabinetOptions is set: they are then opened again with those
+// options and the members found by name and place. o.Strict does not
+// apply.
 //
 // It goes on past errors: the error, if any, is a FileErrors, one
 // *FileError per file that could not be read.
 func (pt *Patch) ReadFiles(files []*File, o msi.ReadOptions, fn func(f *File, r io.Reader) error) error {
+	return pt.ReadPatched(files, o, nil, fn)
+}
+
+// BaseFunc returns the bytes of the file a delta applies to, as installed
+// or in the target: usually f.Base, read from the target package or an
+// image of it.
+type BaseFunc func(f *File) ([]byte, error)
+
+// ReadPatched is ReadFiles with the PA19 deltas applied: base gives each
+// delta's base file, which the delta's header checks (size and CRC32)
+// before it is applied, and fn gets the new file, whose CRC32 the header
+// checks too. A base that cannot be read, or is not one the delta applies
+// to, fails the file with what the delta expected (wrapping
+// msi.ErrMissingSource, or pa19.ErrWrongOld); a delta this package cannot
+// apply fails with the pa19 error (pa19.ErrUnsupported, say). PA30 deltas
+// still fail with ErrDelta. A nil base is ReadFiles.
+func (pt *Patch) ReadPatched(files []*File, o msi.ReadOptions, base BaseFunc, fn func(f *File, r io.Reader) error) error {
 	var errs FileErrors
 	var mu sync.Mutex
 	fail := func(f *File, err error) {
@@ -549,7 +584,7 @@ func (pt *Patch) ReadFiles(files []*File, o msi.ReadOptions, fn func(f *File, r 
 	byCab := map[string][]*File{}
 	var order []string
 	for _, f := range files {
-		if f.Delta {
+		if f.Delta && (base == nil || f.DeltaFormat == DeltaPA30) {
 			fail(f, fmt.Errorf("%w (%s) for %s", ErrDelta, f.DeltaFormat, f.Key))
 			continue
 		}
@@ -606,11 +641,22 @@ func (pt *Patch) ReadFiles(files []*File, o msi.ReadOptions, fn func(f *File, r 
 		fails := deliver.Cabinet(&c.rc.Reader, jobs, o.Workers, func(f *File, cf *cab.File, content io.Reader) error {
 			var head [4]byte
 			n, _ := io.ReadFull(content, head[:])
-			if s := string(head[:n]); s == DeltaPA19 || s == DeltaPA30 {
+			var r io.Reader = io.MultiReader(bytes.NewReader(head[:n]), content)
+			switch s := string(head[:n]); {
+			case s == DeltaPA19 && base != nil:
+				b, err := applyDelta(f, r, base)
+				if err != nil {
+					fail(f, err)
+					return nil
+				}
+				r = bytes.NewReader(b)
+			case s == DeltaPA19 || s == DeltaPA30:
 				fail(f, fmt.Errorf("%w (%s)", ErrDelta, s))
 				return nil
+			case f.Delta:
+				fail(f, fmt.Errorf("%w (%s), in no format msikit reads", ErrDelta, f.DeltaFormat))
+				return nil
 			}
-			var r io.Reader = io.MultiReader(bytes.NewReader(head[:n]), content)
 			if o.CheckSize {
 				r = deliver.CheckSize(r, f.size(), msi.ErrSize)
 			}
@@ -624,4 +670,38 @@ func (pt *Patch) ReadFiles(files []*File, o msi.ReadOptions, fn func(f *File, r 
 		return nil
 	}
 	return errs
+}
+
+// maxDelta bounds the delta bytes read into memory: far more than any
+// delta a patch carries (an LZX DELTA window is 32 MiB at most), far less
+// than a hostile cabinet member may claim.
+const maxDelta = 1 << 30
+
+// applyDelta reads a PA19 delta whole and applies it to the base file
+// base gives.
+func applyDelta(f *File, r io.Reader, base BaseFunc) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxDelta+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxDelta {
+		return nil, fmt.Errorf("%w: a delta of more than %d bytes", ErrDelta, maxDelta)
+	}
+	d, err := pa19.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	old, err := base(f)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the delta's base file: %v (the delta wants %s)", msi.ErrMissingSource, err, d.Expected())
+	}
+	var out bytes.Buffer
+	if err := d.Apply(&out, old); err != nil {
+		name := "the base file"
+		if f.Base != nil {
+			name = f.Base.Path
+		}
+		return nil, fmt.Errorf("delta against %s: %w", name, err)
+	}
+	return out.Bytes(), nil
 }

@@ -33,20 +33,42 @@ func (p *Patch) Check(old []byte) (int, error) {
 			return i, p.supported(o)
 		}
 	}
-	var wants []string
-	for _, o := range p.Olds {
-		wants = append(wants, fmt.Sprintf("%d bytes with CRC32 %08x", o.Size, o.CRC))
-	}
-	want := strings.Join(wants, " or ")
-	if len(p.Olds[0].Ignore)+len(p.Olds[0].Retain) > 0 {
-		want += " (its ignored and retained ranges as zeros)"
-	}
+	want := p.Expected()
 	if sized && p.Flags&peFixesOff != peFixesOff && isPE32(old) {
 		return -1, fmt.Errorf("%w: the old file is a 32-bit PE image of the right size but CRC32 %08x, not %s: "+
 			"the delta normalises such images before comparing (rebase, import binding, lock prefixes, resource times), "+
 			"which is not implemented; or it is another version of the file", ErrUnsupported, crc32.ChecksumIEEE(old), want)
 	}
 	return -1, fmt.Errorf("%w: it is %d bytes with CRC32 %08x; the delta wants %s", ErrWrongOld, size, crc32.ChecksumIEEE(old), want)
+}
+
+// IsNew reports whether b is the file the delta makes: the header's new
+// size, and its CRC32 with the retained ranges as zeros (the same ranges
+// for every old file). It is how a patched file is checked after the
+// fact, when its base is gone; a header-only delta can check too.
+func (p *Patch) IsNew(b []byte) bool {
+	if int64(len(b)) != p.NewSize {
+		return false
+	}
+	var retain []Retained
+	if len(p.Olds) > 0 {
+		retain = p.Olds[0].Retain
+	}
+	return newCRC(b, retain) == p.NewCRC
+}
+
+// Expected describes the old files the delta applies to, for messages:
+// "1022 bytes with CRC32 ac44640f or 1024 bytes with CRC32 3c64b164".
+func (p *Patch) Expected() string {
+	var wants []string
+	for _, o := range p.Olds {
+		wants = append(wants, fmt.Sprintf("%d bytes with CRC32 %08x", o.Size, o.CRC))
+	}
+	want := strings.Join(wants, " or ")
+	if len(p.Olds) > 0 && len(p.Olds[0].Ignore)+len(p.Olds[0].Retain) > 0 {
+		want += " (its ignored and retained ranges as zeros)"
+	}
+	return want
 }
 
 // supported says whether o's stream can be decoded.

@@ -189,3 +189,22 @@ func TestBuiltHeaderOnly(t *testing.T) {
 		t.Fatalf("Apply: %v, want ErrHeaderOnly", err)
 	}
 }
+
+// TestParseHeader reads the header from the first bytes of a delta.
+func TestParseHeader(t *testing.T) {
+	old, data := []byte("old file"), bytes.Repeat([]byte("new file contents "), 100)
+	delta := pa19test.Build(pa19test.Spec{Flags: pa19.OptionNoRebase, New: data, Olds: []pa19test.Old{{Data: old}}})
+	p, err := pa19.ParseHeader(delta[:40])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.HeaderOnly || p.NewSize != int64(len(data)) || p.Olds[0].Size != 8 {
+		t.Fatalf("%+v", p)
+	}
+	if i, err := p.Check(old); i != 0 || err != nil {
+		t.Fatalf("Check: %d, %v", i, err)
+	}
+	if _, err := pa19.ParseHeader(delta[:12]); !errors.Is(err, pa19.ErrTruncated) {
+		t.Fatalf("12 bytes: %v, want ErrTruncated", err)
+	}
+}

@@ -101,6 +101,19 @@ func (o *Old) Identical() bool { return o.StreamSize == 0 }
 // option flags and PE transform records, after which nothing can be read,
 // are ErrUnsupported here.
 func Parse(data []byte) (*Patch, error) {
+	return parse(data, false)
+}
+
+// ParseHeader reads only the header, from the first bytes of a delta (a
+// few hundred are usually enough; a header with many ranges needs more):
+// the delta's CRC32 is not checked and its streams are not kept. The
+// result can Check an old file, as a header-only delta does, and not
+// Apply; it is for listing a delta without reading it whole.
+func ParseHeader(head []byte) (*Patch, error) {
+	return parse(head, true)
+}
+
+func parse(data []byte, headerOnly bool) (*Patch, error) {
 	if !bytes.HasPrefix(data, signature) {
 		if len(data) < len(signature) && bytes.HasPrefix(signature, data) {
 			return nil, truncated("%d bytes, shorter than the signature", len(data))
@@ -144,6 +157,10 @@ func Parse(data []byte) (*Patch, error) {
 	}
 	if r.err != nil {
 		return nil, r.err
+	}
+	if headerOnly {
+		p.HeaderOnly = true
+		return p, nil
 	}
 	hdr := int64(r.pos)
 	end := hdr + streams + trailerSize
