@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/msikit/msikit/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,7 +68,7 @@ func TestVerifyPatch(t *testing.T) {
 	assert.Regexp(t, `(?m)^OLD +guide\.txt at `+guide+`  `+guide+`: base: still the file the patch changes \(the delta's base: 11 bytes with CRC32 [0-9a-f]{8}\): the patch is not applied`, out)
 	assert.Contains(t, out, "File row")
 	assert.Contains(t, out, "1 not patched")
-	require.NoError(t, json.Unmarshal(must(msikit(t, "verify", "--patch", msp, "--json", plain)), &doc))
+	require.NoError(t, json.Unmarshal(outOf(msikit(t, "verify", "--patch", msp, "--json", plain)), &doc))
 	assert.False(t, doc.OK)
 	assert.Equal(t, "not-applied", doc.Sources[0].Entries[0].Status)
 	assert.Equal(t, "base", doc.Sources[0].Entries[0].Mismatches[0].Field)
@@ -115,4 +116,44 @@ func TestVerifyPatch(t *testing.T) {
 	assert.Contains(t, errOut, "not an administrative image")
 }
 
-func must(code int, out, _ string) []byte { return []byte(out) }
+// TestVerifyPatchCorpus: WiX's dual-branch servicing patches, made by
+// Windows tools: GDR1 (two transforms, for RTM and for the LDR baseline,
+// whole files and a file it adds) verifies on the image it patched, and
+// names both files as not patched on the RTM image; on an image patched
+// along the other branch (the baseline, then LDR2), LDR2 verifies and
+// GDR1's files are not applied.
+func TestVerifyPatchCorpus(t *testing.T) {
+	rtm := testutil.Corpus(t, "wix3", "RtmProduct__product.msi")
+	gdr1 := testutil.Corpus(t, "wix3", "GDR1__gdr1.msp")
+	work := t.TempDir()
+	img := func(name string, patches ...string) string {
+		dir := filepath.Join(work, name)
+		args := []string{"admin", "-q", rtm, "-o", dir}
+		for _, p := range patches {
+			args = append(args, "--patch", p)
+		}
+		code, _, errOut := msikit(t, args...)
+		require.Equal(t, 0, code, errOut)
+		return dir
+	}
+	code, out, errOut := msikit(t, "verify", "--patch", gdr1, img("gdr1", gdr1))
+	assert.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "OK: 2 entries: 2 OK, 0 failed, 0 missing\n")
+	code, out, _ = msikit(t, "verify", "--patch", gdr1, img("rtm"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "OLD      patch.wxs: missing: the image's package has no file F_Patch, which the patch adds: the patch is not applied")
+	assert.Regexp(t, `(?m)^OLD +product\.wxs at .*: base: still the file the patch changes \(the image's File row before the patch: 1460 bytes, version \(none\)\): the patch is not applied; size: expected 2051 bytes, found 1460; `, out)
+	assert.Contains(t, out, "FAIL: 2 entries: 0 OK, 0 failed, 0 missing, 2 not patched\n")
+
+	baseline, ldr2 := testutil.Corpus(t, "wix3", "Baseliner__rtmldr.msp"), testutil.Corpus(t, "wix3", "LDR2__ldr2.msp")
+	ldr := img("ldr", baseline, ldr2)
+	code, out, errOut = msikit(t, "verify", "--patch", ldr2, ldr)
+	assert.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "OK: 1 entries: 1 OK, 0 failed, 0 missing\n")
+	code, out, _ = msikit(t, "verify", "--patch", gdr1, ldr)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "2 not patched")
+}
+
+// outOf is the standard output of a msikit run.
+func outOf(_ int, out, _ string) []byte { return []byte(out) }

@@ -22,6 +22,12 @@ import (
 // differ), and opens it until the test ends.
 func Package(t testing.TB, dir string, files map[string]string) *msi.Package {
 	t.Helper()
+	return PackageVersion(t, dir, "1.0.0", files)
+}
+
+// PackageVersion is Package with another ProductVersion.
+func PackageVersion(t testing.TB, dir, version string, files map[string]string) *msi.Package {
+	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +36,7 @@ func Package(t testing.TB, dir string, files map[string]string) *msi.Package {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	spec := "product:\n  name: Demo\n  version: 1.0.0\n  manufacturer: msikit tests\n" +
+	spec := "product:\n  name: Demo\n  version: " + version + "\n  manufacturer: msikit tests\n" +
 		"  upgrade_code: \"{0D5C6B83-4F69-4A5E-8C3B-2E8F40E2A6B2}\"\nfiles:\n"
 	for _, p := range paths {
 		src := filepath.Base(p)

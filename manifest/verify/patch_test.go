@@ -67,9 +67,15 @@ func adminImage(t *testing.T, p *msi.Package, dir string, patches ...*patch.Patc
 // PA19 delta) and the notes (whole) and adds extra.txt.
 func deltaTestPatch(t *testing.T, work string) (*msi.Package, *patch.Patch) {
 	t.Helper()
+	return versionTestPatch(t, work, "1.0.0")
+}
+
+// versionTestPatch is deltaTestPatch with v2 of another product version.
+func versionTestPatch(t *testing.T, work, version string) (*msi.Package, *patch.Patch) {
+	t.Helper()
 	const guide1, guide2 = "The guide.\n", "The guide, version two, from a delta.\n"
 	v1 := patchtest.Package(t, filepath.Join(work, "v1"), map[string]string{"Demo/readme.txt": "Hello.\r\n", "Demo/doc/guide.txt": guide1, "Demo/notes.txt": "notes 1\n"})
-	v2 := patchtest.Package(t, filepath.Join(work, "v2"), map[string]string{"Demo/readme.txt": "Hello.\r\n", "Demo/doc/guide.txt": guide2, "Demo/notes.txt": "notes, version two\n", "Demo/extra.txt": "added\n"})
+	v2 := patchtest.PackageVersion(t, filepath.Join(work, "v2"), version, map[string]string{"Demo/readme.txt": "Hello.\r\n", "Demo/doc/guide.txt": guide2, "Demo/notes.txt": "notes, version two\n", "Demo/extra.txt": "added\n"})
 	b, err := patch.Create(v1, v2, patch.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -181,5 +187,34 @@ func TestPatch(t *testing.T) {
 	}
 	if _, err := Patch(pt, t.TempDir(), Options{}); !errors.Is(err, ErrImage) {
 		t.Errorf("an empty folder: %v", err)
+	}
+}
+
+// TestPatchNewVersion: a patch that changes the product version no longer
+// validates against the image it has patched: the image is checked as its
+// transform's result.
+func TestPatchNewVersion(t *testing.T) {
+	work := t.TempDir()
+	v1, pt := versionTestPatch(t, work, "1.0.1")
+	patched := filepath.Join(work, "patched")
+	adminImage(t, v1, patched, pt)
+	r, err := Patch(pt, patched, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || len(r.Results) != 3 || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "whose result the image's package is (product ") {
+		t.Fatalf("patched image: %+v %v", r.Summary(), r.Notes)
+	}
+	plain := filepath.Join(work, "plain")
+	adminImage(t, v1, plain)
+	if r, err = Patch(pt, plain, Options{}); err != nil || r.Summary().NotApplied != 3 {
+		t.Fatalf("plain image: %v %+v", err, r)
+	}
+	// Another product's image.
+	other := patchtest.PackageVersion(t, filepath.Join(work, "other"), "2.0.0", map[string]string{"Demo/guide.txt": "x"})
+	img := filepath.Join(work, "other-image")
+	adminImage(t, other, img)
+	if _, err := Patch(pt, img, Options{}); !errors.Is(err, patch.ErrNotApplicable) {
+		t.Errorf("another product: %v", err)
 	}
 }
