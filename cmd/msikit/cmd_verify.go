@@ -9,7 +9,6 @@ import (
 
 	"github.com/msikit/msikit/manifest"
 	"github.com/msikit/msikit/manifest/verify"
-	"github.com/msikit/msikit/msi/patch"
 	"github.com/spf13/pflag"
 )
 
@@ -140,18 +139,10 @@ func verifyPatch(ctx *context, mspPaths, images []string, o verify.Options, writ
 	if err := checkInputs(mspPaths...); err != nil {
 		return err
 	}
-	var pts []*patch.Patch
-	defer func() {
-		for _, pt := range pts {
-			pt.Close()
-		}
-	}()
-	for _, path := range mspPaths {
-		pt, err := openPatch(ctx, path)
-		if err != nil {
-			return err
-		}
-		pts = append(pts, pt)
+	pts, err := openPatches(ctx, mspPaths)
+	defer closePatches(pts)
+	if err != nil {
+		return err
 	}
 	return verifyEach(ctx, images, o, write, out, func(image string, o verify.Options) (*verify.Report, error) {
 		return verify.Patch(pts, image, o)
