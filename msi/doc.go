@@ -19,7 +19,7 @@
 //		log.Fatal(err)
 //	}
 //	for _, row := range t.Rows {
-//		size, _ := row.Int("FileSize")
+//		size := row.Int("FileSize")
 //		fmt.Println(row.String("FileName"), size)
 //	}
 //

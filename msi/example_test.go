@@ -22,7 +22,7 @@ func ExampleOpen() {
 		log.Fatal(err)
 	}
 	for _, row := range files.Rows {
-		size, _ := row.Int("FileSize")
+		size := row.Int("FileSize")
 		fmt.Println(row.String("File"), row.String("FileName"), size)
 	}
 	// Output:

@@ -106,14 +106,19 @@ func (r Row) Get(column string) Value {
 	return Value{}
 }
 
-// String returns the named cell as text ("" for null).
+// String returns the named cell as text: "" for null (or no such
+// column), an integer in decimal.
 func (r Row) String(column string) string { return r.Get(column).String() }
 
-// Int returns the named integer cell, and false if it is null or not an
-// integer.
-func (r Row) Int(column string) (int32, bool) {
+// Int returns the named integer cell: 0 for null (or no such column, or
+// a string cell). It returns alike with String, one value with the zero
+// for null; Get(column).IsNull() tells a null from a 0.
+func (r Row) Int(column string) int32 {
 	v := r.Get(column)
-	return v.Int, v.Kind == Integer
+	if v.Kind != Integer {
+		return 0
+	}
+	return v.Int
 }
 
 // streamName is the name of the stream a binary cell of table refers

@@ -88,8 +88,8 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 		if *utc {
 			o.Location = time.UTC
 		}
-		return verifyEach(ctx, args, o, write, *out, func(path string, o verify.Options) (*verify.Report, error) {
-			return verify.Verify(m, path, o)
+		return verifyEach(ctx, args, o, write, *out, func(path string, o verify.Options) ([]*verify.Report, error) {
+			return verify.VerifyAll(m, path, o) // a folder of packages of several variants: one report each
 		})
 	}
 }
@@ -99,17 +99,17 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 // cannot be read, a damaged package, no variant, a patch for another
 // product) stops it.
 func verifyEach(ctx *context, paths []string, o verify.Options, write func(io.Writer, []*verify.Report) error, out string,
-	check func(string, verify.Options) (*verify.Report, error)) error {
+	check func(string, verify.Options) ([]*verify.Report, error)) error {
 	var reports []*verify.Report
 	for _, path := range paths {
 		bar := newBar(ctx, "verifying "+path, 0, 0, false)
 		o.Progress = bar.Set
-		r, err := check(path, o)
+		rs, err := check(path, o)
 		bar.Done()
 		if err != nil {
 			return err
 		}
-		reports = append(reports, r)
+		reports = append(reports, rs...)
 	}
 	var b bytes.Buffer
 	if err := write(&b, reports); err != nil {
@@ -144,8 +144,12 @@ func verifyPatch(ctx *context, mspPaths, images []string, o verify.Options, writ
 	if err != nil {
 		return err
 	}
-	return verifyEach(ctx, images, o, write, out, func(image string, o verify.Options) (*verify.Report, error) {
-		return verify.Patch(pts, image, o)
+	return verifyEach(ctx, images, o, write, out, func(image string, o verify.Options) ([]*verify.Report, error) {
+		r, err := verify.Patch(pts, image, o)
+		if err != nil {
+			return nil, err
+		}
+		return []*verify.Report{r}, nil
 	})
 }
 

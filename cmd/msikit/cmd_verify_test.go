@@ -169,3 +169,25 @@ func TestVerifyRecursiveExtraction(t *testing.T) {
 	assert.Contains(t, report, "0 extra files")
 	assert.Contains(t, report, "ccmsetup-sup.cab.extracted: skipped, the extraction of ccmsetup-sup.cab")
 }
+
+// TestVerifyDistributionPointOfTwoVariants: a folder holding the SP1 and
+// the SP2 package fits both variants equally; each package is then
+// checked against its own variant (exit 0), and a loose file is named,
+// unchecked.
+func TestVerifyDistributionPointOfTwoVariants(t *testing.T) {
+	dir := t.TempDir()
+	for _, sp := range []string{"SP1", "SP2"} {
+		b, err := os.ReadFile("../../fixtures/kb977203/SCCM2007-" + sp + "-KB977203-ENU.msi")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, sp+".msi"), b, 0o644))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("loose"), 0o644))
+	code, out, errOut := msikit(t, "verify", dir, "-m", "kb977203")
+	require.Equal(t, 0, code, "%s%s", out, errOut)
+	assert.Contains(t, out, "KB977203 SP1: "+filepath.Join(dir, "SP1.msi"))
+	assert.Contains(t, out, "KB977203 SP2: "+filepath.Join(dir, "SP2.msi"))
+	assert.Contains(t, out, "1 loose files of "+dir+" not checked")
+
+	code, out, _ = msikit(t, "verify", dir, "-m", "kb977203", "--variant", "SP1")
+	assert.Equal(t, 1, code, "a variant given is the variant checked: SP2's files fail\n%s", out)
+}

@@ -119,7 +119,7 @@ func TestBuild(t *testing.T) {
 	comps, err := p.Table("Component")
 	require.NoError(t, err)
 	for _, r := range comps.Rows {
-		attrs, _ := r.Int("Attributes")
+		attrs := r.Int("Attributes")
 		assert.Equal(t, int32(256), attrs, "64-bit components")
 	}
 }

@@ -186,13 +186,13 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 	for _, db := range []*msi.Database{oldDB, newDB} {
 		if t := lookupTable(db, "File"); t != nil {
 			for _, r := range t.Rows {
-				s, _ := r.Int("Sequence")
+				s := r.Int("Sequence")
 				maxSeq = max(maxSeq, int(s))
 			}
 		}
 		if t := lookupTable(db, "Media"); t != nil {
 			for _, r := range t.Rows {
-				d, _ := r.Int("DiskId")
+				d := r.Int("DiskId")
 				maxDisk = max(maxDisk, int(d))
 			}
 		}

@@ -265,7 +265,7 @@ func readSequences(p *msi.Package) ([]Sequence, error) {
 	}
 	out := make([]Sequence, 0, len(t.Rows))
 	for _, r := range t.Rows {
-		a, _ := r.Int("Attributes")
+		a := r.Int("Attributes")
 		out = append(out, Sequence{Family: r.String("PatchFamily"), ProductCode: r.String("ProductCode"), Sequence: r.String("Sequence"), Attributes: int(a)})
 	}
 	return out, nil

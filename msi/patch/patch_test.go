@@ -372,7 +372,7 @@ func TestApplyAdminWritesFiles(t *testing.T) {
 	if !ok || r.String("FileName") != "patch.wxs" {
 		t.Errorf("F_Patch row %v", r.Values)
 	}
-	if attrs, _ := r.Int("Attributes"); attrs&(msi.FileAttrCompressed|msi.FileAttrNoncompressed) != 0 {
+	if attrs := r.Int("Attributes"); attrs&(msi.FileAttrCompressed|msi.FileAttrNoncompressed) != 0 {
 		t.Errorf("attributes %#x", attrs)
 	}
 	// LDR2 needs the LDR baseline's version, 1.0.1.0: not this image's.
