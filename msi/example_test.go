@@ -2,10 +2,12 @@ package msi_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log"
+	"os"
 	"strings"
 
 	"github.com/msikit/msikit/msi"
@@ -180,4 +182,26 @@ func ExamplePrintableName() {
 	// Output:
 	// \x05SummaryInformation
 	// "\x05SummaryInformation"
+}
+
+// Extract a package's files into a directory, safely: nothing outside
+// it, no link followed, no partial file, existing files kept.
+func ExamplePackage_ExtractTo() {
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer p.Close()
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	written, err := p.ExtractTo(dir, msi.ExtractOptions{
+		Select: func(f *msi.File) bool { return f.LongName != "data.bin" },
+	})
+	fmt.Println(written, err)
+	_, err = p.ExtractTo(dir, msi.ExtractOptions{})
+	fmt.Println(errors.Is(err, fs.ErrExist))
+	// Output:
+	// [msikit Hello/readme.txt msikit Hello/doc/guide.txt] <nil>
+	// true
 }
