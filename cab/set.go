@@ -97,6 +97,12 @@ func (r *Reader) init(cabs []*cabinet, o *options) error {
 	if last.hdr.Flags&FlagNextCabinet != 0 && len(r.Folders) > 0 {
 		r.Folders[len(r.Folders)-1].continues = last.hdr.NextCabinet
 	}
+	// The raw entries, and the header bytes their names are in, are not
+	// needed now that r.File is made: a cabinet of many files keeps
+	// them for as long as it is open otherwise.
+	for _, c := range cabs {
+		c.files = nil
+	}
 	return nil
 }
 

@@ -3,7 +3,6 @@ package msi
 import (
 	"encoding/binary"
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
@@ -83,12 +82,13 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 			return nil, err
 		}
 	}
-	compDir := map[string]string{}
 	components, err := readCells(src, "Component")
 	if err != nil {
 		return nil, err
 	}
+	var compDir map[string]string
 	if components != nil {
+		compDir = make(map[string]string, components.rows())
 		key, dir := components.col("Component"), components.col("Directory_")
 		for r := range components.rows() {
 			compDir[components.cell(r, key).String()] = components.cell(r, dir).String()
@@ -140,15 +140,15 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 		case o.Layout == LayoutFlat:
 			f.Path = f.LongName
 		default:
-			f.Path = path.Join(dirPath, name)
+			f.Path = joinName(dirPath, name)
 		}
 		srcDir, _ := sourceDirs.Path(dir)
 		srcName := f.LongName
 		if short {
 			srcName = f.ShortName
 		}
-		if f.SourcePath = path.Join(srcDir, srcName); f.SourcePath == f.Path {
-			f.SourcePath = f.Path // one string, not two alike
+		if f.SourcePath = f.Path; srcDir != dirPath || srcName != name || o.Layout == LayoutFlat {
+			f.SourcePath = joinName(srcDir, srcName)
 		}
 		f.Compressed = compressedDefault
 		switch {
@@ -172,13 +172,23 @@ func FileList(src TableReader, o FileOptions) ([]*File, error) {
 	return files, nil
 }
 
+// joinName is path.Join for a clean directory path and a name that
+// names.Check passed (no separator, not "." or ".."), without its
+// cleaning pass.
+func joinName(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
 // dedupePaths gives a file whose path another file already has (ignoring
 // case, as Windows does) the suffix ".duplicateN", as lessmsi does, so
 // that no file overwrites another. Installs can map two files to one
 // place (the ANSI and Unicode builds of a DLL, chosen by condition); a
 // source layout should not.
 func dedupePaths(files []*File) {
-	seen := map[string]int{} // lower-cased path: how many files claimed it
+	seen := make(map[string]int, len(files)) // lower-cased path: how many files claimed it
 	for _, f := range files {
 		key := strings.ToLower(f.Path)
 		before := seen[key]

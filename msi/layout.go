@@ -110,14 +110,16 @@ var installFolders = map[string]string{
 // not exist or a name that would leave the root is an error naming the
 // row.
 func readDirectories(src TableReader, layout Layout, short bool) (*directories, error) {
-	ds := &directories{rows: map[string]directory{}, paths: map[string]string{}, layout: layout, short: short}
+	ds := &directories{layout: layout, short: short}
 	t, err := readCells(src, "Directory")
 	if err != nil {
 		return nil, err
 	}
 	if t == nil {
+		ds.rows, ds.paths = map[string]directory{}, map[string]string{}
 		return ds, nil // a package without files (a patch, a merge module's shell)
 	}
+	ds.rows, ds.paths = make(map[string]directory, t.rows()), make(map[string]string, t.rows())
 	key, parent, defaultDir := t.col("Directory"), t.col("Directory_Parent"), t.col("DefaultDir")
 	for r := range t.rows() {
 		d := directory{DefaultDir: names.ParseDefaultDir(t.cell(r, defaultDir).String())}

@@ -134,7 +134,9 @@ func newPackage(r io.ReaderAt, size int64, name string) (p *Package, err error) 
 			p, err = nil, p.errorf("", formatErr("damaged compound file (%v)", v))
 		}
 	}()
-	doc, err := mscfb.New(io.NewSectionReader(r, 0, size))
+	// Its small reads (a sector's successor, 4 bytes) are cached: one
+	// system call per sector of a table stream otherwise.
+	doc, err := mscfb.New(&pageCache{ra: io.NewSectionReader(r, 0, size)})
 	if err != nil {
 		return nil, p.errorf("", damaged(err, size))
 	}
@@ -355,25 +357,16 @@ func (p *Package) HasStream(path string) bool {
 // large streams (embedded cabinets) cost one pass. Each reader has its own
 // view of the compound file, so it may be used while the package is used
 // for other reads (but one reader is not safe for concurrent use).
-func (p *Package) OpenStream(path string) (r io.Reader, size int64, err error) {
-	e, ok := p.lookup(path)
-	if !ok || e.isDir {
-		return nil, 0, p.errorf("stream "+quoteName(path), ErrNotFound)
+func (p *Package) OpenStream(path string) (io.Reader, int64, error) {
+	r, size, err := p.openStream(path)
+	if err != nil {
+		return nil, 0, err
 	}
-	what := "stream " + quoteName(path)
-	defer func() {
-		if v := recover(); v != nil {
-			r, size, err = nil, 0, p.errorf(what, formatErr("damaged compound file (%v)", v))
-		}
-	}()
-	// mscfb keeps read state in the Reader, so a stream read alongside
-	// others needs a Reader of its own.
-	doc, err := mscfb.New(io.NewSectionReader(p.ra, 0, p.size))
-	if err != nil || e.idx >= len(doc.File) {
-		return nil, 0, p.errorf(what, fmt.Errorf("%w: reopening: %v", ErrFormat, err))
-	}
-	return &streamReader{p: p, f: doc.File[e.idx], size: e.size, what: what}, e.size, nil
+	return r, size, nil
 }
+
+// maxChainRead is the most streamReader asks of mscfb at once.
+const maxChainRead = 32 << 10
 
 type streamReader struct {
 	p    *Package
@@ -389,6 +382,13 @@ func (s *streamReader) Read(b []byte) (n int, err error) {
 	}
 	if rem := s.size - s.off; int64(len(b)) > rem {
 		b = b[:rem]
+	}
+	// mscfb lists a read's sectors and merges the adjacent ones in time
+	// that grows with the square of their number: reads of a few hundred
+	// KiB (a cabinet's cursors) cost more there than in the decoder.
+	// In pieces of maxChainRead, they cost a pread each.
+	if len(b) > maxChainRead {
+		b = b[:maxChainRead]
 	}
 	defer func() {
 		if v := recover(); v != nil {

@@ -67,7 +67,7 @@ func (p *Package) streamReaderAt(name string) (readerAtCloser, int64, error) {
 	if e.size > wholeLimit {
 		return &streamSeq{p: p, name: name, size: e.size}, e.size, nil
 	}
-	r, size, err := p.openStreamCached(name)
+	r, size, err := p.openStream(name)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -79,11 +79,13 @@ func (p *Package) streamReaderAt(name string) (readerAtCloser, int64, error) {
 	return memReaderAt{strings.NewReader(b.String())}, size, nil
 }
 
-// openStreamCached is OpenStream over a compound-file reader whose small
-// reads are cached: mscfb looks up each sector's successor with a read of
-// 4 bytes, one system call per 512-byte sector without the cache.
-func (p *Package) openStreamCached(path string) (r *streamReader, size int64, err error) {
-	e, ok := p.byPath[path]
+// openStream opens a stream through a compound-file reader of its own
+// (mscfb keeps read state in the Reader, so a stream read alongside
+// others needs one), whose small reads are cached: mscfb looks up each
+// sector's successor with a read of 4 bytes, one system call per 512-byte
+// sector without the cache.
+func (p *Package) openStream(path string) (r *streamReader, size int64, err error) {
+	e, ok := p.lookup(path)
 	if !ok || e.isDir {
 		return nil, 0, p.errorf("stream "+quoteName(path), ErrNotFound)
 	}
@@ -229,7 +231,7 @@ func (q *streamSeq) cursor(off int64) (*streamCursor, error) {
 		}
 	}
 	if best == nil || off-best.next() > maxSkip && len(q.curs) < maxCursors {
-		s, _, err := q.p.openStreamCached(q.name)
+		s, _, err := q.p.openStream(q.name)
 		if err != nil {
 			return nil, err
 		}
@@ -318,12 +320,12 @@ func (c *pageCache) ReadAt(b []byte, off int64) (int, error) {
 		at := off + int64(done)
 		base := at &^ (pageSize - 1)
 		pg := c.page(base)
-		if pg == nil {
-			return done, io.ErrUnexpectedEOF
-		}
 		i := int(at - base)
-		if i >= pg.n {
-			return done, io.EOF
+		if pg == nil || i >= pg.n {
+			// The page cannot be read whole (the end of the file, or a
+			// read failing elsewhere in it): read what is asked as it is.
+			n, err := c.ra.ReadAt(b[done:], at)
+			return done + n, err
 		}
 		done += copy(b[done:], pg.b[i:pg.n])
 	}

@@ -13,8 +13,8 @@
 #    its inner large-files.cab (three 2 GB files, MSZIP, LZX:15 and
 #    LZX:21) and a generated cabinet of BENCH_GB (default 3) GB.
 # 3. go test -bench of the stages: inflate (cab/mszip), LZX (cab/lzx),
-#    extraction and writing cabinets (cab), writing files
-#    (internal/safepath).
+#    extraction and writing cabinets (cab), loading a package's tables
+#    and making its layout (msi), writing files (internal/safepath).
 #
 # BENCH_RUNS: runs per tool (default 3). BENCH_DIR: where the vs-peers
 # inputs are kept between runs. BENCH_QUICK=1: step 1 only.
@@ -54,4 +54,4 @@ go run ./internal/benchpeers -memory "$(IFS=,; echo "${cabs[*]}")" "$BIN"
 
 echo
 echo "== go test -bench: the stages"
-go test -run '^$' -bench . -benchmem ./cab/... ./internal/safepath/...
+go test -run '^$' -bench . -benchmem ./cab/... ./msi ./internal/safepath/...

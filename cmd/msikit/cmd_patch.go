@@ -35,6 +35,26 @@ func openPatch(ctx *context, path string) (*patch.Patch, error) {
 	return pt, nil
 }
 
+// openPatches opens the patches at paths; it returns those it opened,
+// for closePatches, also when one fails.
+func openPatches(ctx *context, paths []string) ([]*patch.Patch, error) {
+	var pts []*patch.Patch
+	for _, p := range paths {
+		pt, err := openPatch(ctx, p)
+		if err != nil {
+			return pts, err
+		}
+		pts = append(pts, pt)
+	}
+	return pts, nil
+}
+
+func closePatches(pts []*patch.Patch) {
+	for _, pt := range pts {
+		pt.Close()
+	}
+}
+
 // patchReport is the shape of `msikit patch info --json`.
 type patchReport struct {
 	File           string               `json:"file"`

@@ -19,18 +19,10 @@ func applyAdminPatches(ctx *context, db *msi.Database, dir *safepath.Dir, paths 
 	if len(paths) == 0 {
 		return nil
 	}
-	var patches []*patch.Patch
-	defer func() {
-		for _, pt := range patches {
-			pt.Close()
-		}
-	}()
-	for _, p := range paths {
-		pt, err := openPatch(ctx, p)
-		if err != nil {
-			return err
-		}
-		patches = append(patches, pt)
+	patches, err := openPatches(ctx, paths)
+	defer closePatches(patches)
+	if err != nil {
+		return err
 	}
 	return patch.ApplyAdmin(db, patches, o, func(res *patch.AdminResult) error {
 		pt := res.Patch

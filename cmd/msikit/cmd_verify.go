@@ -15,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "verify",
-		usage:   "PATH... --manifest NAME|FILE [--variant V|auto] [--format text|json|junit] [-o FILE] | IMAGE... --patch MSP",
+		usage:   "PATH... --manifest NAME|FILE [--variant V|auto] [--format text|json|junit] [-o FILE] | IMAGE... --patch MSP...",
 		summary: "Check packages, cabinets, extracted folders and distribution-point trees against a manifest, or an administrative image against a patch (exit 1 on any mismatch).",
 		setup:   setupVerify,
 	})
@@ -35,12 +35,12 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 	signatures := fs.Bool("signatures", true, "check the Authenticode signature of each package (the source, or the packages of a folder): a line per package; one that does not match its content fails")
 	noSignatures := fs.Bool("no-signatures", false, "do not check signatures")
 	rootFiles := fs.StringArray("roots", nil, "with signatures: also trust the PEM certificates of this file (repeatable)")
-	patchPath := fs.String("patch", "", "instead of a manifest: check administrative images (folders made by msikit admin or msiexec /a) against what this patch makes of the files it changes, once applied (size, version, MD5 or PA19 CRC32); a file still as before the patch is OLD")
+	patchPaths := fs.StringArray("patch", nil, "instead of a manifest: check administrative images (folders made by msikit admin or msiexec /a) against what this patch makes of the files it changes, once applied (size, version, MD5 or PA19 CRC32); a file still as before the patch is OLD (repeatable: the patches applied in sequence order, as admin --patch applies them)")
 	return func(ctx *context, args []string) error {
 		if err := needArgs(args, 1, -1); err != nil {
 			return err
 		}
-		if *patchPath != "" {
+		if len(*patchPaths) > 0 {
 			for _, name := range []string{"manifest", "variant", "allow-extra", "utc", "strict-dates", "signatures", "no-signatures", "roots", "password"} {
 				if fs.Changed(name) {
 					return usagef("--%s is for manifests, not --patch", name)
@@ -66,8 +66,8 @@ func setupVerify(fs *pflag.FlagSet) func(*context, []string) error {
 		if *workers < 0 {
 			return usagef("--workers must be positive")
 		}
-		if *patchPath != "" {
-			return verifyPatch(ctx, *patchPath, args, verify.Options{Workers: *workers}, write, *out)
+		if len(*patchPaths) > 0 {
+			return verifyPatch(ctx, *patchPaths, args, verify.Options{Workers: *workers}, write, *out)
 		}
 		m, err := manifest.Load(*ref)
 		if err != nil {
@@ -134,15 +134,18 @@ func verifyEach(ctx *context, paths []string, o verify.Options, write func(io.Wr
 	return nil
 }
 
-// verifyPatch checks each image against the patch at mspPath.
-func verifyPatch(ctx *context, mspPath string, images []string, o verify.Options, write func(io.Writer, []*verify.Report) error, out string) error {
-	pt, err := openPatch(ctx, mspPath)
+// verifyPatch checks each image against the patches at mspPaths.
+func verifyPatch(ctx *context, mspPaths, images []string, o verify.Options, write func(io.Writer, []*verify.Report) error, out string) error {
+	if err := checkInputs(mspPaths...); err != nil {
+		return err
+	}
+	pts, err := openPatches(ctx, mspPaths)
+	defer closePatches(pts)
 	if err != nil {
 		return err
 	}
-	defer pt.Close()
 	return verifyEach(ctx, images, o, write, out, func(image string, o verify.Options) ([]*verify.Report, error) {
-		r, err := verify.Patch(pt, image, o)
+		r, err := verify.Patch(pts, image, o)
 		if err != nil {
 			return nil, err
 		}

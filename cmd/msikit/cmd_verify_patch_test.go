@@ -141,7 +141,7 @@ func TestVerifyPatchCorpus(t *testing.T) {
 	assert.Contains(t, out, "OK: 2 entries: 2 OK, 0 failed, 0 missing\n")
 	code, out, _ = msikit(t, "verify", "--patch", gdr1, img("rtm"))
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "OLD      patch.wxs: missing: the image's package has no file F_Patch, which the patch adds: the patch is not applied")
+	assert.Contains(t, out, "OLD      patch.wxs: missing: the image's package has no file F_Patch, which GDR1__gdr1.msp adds: the patch is not applied")
 	assert.Regexp(t, `(?m)^OLD +product\.wxs at .*: base: still the file the patch changes \(the image's File row before the patch: 1460 bytes, version \(none\)\): the patch is not applied; size: expected 2051 bytes, found 1460; `, out)
 	assert.Contains(t, out, "FAIL: 2 entries: 0 OK, 0 failed, 0 missing, 2 not patched\n")
 
@@ -153,6 +153,17 @@ func TestVerifyPatchCorpus(t *testing.T) {
 	code, out, _ = msikit(t, "verify", "--patch", gdr1, ldr)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "2 not patched")
+
+	// Both patches of the branch, in the order applied: the image patched
+	// with both, and the RTM image, where LDR2 validates against what the
+	// baseline makes.
+	code, out, errOut = msikit(t, "verify", "--patch", baseline, "--patch", ldr2, ldr)
+	assert.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "NOTE     LDR2__ldr2.msp: checked against transform rtmldr.1, which the image's package validates against\n")
+	code, out, _ = msikit(t, "verify", "--patch", baseline, "--patch", ldr2, filepath.Join(work, "rtm"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "OLD      patch.wxs: missing: the image's package has no file F_Patch, which LDR2__ldr2.msp adds: the patch is not applied")
+	assert.Contains(t, out, "LDR2__ldr2.msp: checked against transform rtmldr.1, which validates against product {FB94421B-7FA3-4495-A9D7-212099C19147} 1.0.1.0, what the patches before it make")
 }
 
 // outOf is the standard output of a msikit run.

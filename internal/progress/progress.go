@@ -167,10 +167,15 @@ func (b *Bar) SetLabel(s string) {
 	}
 }
 
-// Reader counts the bytes read from r.
+// Reader counts the bytes read from r. When r is an io.WriterTo (a
+// cabinet member), so is the reader: io.Copy then still takes the bytes
+// straight from the decoder's buffer, with no copy buffer per file.
 func (b *Bar) Reader(r io.Reader) io.Reader {
 	if b == nil {
 		return r
+	}
+	if wt, ok := r.(io.WriterTo); ok {
+		return &writerToReader{reader{r, b}, wt}
 	}
 	return &reader{r, b}
 }
@@ -180,11 +185,30 @@ type reader struct {
 	b *Bar
 }
 
-func (r *reader) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	r.b.done.Add(int64(n))
+func (r *reader) Read(p []byte) (int, error) { return r.b.count(r.r.Read(p)) }
+
+// count adds n bytes done and passes on a Read's or Write's results.
+func (b *Bar) count(n int, err error) (int, error) {
+	b.done.Add(int64(n))
 	return n, err
 }
+
+type writerToReader struct {
+	reader
+	wt io.WriterTo
+}
+
+func (r *writerToReader) WriteTo(w io.Writer) (int64, error) {
+	return r.wt.WriteTo(&countingWriter{w, r.b})
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	b *Bar
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) { return c.b.count(c.w.Write(p)) }
 
 // Printf writes a listing line (a newline is added when missing) to
 // standard output, above the bar; nothing when quiet.

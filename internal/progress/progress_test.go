@@ -3,6 +3,7 @@ package progress
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +148,26 @@ func TestScreenModel(t *testing.T) {
 	s.Write([]byte("0123456789abc\r\nxy\rZ\x1b[K\r\nlast"))
 	if got, want := s.String(), "0123456789\nabc\nZ\nlast"; got != want {
 		t.Errorf("screen %q, want %q", got, want)
+	}
+}
+
+// Reader counts the bytes read, and keeps the WriterTo of what it wraps
+// (a cabinet member's), so that io.Copy writes from the decoder's buffer.
+func TestReaderCounts(t *testing.T) {
+	b := New(io.Discard, io.Discard, Options{Quiet: true})
+	defer b.Done()
+	r := b.Reader(strings.NewReader("hello, world"))
+	if _, ok := r.(io.WriterTo); !ok {
+		t.Fatal("the reader of a WriterTo is not a WriterTo")
+	}
+	var out bytes.Buffer
+	if n, err := io.Copy(&out, r); err != nil || n != 12 || out.String() != "hello, world" {
+		t.Fatalf("copied %d bytes %q, %v", n, out.String(), err)
+	}
+	if _, err := io.Copy(&out, b.Reader(io.LimitReader(strings.NewReader("abc"), 3))); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.done.Load(); got != 15 {
+		t.Errorf("counted %d bytes, want 15", got)
 	}
 }

@@ -18,7 +18,7 @@ func ExamplePatch() {
 		return
 	}
 	defer pt.Close()
-	r, err := verify.Patch(pt, "image", verify.Options{})
+	r, err := verify.Patch([]*patch.Patch{pt}, "image", verify.Options{})
 	if err != nil {
 		fmt.Println(err) // not an image, or an image of another product
 		return

@@ -38,6 +38,7 @@ const maxPatchedFile = 1 << 30
 
 // expectation is what a patch says one file of the image becomes.
 type expectation struct {
+	patch  *patch.Patch
 	pair   string
 	key    string
 	member *patch.File
@@ -55,30 +56,39 @@ type expectation struct {
 }
 
 // Patch checks an administrative image (a folder holding one package
-// marked as an image and its files, or that package) against a patch: for
-// each file the patch carries, that the image's file is what the patch
-// makes of it once applied (msiexec /a PKG /p PATCH, msikit admin --patch).
-// What the patch says comes from its own tables and bytes: the File rows
-// its transform gives (over the image's row: the columns it does not
-// change are the image's either way), its MsiFileHash rows, the MD5 and
-// size of a whole file in its cabinet, and for a PA19 delta the new file's
-// size and CRC32 from the delta's header. The transforms checked are those
-// whose target the image is (an image not patched yet) or whose result it
-// is (product code and version).
+// marked as an image and its files, or that package) against patches: for
+// each file they carry, that the image's file is what they make of it once
+// applied (msiexec /a PKG /p PATCH;PATCH2, msikit admin --patch ...), in
+// sequence order (patch.Sort), a file several patches change being what
+// the last one makes. What a patch says comes from its own tables and
+// bytes: the File rows its transform gives (over the image's row: the
+// columns no patch changes are the image's either way), its MsiFileHash
+// rows, the MD5 and size of a whole file in its cabinet, and for a PA19
+// delta the new file's size and CRC32 from the delta's header. The
+// transforms checked are those that take the image's product where it is
+// (product code and version): the patches already applied, those whose
+// results lead to it; the others, those that validate against it (or
+// against what the patches before them make of it).
 //
 // A file that is still the one the patch changes (a PA19 delta's base, by
-// size and CRC32; or, while the image's package is not patched either, the
-// size, version and hash its File row gives) is StatusNotApplied; one that
-// is neither is StatusFail with what was expected and found. A File row of
-// the image that is not the patch's says the image's package is not
-// patched (FieldFileTable). The Report is named after the patch (Manifest,
-// its file name; Variant, its patch code) and has KindImage.
+// size and CRC32; what an earlier patch makes of it; or, while the image's
+// package is not patched either, the size, version and hash its File row
+// gives) is StatusNotApplied; one that is neither is StatusFail with what
+// was expected and found. A File row of the image that is not the
+// patch's says the image's package is not patched (FieldFileTable). The
+// Report is named after the patches (Manifest, their file names; Variant,
+// their patch codes) and has KindImage.
 //
 // Of o, Workers and Progress apply.
-func Patch(pt *patch.Patch, image string, o Options) (*Report, error) {
+func Patch(pts []*patch.Patch, image string, o Options) (*Report, error) {
+	if len(pts) == 0 {
+		return nil, errors.New("verify: no patch to check the image against")
+	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
+	pts = append([]*patch.Patch(nil), pts...)
+	patch.Sort(pts)
 	pkgPath, err := imagePackage(image)
 	if err != nil {
 		return nil, err
@@ -100,11 +110,15 @@ func Patch(pt *patch.Patch, image string, o Options) (*Report, error) {
 	if err != nil && !errors.Is(err, msi.ErrNotFound) {
 		return nil, newSourceError(pkgPath, "package", err)
 	}
-	r := &Report{Manifest: pt.Package().Name(), Variant: pt.Code, Source: image, Kind: KindImage}
-	pairs := patchPairs(pt, pi, r)
-	if len(pairs) == 0 {
-		return nil, fmt.Errorf("%w: %s is %s %s, neither the target nor the result of any of the patch's transforms", patch.ErrNotApplicable,
-			pkgPath, orNone(pi.ProductCode), orNone(pi.ProductVersion))
+	names, codes := make([]string, len(pts)), make([]string, len(pts))
+	for i, pt := range pts {
+		names[i], codes[i] = pt.Package().Name(), pt.Code
+	}
+	r := &Report{Manifest: strings.Join(names, ", "), Variant: strings.Join(codes, ", "), Source: image, Kind: KindImage}
+	chosen, ok := choosePairs(pts, pi, r)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s is %s %s, neither the target nor the result of the transforms of %s (in sequence order; patches of no common family are taken in the order given, as admin --patch applies them)", patch.ErrNotApplicable,
+			pkgPath, orNone(pi.ProductCode), orNone(pi.ProductVersion), strings.Join(names, ", "))
 	}
 	list, err := msi.FileList(db, msi.FileOptions{Layout: msi.LayoutAdmin})
 	if err != nil {
@@ -114,36 +128,149 @@ func Patch(pt *patch.Patch, image string, o Options) (*Report, error) {
 	for _, f := range list {
 		rows[f.Key] = f
 	}
-	exps, err := expectations(pt, pairs, db, rows, o.Workers, r)
-	if err != nil {
-		return nil, err
-	}
-	var total, done int64
-	for _, e := range exps {
-		total += max(e.size, 0)
-	}
+	// Per file, the expectations of each patch that changes it, in order.
 	var order []string
-	byKey := map[string][]*Result{}
-	for _, e := range exps {
-		res := checkPatched(root, e)
-		if _, ok := byKey[e.key]; !ok {
-			order = append(order, e.key)
+	byKey := map[string][][]*expectation{}
+	prev := map[string]*expectation{}
+	var total, done int64
+	for i, pt := range pts {
+		exps, err := expectations(pt, chosen[i], db, rows, prev, o.Workers, r)
+		if err != nil {
+			return nil, err
 		}
-		byKey[e.key] = append(byKey[e.key], &res)
+		for _, e := range exps {
+			lists, ok := byKey[e.key]
+			if !ok {
+				order = append(order, e.key)
+			}
+			if len(lists) == 0 || lists[len(lists)-1][0].patch != pt {
+				lists = append(lists, nil)
+			}
+			lists[len(lists)-1] = append(lists[len(lists)-1], e)
+			byKey[e.key] = lists
+		}
+		for _, e := range exps {
+			prev[e.key] = e
+		}
+	}
+	for _, key := range order {
+		lists := byKey[key]
+		total += max(lists[len(lists)-1][0].size, 0)
+	}
+	for _, key := range order {
+		lists := byKey[key]
+		last := lists[len(lists)-1]
+		r.Results = append(r.Results, patchedResult(root, last, lists[:len(lists)-1]))
 		if o.Progress != nil {
-			done += max(e.size, 0)
+			done += max(last[0].size, 0)
 			o.Progress(done, total)
 		}
 	}
-	// A file several transforms change (a patch for several targets that
-	// all fit) is ok if it is what one of them makes.
-	for _, key := range order {
-		r.Results = append(r.Results, *bestResult(byKey[key]))
-	}
 	if len(r.Results) == 0 {
-		r.Notes = append(r.Notes, "the patch changes no file of the image")
+		r.Notes = append(r.Notes, "the patches change no file of the image")
 	}
 	return r, nil
+}
+
+// patchedResult checks a file against what the last patch that changes it
+// makes (exps, one per transform of that patch: a patch for several
+// targets that all fit), and when it fails, against what the earlier
+// patches make: a file one of them makes is not patched by the last.
+func patchedResult(root string, exps []*expectation, earlier [][]*expectation) Result {
+	var rs []*Result
+	for _, e := range exps {
+		res := checkPatched(root, e)
+		rs = append(rs, &res)
+	}
+	res := *bestResult(rs)
+	if res.Status != StatusFail && res.Status != StatusNotApplied {
+		return res
+	}
+	for i := len(earlier) - 1; i >= 0; i-- {
+		for _, e := range earlier[i] {
+			if checkPatched(root, e).Status == StatusOK {
+				name := exps[0].patch.Package().Name()
+				ms := res.Mismatches
+				if len(ms) > 0 && ms[0].Field == FieldBase {
+					ms = ms[1:]
+				}
+				res.Status = StatusNotApplied
+				res.Mismatches = append([]Mismatch{{Field: FieldBase, Expected: name, Found: e.patch.Package().Name(),
+					Message: fmt.Sprintf("it is what %s makes of it: %s is not applied", e.patch.Package().Name(), name)}}, ms...)
+				return res
+			}
+		}
+	}
+	return res
+}
+
+// choosePairs picks, for each patch in sequence order, the transforms that
+// take the image's product where it is: the first patches (already
+// applied) by their results, walking back from the image, the others by
+// their targets, walking on; as many as can be taken by their targets.
+// It notes which it chose and why.
+func choosePairs(pts []*patch.Patch, pi msi.ProductInfo, r *Report) ([][]*patch.Pair, bool) {
+	for k := 0; k <= len(pts); k++ {
+		chosen := make([][]*patch.Pair, len(pts))
+		notes := make([]string, len(pts))
+		note := func(i int, ps []*patch.Pair, why string) {
+			pt := pts[i]
+			prefix := ""
+			if len(pts) > 1 {
+				prefix = pt.Package().Name() + ": "
+			}
+			names := make([]string, len(ps))
+			for i, t := range ps {
+				names[i] = t.Name
+			}
+			notes[i] = fmt.Sprintf("%schecked against transform %s, %s", prefix, strings.Join(names, ", "), why)
+		}
+		ok := true
+		state := pi
+		for i := k - 1; i >= 0 && ok; i-- {
+			var ps []*patch.Pair
+			for _, t := range pts[i].Transforms {
+				if t.Target.NewProductCode != "" && strings.EqualFold(t.Target.NewProductCode, state.ProductCode) &&
+					strings.TrimSpace(t.Target.NewVersion) == strings.TrimSpace(state.ProductVersion) {
+					ps = append(ps, t)
+				}
+			}
+			if ok = len(ps) > 0; ok {
+				why := fmt.Sprintf("whose result the image's package is (product %s %s)", state.ProductCode, state.ProductVersion)
+				if i < k-1 {
+					why = fmt.Sprintf("whose result, product %s %s, the later patches apply to", state.ProductCode, state.ProductVersion)
+				}
+				note(i, ps, why)
+				chosen[i] = ps
+				state.ProductCode, state.ProductVersion = ps[0].Target.ProductCode, ps[0].Target.Version
+			}
+		}
+		state = pi
+		for i := k; i < len(pts) && ok; i++ {
+			var ps []*patch.Pair
+			for _, t := range pts[i].Transforms {
+				if t.Check(state).Applies {
+					ps = append(ps, t)
+				}
+			}
+			if ok = len(ps) > 0; ok {
+				why := "which the image's package validates against"
+				if i > k {
+					why = fmt.Sprintf("which validates against product %s %s, what the patches before it make", state.ProductCode, state.ProductVersion)
+				}
+				note(i, ps, why)
+				chosen[i] = ps
+				if n := ps[0].Target; n.NewProductCode != "" {
+					state.ProductCode, state.ProductVersion = n.NewProductCode, n.NewVersion
+				}
+			}
+		}
+		if ok {
+			r.Notes = append(r.Notes, notes...)
+			return chosen, true
+		}
+	}
+	return nil, false
 }
 
 // imagePackage finds the package of an image: the path itself, or the one
@@ -175,39 +302,11 @@ func imagePackage(image string) (string, error) {
 	return "", fmt.Errorf("%s: %w: %d packages (%s): give the image's", image, ErrImage, len(pkgs), strings.Join(pkgs, ", "))
 }
 
-// patchPairs chooses the transforms the image is the target of (a patch
-// not applied to it yet) or the result of, and notes which and why.
-func patchPairs(pt *patch.Patch, pi msi.ProductInfo, r *Report) []*patch.Pair {
-	var target, result []*patch.Pair
-	for _, t := range pt.Transforms {
-		switch {
-		case t.Check(pi).Applies:
-			target = append(target, t)
-		case t.Target.NewProductCode != "" && strings.EqualFold(t.Target.NewProductCode, pi.ProductCode) &&
-			strings.TrimSpace(t.Target.NewVersion) == strings.TrimSpace(pi.ProductVersion):
-			result = append(result, t)
-		}
-	}
-	names := func(ps []*patch.Pair) string {
-		s := make([]string, len(ps))
-		for i, t := range ps {
-			s[i] = t.Name
-		}
-		return strings.Join(s, ", ")
-	}
-	if len(target) > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("checked against transform %s, which the image's package validates against", names(target)))
-		return target
-	}
-	if len(result) > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("checked against transform %s, whose result the image's package is (product %s %s)", names(result), pi.ProductCode, pi.ProductVersion))
-	}
-	return result
-}
-
 // expectations gathers, per transform, the files it carries and what they
 // become.
-func expectations(pt *patch.Patch, pairs []*patch.Pair, db *msi.Database, rows map[string]*msi.File, workers int, r *Report) ([]*expectation, error) {
+// prev holds, by key, what the patches before make of a file: a column
+// this one does not give is theirs.
+func expectations(pt *patch.Patch, pairs []*patch.Pair, db *msi.Database, rows map[string]*msi.File, prev map[string]*expectation, workers int, r *Report) ([]*expectation, error) {
 	members, err := pt.Files(patch.FileOptions{})
 	if err != nil {
 		return nil, err
@@ -226,8 +325,10 @@ func expectations(pt *patch.Patch, pairs []*patch.Pair, db *msi.Database, rows m
 			if m.Transform != t.Name || !ok {
 				continue
 			}
-			e := &expectation{pair: t.Name, key: m.Key, member: m, row: rows[m.Key], hash: hashes[m.Key], size: -1}
-			if e.row != nil {
+			e := &expectation{patch: pt, pair: t.Name, key: m.Key, member: m, row: rows[m.Key], hash: hashes[m.Key], size: -1}
+			if p := prev[m.Key]; p != nil {
+				e.name, e.version, e.size = p.name, p.version, p.size
+			} else if e.row != nil {
 				e.name, e.version, e.size = e.row.LongName, e.row.Version, e.row.Size
 			}
 			if v, ok := cols["FileName"]; ok {
@@ -331,7 +432,7 @@ func checkPatched(root string, e *expectation) Result {
 	if e.row == nil {
 		res.Status = StatusNotApplied
 		res.Mismatches = []Mismatch{{Field: FieldMissing, Expected: e.key,
-			Message: fmt.Sprintf("the image's package has no file %s, which the patch adds: the patch is not applied", e.key)}}
+			Message: fmt.Sprintf("the image's package has no file %s, which %s adds: the patch is not applied", e.key, e.patch.Package().Name())}}
 		return res
 	}
 	res.Entry.Path = e.row.Path

@@ -76,18 +76,26 @@ func versionTestPatch(t *testing.T, work, version string) (*msi.Package, *patch.
 	const guide1, guide2 = "The guide.\n", "The guide, version two, from a delta.\n"
 	v1 := patchtest.Package(t, filepath.Join(work, "v1"), map[string]string{"Demo/readme.txt": "Hello.\r\n", "Demo/doc/guide.txt": guide1, "Demo/notes.txt": "notes 1\n"})
 	v2 := patchtest.PackageVersion(t, filepath.Join(work, "v2"), version, map[string]string{"Demo/readme.txt": "Hello.\r\n", "Demo/doc/guide.txt": guide2, "Demo/notes.txt": "notes, version two\n", "Demo/extra.txt": "added\n"})
-	b, err := patch.Create(v1, v2, patch.CreateOptions{})
+	delta := pa19test.Build(pa19test.Spec{Flags: pa19.OptionLZXA | pa19.OptionNoRebase, New: []byte(guide2), Olds: []pa19test.Old{{Data: []byte(guide1)}}})
+	return v1, makePatch(t, v1, v2, filepath.Join(work, "d.msp"), func(b *patch.Build) { patchtest.Delta(t, b, guide2, delta) })
+}
+
+// makePatch saves the patch from old to new at msp, edited by edit if
+// set, and opens it until the test ends.
+func makePatch(t *testing.T, old, new *msi.Package, msp string, edit func(*patch.Build)) *patch.Patch {
+	t.Helper()
+	b, err := patch.Create(old, new, patch.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	delta := pa19test.Build(pa19test.Spec{Flags: pa19.OptionLZXA | pa19.OptionNoRebase, New: []byte(guide2), Olds: []pa19test.Old{{Data: []byte(guide1)}}})
-	patchtest.Delta(t, b, guide2, delta)
+	if edit != nil {
+		edit(b)
+	}
 	var buf bytes.Buffer
 	if err := b.Save(&buf); err != nil {
 		t.Fatal(err)
 	}
-	msp := filepath.Join(work, "d.msp")
 	if err := os.WriteFile(msp, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +104,7 @@ func versionTestPatch(t *testing.T, work, version string) (*msi.Package, *patch.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pt.Close() })
-	return v1, pt
+	return pt
 }
 
 // results maps each result's file name to its status and first mismatch.
@@ -118,7 +126,7 @@ func TestPatch(t *testing.T) {
 
 	patched := filepath.Join(work, "patched")
 	adminImage(t, v1, patched, pt)
-	r, err := Patch(pt, patched, Options{})
+	r, err := Patch([]*patch.Patch{pt}, patched, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +147,7 @@ func TestPatch(t *testing.T) {
 
 	plain := filepath.Join(work, "plain")
 	adminImage(t, v1, plain)
-	r, err = Patch(pt, filepath.Join(plain, "p.msi"), Options{})
+	r, err = Patch([]*patch.Patch{pt}, filepath.Join(plain, "p.msi"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +158,7 @@ func TestPatch(t *testing.T) {
 	for name, want := range map[string]string{
 		"guide.txt": "still the file the patch changes (the delta's base: 11 bytes with CRC32 ",
 		"notes.txt": "still the file the patch changes (the image's File row before the patch: 8 bytes, version (none))",
-		"extra.txt": "the image's package has no file extra.txt, which the patch adds: the patch is not applied",
+		"extra.txt": "the image's package has no file extra.txt, which d.msp adds: the patch is not applied",
 	} {
 		if got := res[name]; got.Status != StatusNotApplied || !strings.Contains(got.Mismatches[0].Message, want) {
 			t.Errorf("%s: %s %v, want %q", name, got.Status, got.Mismatches, want)
@@ -165,7 +173,7 @@ func TestPatch(t *testing.T) {
 	if err := os.WriteFile(notes, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err = Patch(pt, patched, Options{})
+	r, err = Patch([]*patch.Patch{pt}, patched, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,10 +190,10 @@ func TestPatch(t *testing.T) {
 	}
 
 	// Not an image: the package itself, or a folder without one.
-	if _, err := Patch(pt, filepath.Join(work, "v1", "p.msi"), Options{}); !errors.Is(err, ErrImage) {
+	if _, err := Patch([]*patch.Patch{pt}, filepath.Join(work, "v1", "p.msi"), Options{}); !errors.Is(err, ErrImage) {
 		t.Errorf("a package that is no image: %v", err)
 	}
-	if _, err := Patch(pt, t.TempDir(), Options{}); !errors.Is(err, ErrImage) {
+	if _, err := Patch([]*patch.Patch{pt}, t.TempDir(), Options{}); !errors.Is(err, ErrImage) {
 		t.Errorf("an empty folder: %v", err)
 	}
 }
@@ -198,7 +206,7 @@ func TestPatchNewVersion(t *testing.T) {
 	v1, pt := versionTestPatch(t, work, "1.0.1")
 	patched := filepath.Join(work, "patched")
 	adminImage(t, v1, patched, pt)
-	r, err := Patch(pt, patched, Options{})
+	r, err := Patch([]*patch.Patch{pt}, patched, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,14 +215,70 @@ func TestPatchNewVersion(t *testing.T) {
 	}
 	plain := filepath.Join(work, "plain")
 	adminImage(t, v1, plain)
-	if r, err = Patch(pt, plain, Options{}); err != nil || r.Summary().NotApplied != 3 {
+	if r, err = Patch([]*patch.Patch{pt}, plain, Options{}); err != nil || r.Summary().NotApplied != 3 {
 		t.Fatalf("plain image: %v %+v", err, r)
 	}
 	// Another product's image.
 	other := patchtest.PackageVersion(t, filepath.Join(work, "other"), "2.0.0", map[string]string{"Demo/guide.txt": "x"})
 	img := filepath.Join(work, "other-image")
 	adminImage(t, other, img)
-	if _, err := Patch(pt, img, Options{}); !errors.Is(err, patch.ErrNotApplicable) {
+	if _, err := Patch([]*patch.Patch{pt}, img, Options{}); !errors.Is(err, patch.ErrNotApplicable) {
 		t.Errorf("another product: %v", err)
+	}
+}
+
+// TestPatches: two patches in sequence (1.0.0 to 1.0.1 to 1.0.2), the notes
+// changed by both, the guide by the second: given in any order, they are
+// checked in sequence order, and an image patched with the first only has
+// its files named as not patched by the second.
+func TestPatches(t *testing.T) {
+	work := t.TempDir()
+	files := func(notes, guide string) map[string]string {
+		return map[string]string{"Demo/notes.txt": notes, "Demo/doc/guide.txt": guide}
+	}
+	v1 := patchtest.PackageVersion(t, filepath.Join(work, "v1"), "1.0.0", files("notes 1\n", "guide 1\n"))
+	v2 := patchtest.PackageVersion(t, filepath.Join(work, "v2"), "1.0.1", files("notes, two\n", "guide 1\n"))
+	v3 := patchtest.PackageVersion(t, filepath.Join(work, "v3"), "1.0.2", files("notes, version three\n", "guide, three\n"))
+	p1 := makePatch(t, v1, v2, filepath.Join(work, "p1.msp"), nil)
+	p2 := makePatch(t, v2, v3, filepath.Join(work, "p2.msp"), nil)
+	both := []*patch.Patch{p2, p1}
+
+	full := filepath.Join(work, "full")
+	adminImage(t, v1, full, p1, p2)
+	r, err := Patch(both, full, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || len(r.Results) != 2 || r.Manifest != "p1.msp, p2.msp" {
+		t.Fatalf("fully patched: %+v %+v", r.Summary(), r.Results)
+	}
+	if len(r.Notes) != 2 || !strings.HasPrefix(r.Notes[0], "p1.msp: checked against transform ") || !strings.Contains(r.Notes[0], "whose result, product ") {
+		t.Errorf("notes: %q", r.Notes)
+	}
+
+	half := filepath.Join(work, "half")
+	adminImage(t, v1, half, p1)
+	if r, err = Patch(both, half, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	res := results(r)
+	if n := res["notes.txt"]; n.Status != StatusNotApplied || n.Mismatches[0].Message != "it is what p1.msp makes of it: p2.msp is not applied" {
+		t.Errorf("notes: %s %v", n.Status, n.Mismatches)
+	}
+	if g := res["guide.txt"]; g.Status != StatusNotApplied || !strings.Contains(g.Mismatches[0].Message, "the image's File row before the patch: 8 bytes") {
+		t.Errorf("guide: %s %v", g.Status, g.Mismatches)
+	}
+	// The first patch alone: the half image is what it makes.
+	if r, err = Patch([]*patch.Patch{p1}, half, Options{}); err != nil || !r.OK() {
+		t.Errorf("p1 on its image: %v %+v", err, r)
+	}
+	// The second alone on an image of 1.0.0: neither its target nor its result.
+	plain := filepath.Join(work, "plain")
+	adminImage(t, v1, plain)
+	if _, err := Patch([]*patch.Patch{p2}, plain, Options{}); !errors.Is(err, patch.ErrNotApplicable) {
+		t.Errorf("p2 on 1.0.0: %v", err)
+	}
+	if r, err = Patch(both, plain, Options{}); err != nil || r.Summary().NotApplied != 2 {
+		t.Errorf("both on 1.0.0: %v %+v", err, r)
 	}
 }

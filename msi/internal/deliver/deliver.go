@@ -35,13 +35,22 @@ type Failure[T any] struct {
 // in folder order: fn's error, or the cabinet's (a damaged folder fails
 // each of its remaining members).
 func Cabinet[T any](r *cab.Reader, jobs []Job[T], workers int, fn func(item T, m *cab.File, content io.Reader) error) []Failure[T] {
-	users := map[*cab.File][]T{}
-	var sel []*cab.File
+	// The item asking for each member, and the other items asking for
+	// the same one (rare): one map entry a member, no slice each.
+	first := make(map[*cab.File]T, len(jobs))
+	var more map[*cab.File][]T
+	users := func(m *cab.File) []T { return append([]T{first[m]}, more[m]...) }
+	sel := make([]*cab.File, 0, len(jobs))
 	for _, j := range jobs {
-		if users[j.Member] == nil {
+		if _, dup := first[j.Member]; !dup {
+			first[j.Member] = j.Item
 			sel = append(sel, j.Member)
+			continue
 		}
-		users[j.Member] = append(users[j.Member], j.Item)
+		if more == nil {
+			more = map[*cab.File][]T{}
+		}
+		more[j.Member] = append(more[j.Member], j.Item)
 	}
 	if len(sel) == 0 {
 		return nil
@@ -49,9 +58,8 @@ func Cabinet[T any](r *cab.Reader, jobs []Job[T], workers int, fn func(item T, m
 	// Concurrent: files of one folder may be handed over at once too, so
 	// that writing them runs on several cores while the folder decodes.
 	err := r.ExtractWith(sel, cab.ExtractOptions{Workers: workers, Concurrent: true}, func(cf *cab.File, content io.Reader) error {
-		us := users[cf]
-		if len(us) == 1 {
-			return fn(us[0], cf, content)
+		if len(more[cf]) == 0 {
+			return fn(first[cf], cf, content)
 		}
 		// Two items naming one member (rare): read it once, deliver
 		// it to each.
@@ -59,7 +67,7 @@ func Cabinet[T any](r *cab.Reader, jobs []Job[T], workers int, fn func(item T, m
 		if err != nil {
 			return err
 		}
-		for _, u := range us {
+		for _, u := range users(cf) {
 			if err := fn(u, cf, bytes.NewReader(b)); err != nil {
 				return err
 			}
@@ -74,7 +82,7 @@ func Cabinet[T any](r *cab.Reader, jobs []Job[T], workers int, fn func(item T, m
 	errors.As(err, &fails)
 	var out []Failure[T]
 	for _, fe := range fails {
-		for _, u := range users[fe.File] {
+		for _, u := range users(fe.File) {
 			out = append(out, Failure[T]{Item: u, Err: fe.Err})
 		}
 	}
