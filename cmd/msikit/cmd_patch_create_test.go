@@ -76,3 +76,21 @@ func TestPatchCreate(t *testing.T) {
 		assert.Contains(t, string(b), "MsiPatchSequence")
 	}
 }
+
+// TestPatchExtractSameSize: a file the patch replaces by one of the same
+// size (the transform does not carry FileSize) has its member's size, so
+// patch files says it and patch extract writes it without a target.
+func TestPatchExtractSameSize(t *testing.T) {
+	dir := t.TempDir()
+	v1 := buildVersion(t, filepath.Join(dir, "v1"), "v1.msi", map[string]string{"Demo/readme.txt": "one"})
+	v2 := buildVersion(t, filepath.Join(dir, "v2"), "v2.msi", map[string]string{"Demo/readme.txt": "two"})
+	msp := filepath.Join(dir, "p.msp")
+	code, _, errOut := msikit(t, "patch", "create", v1, v2, "-o", msp)
+	require.Equal(t, 0, code, errOut)
+	out := filepath.Join(dir, "x")
+	code, _, errOut = msikit(t, "patch", "extract", "-q", msp, "-o", out)
+	require.Equal(t, 0, code, errOut)
+	b, err := os.ReadFile(filepath.Join(out, "Target01", "readme.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "two", string(b))
+}

@@ -376,9 +376,8 @@ func (pt *Patch) pairFiles(t *Pair, pr *pairRows) ([]*File, error) {
 				if n := fr.str("FileName"); n != "" {
 					f.ShortName, f.LongName = names.SplitShortLong(n)
 				}
-				if s, ok := fr.num("FileSize"); ok {
-					f.Size = int64(s)
-				}
+				s, sized := fr.num("FileSize")
+				f.Size = int64(s)
 				f.Version, f.Language, f.Component = fr.str("Version"), fr.str("Language"), fr.str("Component_")
 				f.Directory = pr.compDir[f.Component]
 				f.Sequence, _ = fr.num("Sequence")
@@ -388,6 +387,12 @@ func (pt *Patch) pairFiles(t *Pair, pr *pairRows) ([]*File, error) {
 					if f.DeltaFormat == "" {
 						f.DeltaFormat = "Patch table"
 					}
+				}
+				if !sized && !f.Delta {
+					// The transform updates the row but not its size (the
+					// new file is as long as the old): a whole file is as
+					// long as its member.
+					f.Size = cf.Size
 				}
 			}
 			out = append(out, f)

@@ -71,6 +71,17 @@ func TestBuiltApply(t *testing.T) {
 		if !bytes.Equal(out.Bytes(), want) {
 			t.Fatalf("old %d: new file differs", i)
 		}
+		// IsNew knows the new file after the fact, whichever old file's
+		// bytes its retained ranges hold, and not a changed one.
+		made := out.Bytes()
+		made[100] ^= 1 // retained: not in the CRC32
+		if !p.IsNew(made) || p.IsNew(made[1:]) {
+			t.Errorf("old %d: IsNew of the new file false, or of a shorter one true", i)
+		}
+		made[0] ^= 1
+		if p.IsNew(made) {
+			t.Errorf("old %d: IsNew of a changed new file", i)
+		}
 		// A changed byte outside the ranges makes it another file.
 		old[1000] ^= 1
 		if _, err := p.Check(old); !errors.Is(err, pa19.ErrWrongOld) {
