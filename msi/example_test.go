@@ -177,11 +177,15 @@ func ExampleNewDatabase() {
 func ExamplePrintableName() {
 	shown := msi.PrintableName("\x05SummaryInformation")
 	fmt.Println(shown)
-	raw, _ := msi.ParseName(shown)
-	fmt.Printf("%q\n", raw)
+	p, err := msi.Open("../fixtures/hello.msi")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+	fmt.Println(p.HasStream(shown))
 	// Output:
 	// \x05SummaryInformation
-	// "\x05SummaryInformation"
+	// true
 }
 
 // Extract a package's files into a directory, safely: nothing outside

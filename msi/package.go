@@ -233,12 +233,9 @@ func quoteName(s string) string {
 // STORAGE/STREAM path) to people: control characters, such as the \x05
 // that starts "\x05SummaryInformation", are written \xNN, so that a name
 // can be read, copied and typed. ReadStream, OpenStream and HasStream take
-// this form as well as the decoded one.
+// this form as well as the decoded one; a malformed form (a backslash not
+// starting \xNN) is an ErrInvalid error from them.
 func PrintableName(name string) string { return streamname.Printable(name) }
-
-// ParseName reads a name in the form PrintableName writes back into the
-// decoded name.
-func ParseName(s string) (string, error) { return streamname.Parse(s) }
 
 // lookup finds the entry at a decoded path or at its printable form.
 func (p *Package) lookup(path string) (*entry, bool) {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/msikit/msikit/internal/infile"
+	"github.com/msikit/msikit/msi/internal/streamname"
 	"github.com/richardlehane/mscfb"
 )
 
@@ -87,6 +88,12 @@ func (p *Package) streamReaderAt(name string) (readerAtCloser, int64, error) {
 func (p *Package) openStream(path string) (r *streamReader, size int64, err error) {
 	e, ok := p.lookup(path)
 	if !ok || e.isDir {
+		if _, perr := streamname.Parse(path); perr != nil {
+			// Not a stored name, and not a printable one either: the
+			// caller typed it wrong (ErrInvalid), rather than asked for
+			// a stream the package lacks (ErrNotFound).
+			return nil, 0, p.errorf("stream "+quoteName(path), fmt.Errorf("%w: %v", ErrInvalid, perr))
+		}
 		return nil, 0, p.errorf("stream "+quoteName(path), ErrNotFound)
 	}
 	what := "stream " + quoteName(path)

@@ -79,10 +79,13 @@ func init() {
 					if *out == "" {
 						return usagef("--extract needs -o FILE")
 					}
-					if _, err := msi.ParseName(*extract); err != nil {
-						return usagef("--extract %v", err)
-					}
-					return withPackage(ctx, args[0], func(p *msi.Package) error { return extractStream(ctx, p, *extract, *out) })
+					return withPackage(ctx, args[0], func(p *msi.Package) error {
+						err := extractStream(ctx, p, *extract, *out)
+						if errors.Is(err, msi.ErrInvalid) {
+							return usagef("--extract %v", err) // a malformed \xNN name is a usage error
+						}
+						return err
+					})
 				}
 				if err := needArgs(args, 1, -1); err != nil {
 					return err
