@@ -132,42 +132,46 @@ func setupShow(fs *pflag.FlagSet) func(*context, []string) error {
 	}
 }
 
+// manifest check --json: one object per file (docs/schema/manifest-check.json).
+type (
+	manifestCheckJSON struct {
+		File     string                `json:"file"`
+		Valid    bool                  `json:"valid"`
+		Name     string                `json:"name"`
+		Variants []string              `json:"variants"`
+		Entries  int                   `json:"entries"`
+		Problems []manifestProblemJSON `json:"problems"`
+	}
+	manifestProblemJSON struct {
+		Line    int    `json:"line,omitempty"` // 0 when the problem has no place in the file
+		Column  int    `json:"column,omitempty"`
+		Kind    string `json:"kind"`
+		Message string `json:"message"`
+	}
+)
+
 func setupCheck(fs *pflag.FlagSet) func(*context, []string) error {
 	asJSON := fs.Bool("json", false, "print a JSON array: one object per file, with its problems")
 	return func(ctx *context, args []string) error {
 		if err := needArgs(args, 1, -1); err != nil {
 			return err
 		}
-		type problem struct {
-			Line    int    `json:"line,omitempty"`
-			Column  int    `json:"column,omitempty"`
-			Kind    string `json:"kind"`
-			Message string `json:"message"`
-		}
-		type result struct {
-			File     string    `json:"file"`
-			Valid    bool      `json:"valid"`
-			Name     string    `json:"name,omitempty"`
-			Variants []string  `json:"variants,omitempty"`
-			Entries  int       `json:"entries,omitempty"`
-			Problems []problem `json:"problems,omitempty"`
-		}
-		var results []result
+		var results []manifestCheckJSON
 		bad := 0
 		for _, file := range args {
-			r := result{File: file}
+			r := manifestCheckJSON{File: file, Variants: []string{}, Problems: []manifestProblemJSON{}}
 			m, err := manifest.ParseFile(file)
 			var list manifest.ErrorList
 			switch {
 			case err == nil:
-				r.Valid, r.Name, r.Variants = true, m.Name, m.VariantNames()
+				r.Valid, r.Name, r.Variants = true, m.Name, append(r.Variants, m.VariantNames()...)
 				for _, v := range m.Variants {
 					r.Entries += len(v.Entries)
 				}
 			case errors.As(err, &list):
 				bad++
 				for _, e := range list {
-					r.Problems = append(r.Problems, problem{Line: e.Line, Column: e.Column, Kind: errorKind(e), Message: e.Err.Error()})
+					r.Problems = append(r.Problems, manifestProblemJSON{Line: e.Line, Column: e.Column, Kind: errorKind(e), Message: e.Err.Error()})
 				}
 			default:
 				return err // cannot read it: an environment error, reported as such

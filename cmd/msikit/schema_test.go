@@ -12,6 +12,7 @@ import (
 
 	"github.com/msikit/msikit/internal/jsonschema"
 	"github.com/msikit/msikit/internal/testutil"
+	"github.com/stretchr/testify/require"
 )
 
 var updateSchemas = flag.Bool("update-schemas", false, "rewrite docs/schema/*.json from the Go types")
@@ -62,6 +63,7 @@ var shapes = []shape{
 	{"transform-info", "msikit transform info --json", of[transformInfoJSON]},
 	{"signature", "msikit signature --json", of[[]signatureJSON]},
 	{"delta-info", "msikit delta info --json", of[deltaJSON]},
+	{"manifest-check", "msikit manifest check --json", of[[]manifestCheckJSON]},
 	{"list", "msikit list --json", func(g *jsonschema.Generator) jsonschema.Schema { return severalInputs[[]jsonEntry](g, "entries") }},
 }
 
@@ -173,5 +175,9 @@ func TestJSONShapes(t *testing.T) {
 	checkShape(t, "transform-info", "transform", "info", "--json", mst)
 	checkShape(t, "signature", "signature", "--json", hello, exe)
 	checkShape(t, "delta-info", "delta", "info", "--json", delta)
+	badManifest := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(badManifest, []byte("name: x\nvariants:\n  SP1:\n    entries:\n      - name: [\n"), 0o644))
+	checkShape(t, "manifest-check", "manifest", "check", "--json", filepath.Join(root, "manifest", "builtin", "kb977203.yaml"), badManifest)
+	checkShape(t, "verify", "verify", "--json", "--manifest", "kb977203", sp2)
 	checkShape(t, "list", "list", "--json", "-r", filepath.Join(root, "fixtures", "kb977203", "977203-SP2_ENU_i386_zip.exe"), sp2)
 }

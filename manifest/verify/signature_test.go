@@ -75,6 +75,7 @@ func TestSignatures(t *testing.T) {
 	assert.True(t, r.OK())
 	b.Reset()
 	require.NoError(t, WriteJSON(&b, []*Report{r}))
+	checkSchema(t, []byte(b.String()))
 	assert.Contains(t, b.String(), `"signed": true,
           "matches": true,
           "trusted": false,`)

@@ -254,6 +254,7 @@ func checkTamper(t *testing.T, r *Report, tc tamper) {
 
 	var js bytes.Buffer
 	require.NoError(t, WriteJSON(&js, []*Report{r}))
+	checkSchema(t, js.Bytes())
 	var doc struct {
 		OK      bool
 		Sources []struct {
