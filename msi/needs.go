@@ -39,7 +39,7 @@ func (p *Package) Needs(files []*File) []Need {
 			continue
 		}
 		if !f.Compressed {
-			_, err := findFold(p.source, f.SourcePath)
+			_, err := findRegular(p.source, f.SourcePath)
 			out = append(out, Need{Kind: "source file", Name: f.SourcePath, Files: 1, Present: err == nil})
 		}
 	}
@@ -62,6 +62,6 @@ func (p *Package) HasCabinet(m *Media) bool {
 	if err != nil {
 		return false
 	}
-	_, err = findFold(p.source, rel)
+	_, err = findRegular(p.source, rel)
 	return err == nil
 }

@@ -31,6 +31,20 @@ func findFold(src fs.FS, p string) (string, error) {
 	return found, nil
 }
 
+// findRegular is findFold for a file to be read: a name that is there but
+// is not a regular file (a FIFO, a device, a folder) counts as missing,
+// since reading it would block or fail, and media must not call it present.
+func findRegular(src fs.FS, p string) (string, error) {
+	found, err := findFold(src, p)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := fs.Stat(src, found); err != nil || !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("%s: %w (not a regular file)", p, ErrMissingSource)
+	}
+	return found, nil
+}
+
 // cabinetPath turns a Media.Cabinet value for an external cabinet (which
 // may name a subfolder, with either separator) into a clean relative path.
 func cabinetPath(name string) (string, error) {
