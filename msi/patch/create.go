@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/msikit/msikit/cab"
+	"github.com/msikit/msikit/internal/safepath"
 	"github.com/msikit/msikit/msi"
 	"github.com/msikit/msikit/msi/transform"
 )
@@ -63,10 +64,14 @@ type Build struct {
 	// Compression of the cabinet: MSZIP unless set (cab.MethodNone).
 	Compression *cab.Compression
 	temp        string
+	unregister  func() // ends the removal of temp on safepath.Abort
 }
 
 // Close removes the temporary files the build keeps until it is saved.
 func (b *Build) Close() error {
+	if b.unregister != nil {
+		b.unregister()
+	}
 	return os.RemoveAll(b.temp)
 }
 
@@ -174,6 +179,11 @@ func Create(old, new *msi.Package, o CreateOptions) (*Build, error) {
 	if b.temp, err = os.MkdirTemp("", "msikit-patch-"); err != nil {
 		return nil, err
 	}
+	// The spool holds copies of changed files, possibly large: a command
+	// stopped by a signal (safepath.Abort) removes it, as it removes its
+	// other temporary files.
+	temp := b.temp
+	b.unregister = safepath.OnAbort(func() { os.RemoveAll(temp) })
 	fail := func(err error) (*Build, error) {
 		b.Close()
 		return nil, err
