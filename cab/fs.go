@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/msikit/msikit/internal/fsdir"
 )
 
 // A Reader is an fs.FS: the path of each file is its stored name made safe
@@ -91,7 +93,7 @@ func (r *Reader) Open(name string) (fs.File, error) {
 		return nil, err
 	}
 	if d != nil {
-		return &openDir{d: d, name: name}, nil
+		return fsdir.Open(name, d.info(), d.entries), nil
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -119,7 +121,7 @@ func (r *Reader) Stat(name string) (fs.FileInfo, error) {
 		return nil, err
 	}
 	if d != nil {
-		return dirInfo{d}, nil
+		return d.info(), nil
 	}
 	return fileInfo{f: f}, nil
 }
@@ -127,7 +129,7 @@ func (r *Reader) Stat(name string) (fs.FileInfo, error) {
 func (d *dirNode) entries() []fs.DirEntry {
 	var out []fs.DirEntry
 	for _, s := range d.dirs {
-		out = append(out, fs.FileInfoToDirEntry(dirInfo{s}))
+		out = append(out, fs.FileInfoToDirEntry(s.info()))
 	}
 	for _, f := range d.files {
 		out = append(out, fs.FileInfoToDirEntry(fileInfo{f: f}))
@@ -161,14 +163,7 @@ func (f *File) Mode() fs.FileMode {
 	return m
 }
 
-type dirInfo struct{ d *dirNode }
-
-func (i dirInfo) Name() string       { return i.d.name }
-func (i dirInfo) Size() int64        { return 0 }
-func (i dirInfo) ModTime() time.Time { return i.d.modTime }
-func (i dirInfo) IsDir() bool        { return true }
-func (i dirInfo) Sys() any           { return nil }
-func (i dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o755 }
+func (d *dirNode) info() fsdir.Info { return fsdir.NewInfo(d.name, d.modTime, 0o755) }
 
 type openFile struct {
 	rc   io.ReadCloser
@@ -178,34 +173,3 @@ type openFile struct {
 func (o *openFile) Stat() (fs.FileInfo, error) { return o.info, nil }
 func (o *openFile) Read(p []byte) (int, error) { return o.rc.Read(p) }
 func (o *openFile) Close() error               { return o.rc.Close() }
-
-type openDir struct {
-	d       *dirNode
-	name    string
-	entries []fs.DirEntry
-	read    bool
-}
-
-func (o *openDir) Stat() (fs.FileInfo, error) { return dirInfo{o.d}, nil }
-func (o *openDir) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: o.name, Err: errors.New("is a directory")}
-}
-func (o *openDir) Close() error { return nil }
-
-func (o *openDir) ReadDir(n int) ([]fs.DirEntry, error) {
-	if !o.read {
-		o.entries, o.read = o.d.entries(), true
-	}
-	if n <= 0 {
-		out := o.entries
-		o.entries = nil
-		return out, nil
-	}
-	if len(o.entries) == 0 {
-		return nil, io.EOF
-	}
-	n = min(n, len(o.entries))
-	out := o.entries[:n]
-	o.entries = o.entries[n:]
-	return out, nil
-}

@@ -1,7 +1,6 @@
 package container
 
 import (
-	"errors"
 	"io"
 	"io/fs"
 	"path"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/msikit/msikit/internal/fsdir"
 )
 
 // A Container is an fs.FS of its members, so that fs.WalkDir and
@@ -59,7 +60,7 @@ func (c *Container) tree() *fsTree {
 		}
 		for name := range t.dirs {
 			if name != "." {
-				add(name, fs.FileInfoToDirEntry(dirInfo(path.Base(name))))
+				add(name, fs.FileInfoToDirEntry(dirInfo(name)))
 			}
 		}
 		for _, es := range t.dirs {
@@ -76,7 +77,7 @@ func (c *Container) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if es, ok := t.dirs[name]; ok {
-		return &dirFile{name: name, entries: es}, nil
+		return fsdir.Open(name, dirInfo(name), func() []fs.DirEntry { return es }), nil
 	}
 	m := t.files[name]
 	if m == nil {
@@ -107,7 +108,7 @@ func (c *Container) ReadDir(name string) ([]fs.DirEntry, error) {
 func (c *Container) Stat(name string) (fs.FileInfo, error) {
 	t := c.tree()
 	if _, ok := t.dirs[name]; ok {
-		return dirInfo(path.Base(name)), nil
+		return dirInfo(name), nil
 	}
 	if m := t.files[name]; m != nil {
 		return memberInfo{m}, nil
@@ -124,14 +125,8 @@ func (i memberInfo) ModTime() time.Time { return i.m.Modified }
 func (i memberInfo) IsDir() bool        { return false }
 func (i memberInfo) Sys() any           { return i.m }
 
-type dirInfo string
-
-func (d dirInfo) Name() string       { return string(d) }
-func (d dirInfo) Size() int64        { return 0 }
-func (d dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o555 }
-func (d dirInfo) ModTime() time.Time { return time.Time{} }
-func (d dirInfo) IsDir() bool        { return true }
-func (d dirInfo) Sys() any           { return nil }
+// dirInfo describes the directory at name (a path in the container).
+func dirInfo(name string) fsdir.Info { return fsdir.NewInfo(path.Base(name), time.Time{}, 0o555) }
 
 // memberFile is an opened member: its spooled bytes.
 type memberFile struct {
@@ -149,33 +144,6 @@ func (f *memberFile) Stat() (fs.FileInfo, error) {
 func (f *memberFile) Close() error {
 	f.spool.close()
 	return nil
-}
-
-type dirFile struct {
-	name    string
-	entries []fs.DirEntry
-	off     int
-}
-
-func (d *dirFile) Stat() (fs.FileInfo, error) { return dirInfo(path.Base(d.name)), nil }
-func (d *dirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a directory")}
-}
-func (d *dirFile) Close() error { return nil }
-
-// ReadDir reads the directory's entries, n at a time (all when n <= 0).
-func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
-	rest := d.entries[d.off:]
-	if n <= 0 {
-		d.off = len(d.entries)
-		return rest, nil
-	}
-	if len(rest) == 0 {
-		return nil, io.EOF
-	}
-	n = min(n, len(rest))
-	d.off += n
-	return rest[:n], nil
 }
 
 // dirOf is the directory of a member's name, "." at the top.

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/msikit/msikit/internal/fsdir"
 )
 
 // FS returns the package's files as a read-only file system laid out as
@@ -89,7 +91,7 @@ func (pfs *packageFS) Open(name string) (fs.File, error) {
 		return nil, err
 	}
 	if d != nil {
-		return &fsDirFile{d: d, entries: d.entries()}, nil
+		return fsdir.Open(name, d.info(), d.entries), nil
 	}
 	if f.Compressed {
 		// From the cabinet, kept open for the next file.
@@ -135,7 +137,7 @@ func (pfs *packageFS) Stat(name string) (fs.FileInfo, error) {
 		return nil, err
 	}
 	if d != nil {
-		return dirInfo{d}, nil
+		return d.info(), nil
 	}
 	return fileInfo{f: f}, nil
 }
@@ -143,7 +145,7 @@ func (pfs *packageFS) Stat(name string) (fs.FileInfo, error) {
 func (d *fsDir) entries() []fs.DirEntry {
 	var out []fs.DirEntry
 	for _, sub := range d.dirs {
-		out = append(out, fs.FileInfoToDirEntry(dirInfo{sub}))
+		out = append(out, fs.FileInfoToDirEntry(sub.info()))
 	}
 	for name, f := range d.files {
 		out = append(out, fs.FileInfoToDirEntry(fileInfo{f, name}))
@@ -152,14 +154,7 @@ func (d *fsDir) entries() []fs.DirEntry {
 	return out
 }
 
-type dirInfo struct{ d *fsDir }
-
-func (i dirInfo) Name() string       { return i.d.name }
-func (i dirInfo) Size() int64        { return 0 }
-func (i dirInfo) Mode() fs.FileMode  { return fs.ModeDir | 0o555 }
-func (i dirInfo) ModTime() time.Time { return time.Time{} }
-func (i dirInfo) IsDir() bool        { return true }
-func (i dirInfo) Sys() any           { return nil }
+func (d *fsDir) info() fsdir.Info { return fsdir.NewInfo(d.name, time.Time{}, 0o555) }
 
 type fileInfo struct {
 	f    *File
@@ -190,33 +185,4 @@ func (f *fsFile) Close() error {
 		return c.Close()
 	}
 	return nil
-}
-
-type fsDirFile struct {
-	d       *fsDir
-	entries []fs.DirEntry
-	off     int
-}
-
-func (f *fsDirFile) Stat() (fs.FileInfo, error) { return dirInfo{f.d}, nil }
-func (f *fsDirFile) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: f.d.name, Err: errors.New("is a directory")}
-}
-func (f *fsDirFile) Close() error { return nil }
-
-// ReadDir reads the directory's entries, n at a time (all when n <= 0).
-func (f *fsDirFile) ReadDir(n int) ([]fs.DirEntry, error) {
-	rest := f.entries[f.off:]
-	if n <= 0 {
-		f.off = len(f.entries)
-		return rest, nil
-	}
-	if len(rest) == 0 {
-		return nil, io.EOF
-	}
-	if n > len(rest) {
-		n = len(rest)
-	}
-	f.off += n
-	return rest[:n], nil
 }
