@@ -307,6 +307,23 @@ func selected(f *cab.File, globs []string) bool {
 	return matchOnly(globs, path.Base(p), p)
 }
 
+// selectFiles picks, cabinet by cabinet, the files --only selects (all
+// without it): the files of each reader, how many, and their bytes.
+func selectFiles(rs []*cab.Reader, only []string) (files [][]*cab.File, n int, bytes int64) {
+	for _, r := range rs {
+		var sel []*cab.File
+		for _, f := range r.File {
+			if selected(f, only) {
+				sel = append(sel, f)
+				bytes += f.Size
+			}
+		}
+		n += len(sel)
+		files = append(files, sel)
+	}
+	return files, n, bytes
+}
+
 func workers() int { return min(runtime.GOMAXPROCS(0), 4) }
 
 func cabExtract(ctx *context, name string, o extractOpts) error {
@@ -327,20 +344,7 @@ func cabExtractTo(ctx *context, name string, dir *safepath.Dir, o extractOpts) (
 		return nil, err
 	}
 	defer closeFn()
-	var total int
-	var totalBytes int64
-	var files [][]*cab.File
-	for _, r := range rs {
-		var sel []*cab.File
-		for _, f := range r.File {
-			if selected(f, o.only) {
-				sel = append(sel, f)
-				totalBytes += f.Size
-			}
-		}
-		total += len(sel)
-		files = append(files, sel)
-	}
+	files, total, totalBytes := selectFiles(rs, o.only)
 	if len(o.only) > 0 && total == 0 {
 		if cut != nil {
 			return nil, exitCodeError{code: exitBad, msg: name + ": " + cut.Error()}

@@ -75,20 +75,7 @@ func cabExtractToStdout(ctx *context, name string, o extractOpts) error {
 		return err
 	}
 	defer closeFn()
-	var files [][]*cab.File
-	var total int64
-	n := 0
-	for _, r := range rs {
-		var sel []*cab.File
-		for _, f := range r.File {
-			if selected(f, o.only) {
-				sel = append(sel, f)
-				total += f.Size
-			}
-		}
-		n += len(sel)
-		files = append(files, sel)
-	}
+	files, n, total := selectFiles(rs, o.only)
 	if len(o.only) > 0 && n == 0 {
 		return fmt.Errorf("%s: no file matches %s", name, strings.Join(o.only, ", "))
 	}
